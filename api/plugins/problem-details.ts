@@ -1,0 +1,52 @@
+// The one error handler: every error leaves as application/problem+json, and only a real bug is a 500.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { PROBLEM_CONTENT_TYPE, Problem, type FieldError } from '../problems';
+
+function send(reply: FastifyReply, p: Problem) {
+  for (const [k, v] of Object.entries(p.extra.headers ?? {})) reply.header(k, v);
+  const { headers: _headers, ...extra } = p.extra;
+  return reply
+    .code(p.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ type: `/problems/${p.slug}`, title: p.title, status: p.status, detail: p.detail, instance: reply.request.url, ...extra });
+}
+
+/** Postgres or Temporal out of reach: the caller should retry, it is not a bug. */
+function isBackendUnavailable(err: unknown): boolean {
+  const e = err as { code?: string | number; message?: string };
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(String(e.code)) ||
+    /Connection terminated|timeout exceeded when trying to connect|UNAVAILABLE|DEADLINE_EXCEEDED/.test(e.message ?? '')
+  );
+}
+
+export default fp(async function problemDetails(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
+    if (error instanceof Problem) return send(reply, error);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = (error as { validationContext?: string }).validationContext ?? 'body';
+      const errors: FieldError[] = error.validation.map((v) => {
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        const unknownKeys = (v.params as { keys?: string[] })?.keys;
+        return { field: [where, path, unknownKeys?.join(',')].filter(Boolean).join('.'), message: v.message ?? 'is invalid' };
+      });
+      return send(reply, new Problem(400, 'validation-error', 'Invalid request', `The request ${where} is invalid.`, { errors }));
+    }
+    const status = (error as FastifyError).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Fastify's own 4xx (malformed JSON, wrong content type, body too large, ...).
+      const slug = ((error as FastifyError).code ?? 'bad-request').replace(/^FST_ERR_/, '').toLowerCase().replace(/_/g, '-');
+      return send(reply, new Problem(status, slug, 'Bad request', error.message));
+    }
+    if (isBackendUnavailable(error)) {
+      request.log.warn({ err: error }, 'backend unavailable');
+      return send(reply, new Problem(503, 'service-unavailable', 'Service unavailable', 'A backing service is unavailable; try again shortly.', { headers: { 'retry-after': '5' } }));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, new Problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side.'));
+  });
+
+  app.setNotFoundHandler((request, reply) => send(reply, new Problem(404, 'not-found', 'Not found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+});

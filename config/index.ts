@@ -1,0 +1,86 @@
+// Every setting is read from the environment here, once, and validated with zod.
+// Addresses of the backing services are optional: when one is unset, `npm run dev`
+// (and the test setup) start a local one and fill it in (see scripts/local-stack).
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  /** Where invitees' browsers reach the signup pages; links in messages start with it. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where local data (Postgres cluster, Temporal's SQLite file) lives in `npm run dev`. */
+  DATA_DIR: z.string().default('.data'),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('onboarding'),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  POSTGRES_PORT: port.default(5433),
+
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  SMTP_PORT: port.default(1025),
+  INBOX_PORT: port.default(8025),
+  MAIL_FROM: z.string().min(3).default('Invitations <invitations@onboarding.localhost>'),
+
+  /** Invitation tokens are derived from this key (HMAC), so no token is ever stored or put in a workflow. */
+  INVITATION_TOKEN_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  /** A Twilio-compatible endpoint (the local mock in dev and tests); unset means Twilio itself. */
+  TWILIO_API_BASE_URL: optionalString.pipe(z.url().optional()),
+  TWILIO_FROM_NUMBER: optionalString,
+});
+
+export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.INVITATION_TOKEN_SECRET) {
+    throw new ConfigError(['INVITATION_TOKEN_SECRET: required when NODE_ENV is production']);
+  }
+  return { ...c, PUBLIC_BASE_URL: c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}` };
+}
+
+/** The settings a running worker or API needs, with every service address known. */
+export type RuntimeConfig = Config & {
+  TEMPORAL_ADDRESS: string;
+  DATABASE_URL: string;
+  SMTP_URL: string;
+  INVITATION_TOKEN_SECRET: string;
+};
+
+/** For processes that start no services of their own (production API and worker). */
+export function requireRuntimeConfig(config: Config): RuntimeConfig {
+  const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'INVITATION_TOKEN_SECRET'] as const).filter(
+    (k) => !config[k],
+  );
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((k) => `${k}: required (or use \`npm run dev\`, which starts local services)`));
+  }
+  return config as RuntimeConfig;
+}

@@ -1,0 +1,16 @@
+import escapeHtml from 'escape-html';
+
+/** Marks a string as already-safe HTML so `html` does not escape it again. */
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+/** Tagged template that escapes every interpolated value unless it is SafeHtml (or a list of them). */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+  const render = (v: unknown): string =>
+    v instanceof SafeHtml ? v.value : Array.isArray(v) ? v.map(render).join('') : v == null || v === false ? '' : escapeHtml(String(v));
+  return new SafeHtml(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''));
+}

@@ -1,0 +1,139 @@
+// A real SMTP server that keeps what it receives: tests read from it, and `npm run dev` shows it
+// as a web inbox (http://localhost:8025) where a person can open the invitations.
+import type { AddressInfo } from 'node:net';
+import escapeHtml from 'escape-html';
+import Fastify from 'fastify';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  messageId: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  receivedAt: Date;
+}
+
+export interface MailInbox {
+  smtpPort: number;
+  smtpUrl: string;
+  messages: ReceivedMail[];
+  /** Resolves with the first message (already received or still to come) matching `predicate`. */
+  waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  /** Serves the web inbox; returns its URL. */
+  serveWeb(port: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function toReceived(parsed: ParsedMail, envelopeTo: string[]): ReceivedMail {
+  return {
+    messageId: parsed.messageId ?? '',
+    from: parsed.from?.text ?? '',
+    to: envelopeTo,
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+    receivedAt: new Date(),
+  };
+}
+
+export async function startMailInbox(opts: { port?: number; host?: string } = {}): Promise<MailInbox> {
+  const messages: ReceivedMail[] = [];
+  const waiters = new Set<{ predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }>();
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const to = session.envelope.rcptTo.map((r) => r.address);
+      simpleParser(stream)
+        .then((parsed) => {
+          const mail = toReceived(parsed, to);
+          messages.push(mail);
+          for (const w of [...waiters]) {
+            if (w.predicate(mail)) {
+              waiters.delete(w);
+              w.resolve(mail);
+            }
+          }
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const smtpPort = (server.server.address() as AddressInfo).port;
+
+  let web: { close(): Promise<unknown> } | undefined;
+
+  return {
+    smtpPort,
+    smtpUrl: `smtp://${host}:${smtpPort}`,
+    messages,
+    waitFor(predicate, timeoutMs = 30_000) {
+      const found = messages.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: (m: ReceivedMail) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no matching email within ${timeoutMs} ms (${messages.length} received)`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async serveWeb(port, webHost = '127.0.0.1') {
+      const app = Fastify();
+      web = app;
+      app.get('/', async (_req, reply) => {
+        const rows = [...messages]
+          .map((m, i) => ({ m, i }))
+          .reverse()
+          .map(
+            ({ m, i }) =>
+              `<tr><td>${escapeHtml(m.receivedAt.toISOString())}</td><td>${escapeHtml(m.to.join(', '))}</td>` +
+              `<td><a href="/messages/${i}">${escapeHtml(m.subject || '(no subject)')}</a></td></tr>`,
+          )
+          .join('');
+        return reply.type('text/html; charset=utf-8').send(
+          page('Inbox', `<h1>Inbox (${messages.length})</h1><table><thead><tr><th>Received</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`),
+        );
+      });
+      app.get<{ Params: { index: string } }>('/messages/:index', async (req, reply) => {
+        const m = messages[Number(req.params.index)];
+        if (!m) return reply.code(404).type('text/plain').send('No such message');
+        const body = m.html
+          ? `<iframe title="Message" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${escapeHtml(m.html)}"></iframe>`
+          : `<pre>${escapeHtml(m.text)}</pre>`;
+        return reply.type('text/html; charset=utf-8').send(
+          page(m.subject, `<p><a href="/">&larr; Inbox</a></p><h1>${escapeHtml(m.subject)}</h1><p>From ${escapeHtml(m.from)} to ${escapeHtml(m.to.join(', '))}</p>${body}<h2>Plain text</h2><pre>${escapeHtml(m.text)}</pre>`),
+        );
+      });
+      await app.listen({ port, host: webHost });
+      return `http://localhost:${port}`;
+    },
+    async stop() {
+      await web?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}iframe{width:100%;height:60vh;border:1px solid #ccc}</style>
+</head><body>${body}</body></html>`;
+}

@@ -1,0 +1,48 @@
+// Starts the services the whole test run shares: a real PostgreSQL (throwaway directory, schema
+// migrated into a template database) and a real Temporal dev server (in-memory SQLite), and
+// bundles the workflow code once for every test worker.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { migrateToLatest } from '../db/migrate';
+import { ensureDatabase } from '../db/databases';
+import { startLocalPostgres, throwawayDir } from '../scripts/local-stack/postgres';
+import { freePort } from '../scripts/local-stack/ports';
+import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
+import { WORKFLOWS_PATH } from '../worker';
+import type { TestStackEnv } from './support/stack-env';
+
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-test-'));
+  const log = (m: string) => process.stderr.write(`[test setup] ${m}\n`);
+
+  const postgresDir = throwawayDir('onboarding-test-pg-');
+  const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+  const [postgres, temporal, bundle] = await Promise.all([
+    (async () => {
+      const pg = await startLocalPostgres({ dataDir: path.join(postgresDir, 'data'), port: pgPort, persistent: false, log });
+      await ensureDatabase(pg.adminUrl, 'onboarding_template');
+      await migrateToLatest(pg.urlFor('onboarding_template'));
+      return pg;
+    })(),
+    process.env.TEMPORAL_ADDRESS
+      ? Promise.resolve({ address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined })
+      : startTemporalDevServer({ port: temporalPort, log, logFile: path.join(tmp, 'temporal.log') }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+  ]);
+  const workflowBundlePath = path.join(tmp, 'workflow-bundle.js');
+  fs.writeFileSync(workflowBundlePath, bundle.code);
+
+  const env: TestStackEnv = {
+    postgresAdminUrl: postgres.adminUrl,
+    postgresTemplate: 'onboarding_template',
+    temporalAddress: temporal.address,
+    workflowBundlePath,
+    tmpDir: tmp,
+  };
+  process.env.TEST_STACK = JSON.stringify(env);
+  (globalThis as Record<string, unknown>).__testStack = { postgres, temporal, postgresDir, tmp };
+  log(`services ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Temporal ${temporal.address}, Postgres :${pgPort})`);
+}

@@ -1,0 +1,142 @@
+// One test file's slice of the real stack: its own database (copied from the migrated template),
+// its own SMTP server, a worker on its own task queue, and the API listening on a real port.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../../activities';
+import { buildApp } from '../../api/app';
+import { createAccountWithSuperAdmin, type NewAccount } from '../../api/services/accounts';
+import { createDb, type Db } from '../../db';
+import { databaseUrl, ensureDatabase } from '../../db/databases';
+import { startMailInbox, type MailInbox } from '../../scripts/local-stack/mail-inbox';
+import { createOnboardingWorker } from '../../worker';
+import { testStackEnv } from './stack-env';
+
+export const MAIL_FROM = 'Invitations <invitations@onboarding.test>';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface TestStack {
+  baseUrl: string;
+  db: Db;
+  inbox: MailInbox;
+  client: Client;
+  taskQueue: string;
+  /** The demo account and its Super Admin's credential. */
+  account: { id: string; superAdminId: string; credential: string };
+  api<T = any>(method: string, path: string, opts?: { body?: unknown; credential?: string | null; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  createAccount(a: Partial<NewAccount> & { id: string }): Promise<{ id: string; superAdminId: string; credential: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(opts: { account?: Partial<NewAccount> } = {}): Promise<TestStack> {
+  const env = testStackEnv();
+  const dbName = `t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  await ensureDatabase(env.postgresAdminUrl, dbName, env.postgresTemplate);
+  // Whatever started is stopped again if a later step fails, so a failed set-up leaks nothing.
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const db = createDb(databaseUrl(env.postgresAdminUrl, dbName));
+    cleanups.push(() => db.end());
+    const inbox = await startMailInbox();
+    cleanups.push(() => inbox.stop());
+    const clientConnection = await Connection.connect({ address: env.temporalAddress });
+    cleanups.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace: 'default' });
+    const taskQueue = `test-${dbName}`;
+
+    const app = await buildApp({ db, temporal: client, taskQueue });
+    cleanups.push(() => app.close());
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+    const workerConnection = await NativeConnection.connect({ address: env.temporalAddress });
+    cleanups.push(() => workerConnection.close());
+    const worker: Worker = await createOnboardingWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundlePath: env.workflowBundlePath,
+      activities: createActivities({
+        db,
+        mailer: nodemailer.createTransport(inbox.smtpUrl),
+        settings: { mailFrom: MAIL_FROM, publicBaseUrl: baseUrl, invitationTokenSecret: randomBytes(32).toString('hex') },
+      }),
+    });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await workerRun;
+    });
+
+    const createAccount: TestStack['createAccount'] = async (a) => {
+      const created = await createAccountWithSuperAdmin(db, {
+        name: 'Acme Corp',
+        companyDomains: ['acme.test'],
+        superAdmin: { email: `boss@${a.companyDomains?.[0] ?? 'acme.test'}`, firstName: 'Bea', lastName: 'Boss' },
+        ...a,
+      });
+      return { id: created.accountId, superAdminId: created.superAdminId, credential: created.credential };
+    };
+    const account = await createAccount({ id: 'acme', ...opts.account });
+
+    const api: TestStack['api'] = async (method, path, o = {}) => {
+      const credential = o.credential === undefined ? account.credential : o.credential;
+      const headers: Record<string, string> = { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...o.headers };
+      if (o.body !== undefined) headers['content-type'] ??= 'application/json';
+      const res = await fetch(baseUrl + path, {
+        method,
+        headers,
+        body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, headers: res.headers, body: body as any };
+    };
+
+    return {
+      baseUrl,
+      db,
+      inbox,
+      client,
+      taskQueue,
+      account,
+      api,
+      createAccount,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Polls `fn` until it returns something truthy (workflow stages move asynchronously). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}

@@ -1,0 +1,36 @@
+// Production entry point: a worker process against services that already run (docker-compose, k8s).
+import { NativeConnection } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { loadConfig, requireRuntimeConfig } from '../config';
+import { createDb } from '../db';
+import { createActivities } from '../activities';
+import { createOnboardingWorker } from '.';
+
+async function main() {
+  const config = requireRuntimeConfig(loadConfig());
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const db = createDb(config.DATABASE_URL);
+  const worker = await createOnboardingWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    activities: createActivities({
+      db,
+      mailer: nodemailer.createTransport(config.SMTP_URL),
+      settings: {
+        mailFrom: config.MAIL_FROM,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
+      },
+    }),
+  });
+  await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
+  await db.end();
+  await connection.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
