@@ -1,0 +1,28 @@
+// Production entry point: the API against services that already run (docker-compose, k8s).
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, requireRuntimeConfig } from '../config';
+import { createDb } from '../db';
+import { buildApp } from './app';
+
+async function main() {
+  const config = requireRuntimeConfig(loadConfig());
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const db = createDb(config.DATABASE_URL);
+  const app = await buildApp({
+    db,
+    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logLevel: config.LOG_LEVEL,
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void app.close().then(() => Promise.all([db.end(), connection.close()]));
+    });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+// Lint: TypeScript's recommended rules everywhere, and the workflow sandbox's rules for workflows/:
+// workflow code must stay deterministic and small, so it imports no Node API, no I/O client and
+// no zod (validation happens at the API and in activities; workflows take validated plain data).
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', 'bench/results/', 'test/artifacts/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          ...nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: do I/O in an activity.' })),
+          { name: 'zod', message: 'Workflows take already-validated plain data: validate at the API or in activities.' },
+          { name: 'pg', message: 'Database access belongs in activities.' },
+          { name: 'nodemailer', message: 'Sending belongs in activities.' },
+          { name: 'twilio', message: 'Sending belongs in activities.' },
+          { name: '@temporalio/client', message: 'Workflows use @temporalio/workflow only.' },
+          { name: '@temporalio/worker', message: 'Workflows use @temporalio/workflow only.' },
+          { name: '@temporalio/activity', message: 'Workflows use @temporalio/workflow only.' },
+        ],
+        patterns: [
+          { group: ['node:*'], message: 'Workflows are deterministic: do I/O in an activity.' },
+          { group: ['zod/*'], message: 'Workflows take already-validated plain data.' },
+          { group: ['../activities/*', '../api/*', '../db/*', '../config/*'], allowTypeImports: true, message: 'Workflows import only types from the rest of the app.' },
+        ],
+      }],
+    },
+  },
+);

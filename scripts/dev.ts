@@ -1,0 +1,154 @@
+// `npm run dev`: the whole product on one machine with no settings. Every service whose address is
+// unset is started here for real (Temporal dev server + Web UI, PostgreSQL, an SMTP inbox), then
+// the worker and the API run in this process. Ctrl-C stops everything in reverse order.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../activities';
+import { buildApp } from '../api/app';
+import { createAccountWithSuperAdmin } from '../api/services/accounts';
+import { createCredentialService } from '../api/services/credentials';
+import { ConfigError, loadConfig } from '../config';
+import { createDb, type Db } from '../db';
+import { ensureDatabase } from '../db/databases';
+import { migrateToLatest } from '../db/migrate';
+import { createOnboardingWorker } from '../worker';
+import { ensureSearchAttributes } from '../worker/ensure-search-attributes';
+import { startMailInbox } from './local-stack/mail-inbox';
+import { startLocalPostgres } from './local-stack/postgres';
+import { startTemporalDevServer } from './local-stack/temporal-server';
+
+const log = (msg: string) => console.log(`[dev] ${msg}`);
+const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+
+/** Kept under .data so invitation links stay valid across restarts. */
+function tokenSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'invitation-token-secret');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** A demo account with a Super Admin, and a fresh credential for this session (older dev ones are revoked). */
+async function demoCredential(db: Db): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM users WHERE account_id = 'demo' AND role = 'super_admin' LIMIT 1`);
+  if (!rows[0]) {
+    const created = await createAccountWithSuperAdmin(db, {
+      id: 'demo', name: 'Demo Company', companyDomains: ['demo.example'],
+      superAdmin: { email: 'admin@demo.example', firstName: 'Dana', lastName: 'Admin' },
+    });
+    await db.query(`UPDATE api_credentials SET label = 'dev' WHERE account_id = 'demo'`);
+    return created.credential;
+  }
+  await db.query(`UPDATE api_credentials SET revoked_at = now() WHERE account_id = 'demo' AND label = 'dev' AND revoked_at IS NULL`);
+  return (await createCredentialService({ db }).issue('demo', rows[0].id, 'dev')).secret;
+}
+
+async function main() {
+  const config = loadConfig();
+  const dataDir = path.resolve(config.DATA_DIR);
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    log(`starting PostgreSQL on :${config.POSTGRES_PORT} (data in ${path.join(dataDir, 'postgres')})`);
+    fs.chmodSync(dataDir, 0o777); // the server runs as the `postgres` user when we are root
+    const pg = await startLocalPostgres({ dataDir: path.join(dataDir, 'postgres'), port: config.POSTGRES_PORT, persistent: true, log });
+    stops.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+    await ensureDatabase(pg.adminUrl, 'onboarding');
+    databaseUrl = pg.urlFor('onboarding');
+  }
+  await migrateToLatest(databaseUrl);
+  const db = createDb(databaseUrl);
+  stops.push({ name: 'database pool', stop: () => db.end() });
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let temporalUi: string | undefined;
+  if (!temporalAddress) {
+    log(`starting the Temporal dev server on :${config.TEMPORAL_PORT} with its Web UI on :${config.TEMPORAL_UI_PORT}`);
+    const server = await startTemporalDevServer({
+      port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE,
+      dbFile: path.join(dataDir, 'temporal.sqlite'), logFile: path.join(dataDir, 'temporal.log'), log,
+    });
+    stops.push({ name: 'Temporal dev server', stop: () => server.stop() });
+    temporalAddress = server.address;
+    temporalUi = server.uiUrl;
+  }
+  const connection = await Connection.connect({ address: temporalAddress });
+  stops.push({ name: 'Temporal client', stop: () => connection.close() });
+  if (config.TEMPORAL_ADDRESS) {
+    const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    if (added.length) log(`registered search attributes: ${added.join(', ')}`);
+  }
+
+  let smtpUrl = config.SMTP_URL;
+  let inboxUrl: string | undefined;
+  if (!smtpUrl) {
+    const inbox = await startMailInbox({ port: config.SMTP_PORT });
+    stops.push({ name: 'mail inbox', stop: () => inbox.stop() });
+    smtpUrl = inbox.smtpUrl;
+    inboxUrl = await inbox.serveWeb(config.INBOX_PORT);
+  }
+
+  const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await createOnboardingWorker({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({
+      db,
+      mailer: nodemailer.createTransport(smtpUrl),
+      settings: {
+        mailFrom: config.MAIL_FROM,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        invitationTokenSecret: config.INVITATION_TOKEN_SECRET ?? tokenSecret(dataDir),
+      },
+    }),
+  });
+  const workerRun = worker.run();
+  stops.push({ name: 'worker', stop: async () => { if (worker.getState() === 'RUNNING') worker.shutdown(); await workerRun; await workerConnection.close(); } });
+
+  const app = await buildApp({
+    db,
+    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  stops.push({ name: 'API', stop: () => app.close() });
+
+  const credential = await demoCredential(db);
+  const api = `http://localhost:${config.PORT}`;
+  console.log(`
+  API            ${api}   (OpenAPI: ${api}/docs, health: ${api}/health)
+  Temporal UI    ${temporalUi ?? `(external server at ${temporalAddress})`}
+  Mail inbox     ${inboxUrl ?? `(sending through ${smtpUrl.replace(/\/\/[^@]*@/, '//***@')})`}
+
+  Demo account "demo", Super Admin admin@demo.example. Credential for this session:
+    export TOKEN=${credential}
+  Try:
+    curl -s -X POST ${api}/v1/accounts/demo/invitations -H "authorization: Bearer $TOKEN" \\
+         -H 'content-type: application/json' -d '{"emails":"ana@demo.example, guest@gmail.com"}'
+
+  Ctrl-C stops everything.
+`);
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const { name, stop } of stops.reverse()) {
+    await stop().catch((err) => console.error(`[dev] stopping ${name}: ${String(err)}`));
+  }
+  process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+main().catch(async (err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  await shutdown(1);
+});
