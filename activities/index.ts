@@ -1,12 +1,17 @@
-// Activities are built by a factory from their dependencies, so the worker passes real
-// services and tests pass real local ones (a throwaway database, an in-process SMTP server).
+// Activities are built by a factory from their dependencies, so the worker passes real services
+// and tests pass real local ones (a throwaway database, an in-process SMTP server, the local
+// Twilio-compatible endpoint).
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
 import { createInvitationMessagingActivities } from './invitation-messaging';
+import { createLicenseActivities } from './licenses';
+import type { TwilioClient } from './twilio-client';
+import { createUserActivities } from './users';
 
 export interface ActivityDependencies {
   db: Db;
   mailer: Pick<Transporter, 'sendMail'>;
+  sms: { client: Pick<TwilioClient, 'messages'>; from: string };
   settings: {
     mailFrom: string;
     /** Links in messages start with this, e.g. http://localhost:3000 */
@@ -18,6 +23,8 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createInvitationMessagingActivities(deps),
+    ...createUserActivities(deps),
+    ...createLicenseActivities(deps),
   };
 }
 

@@ -8,9 +8,11 @@ import openapi from './plugins/openapi';
 import problemDetails from './plugins/problem-details';
 import healthRoutes from './routes/health';
 import invitationRoutes from './routes/invitations';
+import licenseRoutes from './routes/licenses';
 import signupPageRoutes from './routes/signup';
 import { createCredentialService } from './services/credentials';
 import { createInvitationService } from './services/invitations';
+import { createLicenseService } from './services/licenses';
 import { createSignupService } from './services/signup';
 
 export interface AppDependencies {
@@ -45,5 +47,6 @@ export async function buildApp({ db, temporal, taskQueue, logLevel = 'silent' }:
   await app.register(healthRoutes, { db, temporal });
   await app.register(signupPageRoutes, { signup: createSignupService({ db, temporal }) });
   await app.register(invitationRoutes, { prefix: '/v1', invitations: createInvitationService({ db, temporal, taskQueue }) });
+  await app.register(licenseRoutes, { prefix: '/v1', licenses: createLicenseService({ db, temporal }) });
   return app;
 }

@@ -42,7 +42,9 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   /** A Twilio-compatible endpoint (the local mock in dev and tests); unset means Twilio itself. */
   TWILIO_API_BASE_URL: optionalString.pipe(z.url().optional()),
-  TWILIO_FROM_NUMBER: optionalString,
+  /** The number invitations are texted from (E.164). */
+  TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +14155550100').optional()),
+  TWILIO_MOCK_PORT: port.default(4010),
 });
 
 export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };
@@ -66,17 +68,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...c, PUBLIC_BASE_URL: c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}` };
 }
 
+/** Credentials the local Twilio-compatible endpoint accepts (dev and tests); never valid at Twilio. */
+export const LOCAL_TWILIO = { accountSid: 'AC00000000000000000000000000000000', authToken: 'local-endpoint', from: '+14155550100' };
+
 /** The settings a running worker or API needs, with every service address known. */
 export type RuntimeConfig = Config & {
   TEMPORAL_ADDRESS: string;
   DATABASE_URL: string;
   SMTP_URL: string;
   INVITATION_TOKEN_SECRET: string;
+  TWILIO_ACCOUNT_SID: string;
+  TWILIO_AUTH_TOKEN: string;
+  TWILIO_FROM_NUMBER: string;
 };
 
 /** For processes that start no services of their own (production API and worker). */
 export function requireRuntimeConfig(config: Config): RuntimeConfig {
-  const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'INVITATION_TOKEN_SECRET'] as const).filter(
+  const required = ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'INVITATION_TOKEN_SECRET', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const;
+  const missing = required.filter(
     (k) => !config[k],
   );
   if (missing.length > 0) {

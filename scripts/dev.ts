@@ -11,7 +11,8 @@ import { createActivities } from '../activities';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
-import { ConfigError, loadConfig } from '../config';
+import { createTwilioClient } from '../activities/twilio-client';
+import { ConfigError, LOCAL_TWILIO, loadConfig } from '../config';
 import { createDb, type Db } from '../db';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
@@ -20,6 +21,7 @@ import { ensureSearchAttributes } from '../worker/ensure-search-attributes';
 import { startMailInbox } from './local-stack/mail-inbox';
 import { startLocalPostgres } from './local-stack/postgres';
 import { startTemporalDevServer } from './local-stack/temporal-server';
+import { startTwilioEndpoint, startTwilioMock } from './local-stack/twilio-endpoint';
 
 const log = (msg: string) => console.log(`[dev] ${msg}`);
 const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
@@ -92,6 +94,17 @@ async function main() {
     inboxUrl = await inbox.serveWeb(config.INBOX_PORT);
   }
 
+  // Texts: Twilio when credentials are set, otherwise the local Twilio-compatible endpoint.
+  let twilio = { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, from: config.TWILIO_FROM_NUMBER };
+  if (!twilio.accountSid || !twilio.authToken) {
+    log(`starting the local Twilio-compatible endpoint on :${config.TWILIO_MOCK_PORT} (Prism serving Twilio's OpenAPI description)`);
+    const mock = await startTwilioMock({ port: config.TWILIO_MOCK_PORT + 1, log });
+    stops.push({ name: 'Twilio mock', stop: () => mock.stop() });
+    const endpoint = await startTwilioEndpoint({ mockUrl: mock.url, port: config.TWILIO_MOCK_PORT });
+    stops.push({ name: 'Twilio endpoint', stop: () => endpoint.stop() });
+    twilio = { ...LOCAL_TWILIO, apiBaseUrl: endpoint.url };
+  }
+
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await createOnboardingWorker({
     connection: workerConnection,
@@ -100,6 +113,7 @@ async function main() {
     activities: createActivities({
       db,
       mailer: nodemailer.createTransport(smtpUrl),
+      sms: { client: createTwilioClient(twilio as { accountSid: string; authToken: string; apiBaseUrl?: string }), from: twilio.from ?? LOCAL_TWILIO.from },
       settings: {
         mailFrom: config.MAIL_FROM,
         publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -125,12 +139,13 @@ async function main() {
   API            ${api}   (OpenAPI: ${api}/docs, health: ${api}/health)
   Temporal UI    ${temporalUi ?? `(external server at ${temporalAddress})`}
   Mail inbox     ${inboxUrl ?? `(sending through ${smtpUrl.replace(/\/\/[^@]*@/, '//***@')})`}
+  Texts          ${twilio.apiBaseUrl ?? 'Twilio'}
 
   Demo account "demo", Super Admin admin@demo.example. Credential for this session:
     export TOKEN=${credential}
   Try:
     curl -s -X POST ${api}/v1/accounts/demo/invitations -H "authorization: Bearer $TOKEN" \\
-         -H 'content-type: application/json' -d '{"emails":"ana@demo.example, guest@gmail.com"}'
+         -H 'content-type: application/json' -d '{"channel":"email","emails":"ana@demo.example, guest@gmail.com"}'
 
   Ctrl-C stops everything.
 `);

@@ -10,6 +10,7 @@ import { ensureDatabase } from '../db/databases';
 import { startLocalPostgres, throwawayDir } from '../scripts/local-stack/postgres';
 import { freePort } from '../scripts/local-stack/ports';
 import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
+import { startTwilioMock } from '../scripts/local-stack/twilio-endpoint';
 import { WORKFLOWS_PATH } from '../worker';
 import type { TestStackEnv } from './support/stack-env';
 
@@ -19,8 +20,8 @@ export default async function globalSetup(): Promise<void> {
   const log = (m: string) => process.stderr.write(`[test setup] ${m}\n`);
 
   const postgresDir = throwawayDir('onboarding-test-pg-');
-  const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
-  const [postgres, temporal, bundle] = await Promise.all([
+  const [pgPort, temporalPort, twilioPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [postgres, temporal, bundle, twilioMock] = await Promise.all([
     (async () => {
       const pg = await startLocalPostgres({ dataDir: path.join(postgresDir, 'data'), port: pgPort, persistent: false, log });
       await ensureDatabase(pg.adminUrl, 'onboarding_template');
@@ -31,6 +32,7 @@ export default async function globalSetup(): Promise<void> {
       ? Promise.resolve({ address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined })
       : startTemporalDevServer({ port: temporalPort, log, logFile: path.join(tmp, 'temporal.log') }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    startTwilioMock({ port: twilioPort, log }),
   ]);
   const workflowBundlePath = path.join(tmp, 'workflow-bundle.js');
   fs.writeFileSync(workflowBundlePath, bundle.code);
@@ -40,9 +42,10 @@ export default async function globalSetup(): Promise<void> {
     postgresTemplate: 'onboarding_template',
     temporalAddress: temporal.address,
     workflowBundlePath,
+    twilioMockUrl: twilioMock.url,
     tmpDir: tmp,
   };
   process.env.TEST_STACK = JSON.stringify(env);
-  (globalThis as Record<string, unknown>).__testStack = { postgres, temporal, postgresDir, tmp };
+  (globalThis as Record<string, unknown>).__testStack = { postgres, temporal, twilioMock, postgresDir, tmp };
   log(`services ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Temporal ${temporal.address}, Postgres :${pgPort})`);
 }

@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import { loadConfig, requireRuntimeConfig } from '../config';
 import { createDb } from '../db';
 import { createActivities } from '../activities';
+import { createTwilioClient } from '../activities/twilio-client';
 import { createOnboardingWorker } from '.';
 
 async function main() {
@@ -18,6 +19,10 @@ async function main() {
     activities: createActivities({
       db,
       mailer: nodemailer.createTransport(config.SMTP_URL),
+      sms: {
+        client: createTwilioClient({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL }),
+        from: config.TWILIO_FROM_NUMBER,
+      },
       settings: {
         mailFrom: config.MAIL_FROM,
         publicBaseUrl: config.PUBLIC_BASE_URL,

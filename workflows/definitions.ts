@@ -1,6 +1,7 @@
 // Names and shapes shared by the workflows, the API and the tests: defined once, here.
-// Workflow-safe: this file imports nothing but @temporalio/workflow types and definitions.
-import { defineQuery } from '@temporalio/workflow';
+// Workflow-safe: this file imports nothing but @temporalio/workflow definitions and pure domain types.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SignupSubmission } from '../domain/signup-rules';
 
 export const invitationStages = [
   'scheduled',
@@ -15,6 +16,7 @@ export const invitationStages = [
 export type InvitationStage = (typeof invitationStages)[number];
 
 export type InvitationChannel = 'email' | 'text' | 'link';
+export type License = 'ringex' | 'video_pro_plus' | 'video_pro' | 'mobile';
 
 /** What the API hands the invitation workflow: already validated, plain, and free of secrets. */
 export interface InvitationInput {
@@ -26,6 +28,14 @@ export interface InvitationInput {
   inviteePhone?: string;
   /** How long a sent invitation link stays valid. */
   lifetimeMs: number;
+  /** ISO instant to send at (a scheduled invitation); absent means now. */
+  sendAt?: string;
+  /** First token generation of this run: later than any the invitation had before, so old links stay dead. */
+  firstTokenGeneration: number;
+  /** Video Pro+ companies: a Super Admin assigns the license after signup. */
+  licenseAfterSignup?: License;
+  /** How long an expired invitation can still be revived by a resend before the workflow closes. */
+  expiredRetentionMs?: number;
 }
 
 /** One message the workflow had delivered (the outbox key makes it unique). */
@@ -35,24 +45,49 @@ export interface SentMessage {
   recipient: string;
   messageId: string;
   sentAt: string;
+  /** SHA-256 of the link's token, so a signup can prove it holds the current link. */
+  tokenHash?: string;
 }
 
 export interface InvitationStatus {
   invitationId: string;
   stage: InvitationStage;
-  /** ISO time of entering each stage reached so far. */
+  /** ISO time of entering each stage reached so far (the latest entry, for stages entered again). */
   stageTimes: Partial<Record<InvitationStage, string>>;
+  sendAt?: string;
   expiresAt?: string;
+  tokenGeneration?: number;
   messages: SentMessage[];
   deliveryFailure?: string;
+  userId?: string;
+  /** Why the invitation is waiting, e.g. "no seat available" in license_pending. */
+  waitingReason?: string;
+}
+
+export interface SignupResult {
+  userId: string;
+  stage: 'activated' | 'license_pending';
 }
 
 export const getInvitationStatus = defineQuery<InvitationStatus>('getInvitationStatus');
+/** The invitee submits the signup form; the validator refuses with every failing field. */
+export const signUp = defineUpdate<SignupResult, [SignupSubmission]>('signUp');
+/** New link (the old one stops working), lifetime restarted; revives an expired invitation. */
+export const resendInvitation = defineUpdate<InvitationStatus, []>('resendInvitation');
+export const revokeInvitation = defineUpdate<InvitationStatus, []>('revokeInvitation');
+/** A Super Admin assigns the license (Video Pro+); the API checks the role before sending it. */
+export const assignLicense = defineUpdate<InvitationStatus, []>('assignLicense');
+/** Seats were added to the account's inventory: license-pending invitations try again. */
+export const seatsAdded = defineSignal('seatsAdded');
 
-/** ApplicationFailure types raised by activities; workflows branch on them. */
+/** ApplicationFailure types raised by activities and update validators; callers branch on them. */
 export const failureTypes = {
   /** The mailbox or number was refused for good; retrying cannot help. */
   deliveryRejected: 'DeliveryRejected',
   /** The invitation row the workflow refers to is gone. */
   invitationNotFound: 'InvitationNotFound',
+  /** A signup was refused; `details[0]` lists the failing fields. */
+  signupRejected: 'SignupRejected',
+  /** The update does not apply to the invitation's current stage. */
+  wrongStage: 'WrongStage',
 } as const;

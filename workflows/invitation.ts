@@ -1,33 +1,64 @@
-// One invitation, from sending through signup to activation or expiry. Deterministic: it only
-// decides; activities do the I/O.
+// One invitation's whole life: scheduled → sending → awaiting signup → license pending → activated,
+// or expired, revoked, delivery failed. The workflow only decides; activities do the I/O.
+// Update handlers only record what was asked; the main loop below acts on it, one thing at a time.
 import {
   ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
   condition,
   proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { Activities } from '../activities';
+import { signupProblems, type SignupSubmission } from '../domain/signup-rules';
 import {
+  assignLicense,
+  failureTypes,
   getInvitationStatus,
+  resendInvitation,
+  revokeInvitation,
+  seatsAdded,
+  signUp,
   type InvitationInput,
   type InvitationStage,
   type InvitationStatus,
+  type SignupResult,
 } from './definitions';
 import { OnboardingStage } from './search-attributes';
 
-const { sendInvitationEmail } = proxyActivities<ReturnType<typeof createActivities>>({
+const messaging = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // Transient SMTP trouble is retried with backoff for up to a day; a permanent rejection
-  // (DeliveryRejected) is non-retryable and ends in `delivery_failed`.
+  // A worker that dies mid-send is noticed within seconds, not after the start-to-close timeout.
+  heartbeatTimeout: '10 seconds',
+  // Transient SMTP/SMS trouble is retried with backoff for up to a day; a permanent rejection
+  // (DeliveryRejected, non-retryable) ends in `delivery_failed` at once.
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+const records = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const DAY_MS = 24 * 3600 * 1000;
+const wrongStage = (stage: InvitationStage, what: string) =>
+  ApplicationFailure.create({ type: failureTypes.wrongStage, message: `Cannot ${what}: the invitation is ${stage.replace('_', ' ')}`, nonRetryable: true });
+
 export async function invitationWorkflow(input: InvitationInput): Promise<InvitationStatus> {
-  const status: InvitationStatus = { invitationId: input.invitationId, stage: 'sending', stageTimes: {}, messages: [] };
-  setHandler(getInvitationStatus, () => status);
+  const status: InvitationStatus = { invitationId: input.invitationId, stage: 'sending', stageTimes: {}, messages: [], sendAt: input.sendAt };
+  const invitee = input.inviteeEmail ?? input.inviteePhone ?? 'the invitee';
+  let generation = input.firstTokenGeneration;
+  let currentTokenHash: string | undefined;
+  let revokeRequested = false;
+  let resendRequested = false;
+  let licenseRequested = false;
+  let licenseAttempts = 0;
+  let seatsMayBeFree = false;
+  let pendingSignup: SignupSubmission | undefined;
+  let signupOutcome: SignupResult | ApplicationFailure | undefined;
 
   const enter = (stage: InvitationStage, summary: string) => {
     status.stage = stage;
@@ -35,29 +66,171 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
     upsertSearchAttributes([{ key: OnboardingStage, value: stage }]);
     upsertMemo({ summary });
   };
-  const invitee = input.inviteeEmail ?? input.inviteePhone ?? 'the invitee';
 
-  enter('sending', `Sending invitation to ${invitee}`);
-  // The link's lifetime counts from the send.
-  status.expiresAt = new Date(Date.now() + input.lifetimeMs).toISOString();
-  try {
-    status.messages.push(
-      await sendInvitationEmail({ invitationId: input.invitationId, tokenGeneration: 0, expiresAt: status.expiresAt }),
-    );
-  } catch (err) {
-    // Either rejected for good (non-retryable DeliveryRejected) or still failing when the retry
-    // budget ran out: both leave the reason visible to the inviter and to support staff.
-    if (err instanceof ActivityFailure) {
-      status.deliveryFailure = err.cause?.message ?? err.message;
-      enter('delivery_failed', `Invitation to ${invitee} could not be delivered: ${status.deliveryFailure}`);
-      return status;
-    }
-    throw err;
+  /** The result the signUp update returns, or the refusal it throws. */
+  function takeSignupOutcome(): SignupResult {
+    const outcome = signupOutcome;
+    if (outcome === undefined || outcome instanceof ApplicationFailure) throw outcome;
+    return outcome;
   }
 
-  enter('awaiting_signup', `Invitation sent to ${invitee}; link valid until ${status.expiresAt}`);
-  // Signup arrives as an Update (invitation lifecycle issue); until then the link simply runs out.
-  await condition(() => false, Math.max(0, Date.parse(status.expiresAt) - Date.now()));
-  enter('expired', `Invitation link for ${invitee} expired at ${status.expiresAt} unused`);
-  return status;
+  setHandler(getInvitationStatus, () => status);
+
+  setHandler(
+    signUp,
+    async (submission) => {
+      pendingSignup = submission;
+      signupOutcome = undefined;
+      await condition(() => signupOutcome !== undefined);
+      return takeSignupOutcome();
+    },
+    {
+      validator: (submission) => {
+        if (status.stage !== 'awaiting_signup' || pendingSignup) throw wrongStage(status.stage, 'sign up');
+        if (status.expiresAt && Date.now() >= Date.parse(status.expiresAt)) throw wrongStage('expired', 'sign up');
+        const proofOk =
+          submission.proof.kind === 'invitation-token'
+            ? currentTokenHash !== undefined && submission.proof.tokenHash === currentTokenHash
+            : input.channel === 'link';
+        if (!proofOk) throw ApplicationFailure.create({ type: failureTypes.signupRejected, message: 'This invitation link is no longer valid', nonRetryable: true, details: [[{ field: 'token', message: 'This invitation link is no longer valid.' }]] });
+        const problems = signupProblems(submission, new Date(), { emailRequired: input.channel !== 'email' });
+        if (problems.length > 0) {
+          throw ApplicationFailure.create({ type: failureTypes.signupRejected, message: `Signup refused: ${problems.map((p) => p.field).join(', ')}`, nonRetryable: true, details: [problems] });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    resendInvitation,
+    async () => {
+      const before = status.messages.length;
+      resendRequested = true;
+      await condition(() => status.messages.length > before || status.stage === 'delivery_failed');
+      return status;
+    },
+    { validator: () => { if (!['awaiting_signup', 'expired'].includes(status.stage) || input.channel === 'link') throw wrongStage(status.stage, 'resend'); } },
+  );
+
+  setHandler(
+    revokeInvitation,
+    async () => {
+      revokeRequested = true;
+      await condition(() => status.stage === 'revoked');
+      return status;
+    },
+    { validator: () => { if (!['scheduled', 'awaiting_signup', 'expired'].includes(status.stage) || pendingSignup) throw wrongStage(status.stage, 'revoke'); } },
+  );
+
+  setHandler(
+    assignLicense,
+    async () => {
+      const before = licenseAttempts;
+      licenseRequested = true;
+      await condition(() => licenseAttempts > before);
+      return status;
+    },
+    { validator: () => { if (status.stage !== 'license_pending') throw wrongStage(status.stage, 'assign a license'); } },
+  );
+
+  setHandler(seatsAdded, () => {
+    seatsMayBeFree = true;
+  });
+
+  const end = async (stage: InvitationStage, summary: string) => {
+    enter(stage, summary);
+    await condition(allHandlersFinished);
+    return status;
+  };
+
+  // Scheduled: nothing is sent before the chosen time; the inviter can still cancel.
+  if (input.sendAt && Date.parse(input.sendAt) > Date.now()) {
+    enter('scheduled', `Invitation to ${invitee} scheduled for ${input.sendAt}`);
+    await condition(() => revokeRequested, Date.parse(input.sendAt) - Date.now());
+    if (revokeRequested) return end('revoked', `Scheduled invitation to ${invitee} was cancelled before it was sent`);
+  }
+
+  let userId: string | undefined;
+  let userType: string | undefined;
+  rounds: for (;;) {
+    // Send (a new round after a resend uses the next token generation, so older links die).
+    const expiresAt = new Date(Date.now() + input.lifetimeMs).toISOString();
+    if (input.channel !== 'link') {
+      enter('sending', `Sending invitation to ${invitee}`);
+      try {
+        const sent =
+          input.channel === 'email'
+            ? await messaging.sendInvitationEmail({ invitationId: input.invitationId, tokenGeneration: generation, expiresAt })
+            : await messaging.sendInvitationText({ invitationId: input.invitationId, tokenGeneration: generation, expiresAt });
+        status.messages.push(sent);
+        currentTokenHash = sent.tokenHash;
+        status.tokenGeneration = generation;
+      } catch (err) {
+        // Rejected for good, or still failing when the retry budget ran out: the reason stays visible.
+        if (!(err instanceof ActivityFailure)) throw err;
+        status.deliveryFailure = err.cause?.message ?? err.message;
+        return end('delivery_failed', `Invitation to ${invitee} could not be delivered: ${status.deliveryFailure}`);
+      }
+    }
+    resendRequested = false;
+    status.expiresAt = expiresAt;
+    enter('awaiting_signup', `Invitation sent to ${invitee}; link valid until ${expiresAt}`);
+
+    // Wait for the signup, a resend, a revocation, or the end of the link's lifetime.
+    for (;;) {
+      const woke = await condition(
+        () => pendingSignup !== undefined || revokeRequested || resendRequested,
+        Math.max(0, Date.parse(expiresAt) - Date.now()),
+      );
+      if (pendingSignup) {
+        try {
+          ({ userId, userType } = await records.createUserFromSignup({ invitationId: input.invitationId, submission: pendingSignup }));
+          status.userId = userId;
+          break rounds;
+        } catch (err) {
+          // E.g. the address became an active user meanwhile: refuse this signup, keep waiting.
+          signupOutcome = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ message: String(err), nonRetryable: true });
+          pendingSignup = undefined;
+          continue;
+        }
+      }
+      if (revokeRequested) return end('revoked', `Invitation to ${invitee} was revoked`);
+      if (resendRequested) {
+        generation += 1;
+        continue rounds;
+      }
+      if (!woke) break;
+    }
+
+    // Expired: the link no longer works, but a resend can still revive the invitation for a while.
+    enter('expired', `Invitation link for ${invitee} expired at ${expiresAt} unused`);
+    const revived = await condition(() => resendRequested || revokeRequested, input.expiredRetentionMs ?? 30 * DAY_MS);
+    if (revokeRequested) return end('revoked', `Expired invitation to ${invitee} was revoked`);
+    if (!revived) {
+      await condition(allHandlersFinished);
+      return status;
+    }
+    generation += 1;
+  }
+
+  // Signed up. Video Pro+ companies: a Super Admin assigns the license to co-workers and admins
+  // (guests keep their free account), if a seat is free.
+  const license = input.licenseAfterSignup && userType !== 'guest' ? input.licenseAfterSignup : undefined;
+  if (license) {
+    signupOutcome = { userId, stage: 'license_pending' };
+    enter('license_pending', `${invitee} signed up; waiting for a Super Admin to assign a license`);
+    for (;;) {
+      await condition(() => licenseRequested && (status.waitingReason === undefined || seatsMayBeFree));
+      seatsMayBeFree = false;
+      const seat = await records.reserveLicenseSeat({ invitationId: input.invitationId, accountId: input.accountId, userId, license });
+      licenseAttempts += 1;
+      if (seat.reserved) break;
+      status.waitingReason = 'no seat available';
+      upsertMemo({ summary: `${invitee} signed up; license assigned but no seat available: waiting for seats to be added` });
+    }
+    status.waitingReason = undefined;
+  }
+  await records.activateUser({ userId, license: license ?? 'video_pro' });
+  signupOutcome ??= { userId, stage: 'activated' };
+  return end('activated', `${invitee} signed up and is active`);
 }

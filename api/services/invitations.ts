@@ -1,17 +1,30 @@
 // Inviting people: checks who may invite, validates the whole request before anything is sent,
-// records each invitation and starts (or finds) its workflow. The workflow owns the lifecycle.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+// records each invitation and starts (or finds) its workflow, and talks to running ones
+// (resend, revoke, license). The workflow owns the lifecycle; this only asks it.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db';
-import { getInvitationStatus, type InvitationInput, type InvitationStage, type InvitationStatus } from '../../workflows/definitions';
-import { AccountId, InviteeEmail, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
-import { problems } from '../problems';
+import { MAX_EMAILS_PER_INVITATION, parseEmailList } from '../../domain/email-addresses';
+import { inviteeTypeFor, type InviteeType } from '../../domain/invitee-type';
+import { toE164 } from '../../domain/phone-numbers';
+import { resolveSchedule, type LocalSchedule } from '../../domain/schedule';
+import {
+  assignLicense,
+  getInvitationStatus,
+  resendInvitation,
+  revokeInvitation,
+  type InvitationChannel,
+  type InvitationInput,
+  type InvitationStage,
+  type InvitationStatus,
+} from '../../workflows/definitions';
+import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
+import { Problem, problems, type FieldError } from '../problems';
 import type { Caller } from './credentials';
-import { MAX_EMAILS_PER_INVITATION, parseEmailList } from './email-addresses';
-import { inviteeTypeFor, type InviteeType } from './invitee-type';
+import { updateProblem } from './workflow-errors';
 
 export interface InvitationView {
   id: string;
-  channel: 'email' | 'text' | 'link';
+  channel: InvitationChannel;
   invitee: string;
   inviteeType: InviteeType | null;
   role: string;
@@ -19,15 +32,19 @@ export interface InvitationView {
   /** On creation only: false when the person already had a live invitation, returned instead of a new one. */
   created?: boolean;
   createdAt: string;
+  sendAt?: string;
   expiresAt?: string;
   deliveryFailure?: string;
-  messages?: InvitationStatus['messages'];
+  waitingReason?: string;
+  messages: InvitationStatus['messages'];
 }
 
 interface AccountRow {
   id: string;
   name: string;
   company_domains: string[];
+  plan: 'video_pro' | 'video_pro_plus' | 'ringex';
+  country: string;
   locale: 'en' | 'fr';
   users_may_invite: boolean;
   invitation_lifetime_seconds: number;
@@ -35,17 +52,36 @@ interface AccountRow {
 
 interface InvitationRow {
   id: string;
-  channel: 'email' | 'text' | 'link';
+  channel: InvitationChannel;
   invitee_email: string | null;
   invitee_phone: string | null;
   invitee_type: InviteeType | null;
   role: string;
-  stage: InvitationStage;
+  invited_by: string;
+  token_generation: number;
   created_at: Date;
 }
+const INVITATION_COLUMNS = 'id, channel, invitee_email, invitee_phone, invitee_type, role, invited_by, token_generation, created_at';
 
 export function invitationIdFor(accountId: string, invitee: string): string {
   return `invitation:${accountId}:${invitee}`;
+}
+
+/** One text per number per minute ("Please allow a full minute between phone number submissions"). */
+export const TEXT_INTERVAL_SECONDS = 60;
+
+interface ScheduleOption {
+  schedule?: LocalSchedule;
+}
+export interface EmailInvitationRequest extends ScheduleOption {
+  emails: string | string[];
+  role: 'user' | 'admin';
+}
+export interface TextInvitationRequest extends ScheduleOption {
+  phone: string;
+  message?: string;
+  mediaUrl?: string;
+  role: 'user' | 'admin';
 }
 
 export interface InvitationServiceDeps {
@@ -57,7 +93,7 @@ export interface InvitationServiceDeps {
 export function createInvitationService({ db, temporal, taskQueue }: InvitationServiceDeps) {
   async function loadAccount(accountId: string): Promise<AccountRow> {
     const { rows } = await db.query<AccountRow>(
-      `SELECT id, name, company_domains, locale, users_may_invite, invitation_lifetime_seconds FROM accounts WHERE id = $1`,
+      `SELECT id, name, company_domains, plan, country, locale, users_may_invite, invitation_lifetime_seconds FROM accounts WHERE id = $1`,
       [accountId],
     );
     if (!rows[0]) throw problems.notFound(`Account ${accountId}`);
@@ -66,14 +102,19 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
 
   function assertMayInvite(caller: Caller, account: AccountRow, asAdmin: boolean) {
     if (caller.role === 'user' && !account.users_may_invite) {
-      throw problems.forbidden(
-        'Inviting people is disabled for this account. Please ask your company account admin to review the account settings.',
-      );
+      throw problems.forbidden('Inviting people is disabled for this account. Please ask your company account admin to review the account settings.');
     }
     if (asAdmin && caller.role === 'user') throw problems.forbidden('Only admins can invite someone as an admin.');
   }
 
-  async function liveStage(id: string): Promise<InvitationStatus | undefined> {
+  function scheduledSendAt(request: ScheduleOption): string | undefined {
+    if (!request.schedule) return undefined;
+    const r = resolveSchedule(request.schedule, new Date());
+    if (!r.ok) throw problems.validation('The invitation was not scheduled.', [{ field: `body.${r.field}`, message: r.message }]);
+    return r.sendAt.toISOString();
+  }
+
+  async function status(id: string): Promise<InvitationStatus | undefined> {
     try {
       return await temporal.workflow.getHandle(id).query(getInvitationStatus);
     } catch (err) {
@@ -82,104 +123,210 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
     }
   }
 
-  function view(row: InvitationRow, status?: InvitationStatus): InvitationView {
+  async function isRunning(id: string): Promise<boolean> {
+    try {
+      return (await temporal.workflow.getHandle(id).describe()).status.name === 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  function view(row: InvitationRow, s: InvitationStatus | undefined): InvitationView {
     return {
       id: row.id,
       channel: row.channel,
       invitee: row.invitee_email ?? row.invitee_phone ?? '',
       inviteeType: row.invitee_type,
       role: row.role,
-      stage: status?.stage ?? row.stage,
+      stage: s?.stage ?? 'sending',
       createdAt: row.created_at.toISOString(),
-      ...(status?.expiresAt ? { expiresAt: status.expiresAt } : {}),
-      ...(status?.deliveryFailure ? { deliveryFailure: status.deliveryFailure } : {}),
-      ...(status ? { messages: status.messages } : {}),
+      ...(s?.sendAt ? { sendAt: s.sendAt } : {}),
+      ...(s?.expiresAt ? { expiresAt: s.expiresAt } : {}),
+      ...(s?.deliveryFailure ? { deliveryFailure: s.deliveryFailure } : {}),
+      ...(s?.waitingReason ? { waitingReason: s.waitingReason } : {}),
+      messages: (s?.messages ?? []).map(({ tokenHash: _hidden, ...m }) => m),
     };
   }
 
+  /**
+   * Records the invitation and starts its workflow, unless the person already has a live one,
+   * which is returned instead. An ended invitation (revoked, failed, expired for good) is started
+   * again with later token generations, so none of its old links comes back to life.
+   */
+  async function startInvitation(
+    account: AccountRow,
+    caller: Caller,
+    invitee: { id: string; channel: 'email' | 'text'; email?: string; phone?: string; type: InviteeType | null; role: string; textMessage?: string; mediaUrl?: string },
+    sendAt: string | undefined,
+  ): Promise<InvitationView> {
+    if (await isRunning(invitee.id)) {
+      const { rows } = await db.query<InvitationRow>(`SELECT ${INVITATION_COLUMNS} FROM invitations WHERE id = $1`, [invitee.id]);
+      if (rows[0]) return { ...view(rows[0], await status(invitee.id)), created: false };
+    }
+    const { rows } = await db.query<InvitationRow>(
+      `INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_phone, invitee_type, role, invited_by, locale, text_message, media_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (id) DO UPDATE SET invitee_type = EXCLUDED.invitee_type, role = EXCLUDED.role, invited_by = EXCLUDED.invited_by,
+         locale = EXCLUDED.locale, text_message = EXCLUDED.text_message, media_url = EXCLUDED.media_url, user_id = NULL,
+         created_at = now(), updated_at = now()
+       RETURNING ${INVITATION_COLUMNS}`,
+      [invitee.id, account.id, invitee.channel, invitee.email ?? null, invitee.phone ?? null, invitee.type, invitee.role, caller.userId, account.locale, invitee.textMessage ?? null, invitee.mediaUrl ?? null],
+    );
+    const row = rows[0]!;
+    const input: InvitationInput = {
+      invitationId: invitee.id,
+      accountId: account.id,
+      channel: invitee.channel,
+      ...(invitee.email ? { inviteeEmail: invitee.email } : {}),
+      ...(invitee.phone ? { inviteePhone: invitee.phone } : {}),
+      lifetimeMs: account.invitation_lifetime_seconds * 1000,
+      firstTokenGeneration: row.token_generation + 1,
+      ...(sendAt ? { sendAt } : {}),
+      ...(account.plan === 'video_pro_plus' ? { licenseAfterSignup: 'video_pro_plus' as const } : {}),
+    };
+    const who = invitee.email ?? invitee.phone!;
+    try {
+      // USE_EXISTING: two concurrent requests for the same person land on one workflow.
+      await temporal.workflow.start('invitationWorkflow', {
+        taskQueue,
+        workflowId: invitee.id,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: AccountId, value: account.id },
+          { key: OnboardingChannel, value: invitee.channel },
+          { key: OnboardingStage, value: sendAt ? 'scheduled' : 'sending' },
+          ...(invitee.email ? [{ key: InviteeEmail, value: invitee.email }] : []),
+          ...(invitee.phone ? [{ key: InviteePhone, value: invitee.phone }] : []),
+        ],
+        staticSummary: `Invitation by ${invitee.channel} to ${who}${invitee.type ? ` (${invitee.type})` : ''} for ${account.name}`,
+        staticDetails: `Invited by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')}) as ${invitee.role}${sendAt ? `, scheduled for ${sendAt}` : ''}.`,
+        memo: { summary: sendAt ? `Scheduled for ${sendAt}` : `Sending invitation to ${who}` },
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return { ...view(row, { invitationId: invitee.id, stage: sendAt ? 'scheduled' : 'sending', stageTimes: {}, messages: [], ...(sendAt ? { sendAt } : {}) }), created: true };
+  }
+
+  async function ownInvitation(caller: Caller, id: string): Promise<InvitationRow> {
+    const { rows } = await db.query<InvitationRow>(`SELECT ${INVITATION_COLUMNS} FROM invitations WHERE id = $1 AND account_id = $2`, [id, caller.accountId]);
+    const row = rows[0];
+    // Users see and manage only the invitations they sent; admins see the whole account's.
+    if (!row || (caller.role === 'user' && row.invited_by !== caller.userId)) throw problems.notFound(`Invitation ${id}`);
+    return row;
+  }
+
+  /** Claims the one-text-per-minute slot for a number, or answers 429 with when to retry. */
+  async function claimTextSlot(phone: string): Promise<void> {
+    const { rows } = await db.query<{ wait: number | null }>(
+      `WITH claimed AS (
+         INSERT INTO text_invitation_throttle (phone, last_sent_at) VALUES ($1, now())
+         ON CONFLICT (phone) DO UPDATE SET last_sent_at = now()
+           WHERE text_invitation_throttle.last_sent_at <= now() - make_interval(secs => $2)
+         RETURNING 1)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM claimed) THEN NULL
+              ELSE ceil(extract(epoch FROM (SELECT last_sent_at FROM text_invitation_throttle WHERE phone = $1) + make_interval(secs => $2) - now()))::int END AS wait`,
+      [phone, TEXT_INTERVAL_SECONDS],
+    );
+    const wait = rows[0]?.wait;
+    if (wait !== null && wait !== undefined) {
+      throw new Problem(429, 'text-rate-limited', 'Too many texts', `Please allow a full minute between texts to the same number; try again in ${Math.max(1, wait)} s.`, {
+        headers: { 'retry-after': String(Math.max(1, wait)) },
+        retryAfterSeconds: Math.max(1, wait),
+      });
+    }
+  }
+
   return {
-    async inviteByEmail(caller: Caller, request: { emails: string | string[]; role: 'user' | 'admin' }): Promise<InvitationView[]> {
+    async inviteByEmail(caller: Caller, request: EmailInvitationRequest): Promise<InvitationView[]> {
       const account = await loadAccount(caller.accountId);
       const asAdmin = request.role === 'admin';
       assertMayInvite(caller, account, asAdmin);
 
-      // The whole request is checked before anything is recorded or sent: it goes out entirely or not at all.
+      // The whole request is checked before anything is recorded or sent: all of it goes, or none.
       const { addresses, invalid } = parseEmailList(request.emails);
-      const errors = invalid.map((a) => ({ field: 'body.emails', message: `"${a}" is not a valid email address` }));
-      if (addresses.length + invalid.length > MAX_EMAILS_PER_INVITATION) {
-        errors.unshift({ field: 'body.emails', message: `At most ${MAX_EMAILS_PER_INVITATION} email addresses per invitation (got ${addresses.length + invalid.length})` });
-      }
-      if (addresses.length === 0 && invalid.length === 0) errors.push({ field: 'body.emails', message: 'Give at least one email address' });
+      const errors: FieldError[] = invalid.map((a) => ({ field: 'body.emails', message: `"${a}" is not a valid email address` }));
+      const count = addresses.length + invalid.length;
+      if (count > MAX_EMAILS_PER_INVITATION) errors.unshift({ field: 'body.emails', message: `At most ${MAX_EMAILS_PER_INVITATION} email addresses per invitation (got ${count})` });
+      if (count === 0) errors.push({ field: 'body.emails', message: 'Give at least one email address' });
       if (errors.length > 0) throw problems.validation('The invitation was not sent: fix the listed addresses.', errors);
+      const sendAt = scheduledSendAt(request);
 
       const { rows: existingUsers } = await db.query<{ email: string }>(
         `SELECT lower(email) AS email FROM users WHERE account_id = $1 AND lower(email) = ANY($2) AND status = 'active'`,
         [account.id, addresses],
       );
       if (existingUsers.length > 0) {
-        throw problems.conflict('already-a-user', 'Some of these people already have an active account in this company.', {
+        throw problems.conflict('already-a-user', 'Some of these people already have an active account in this company; nothing was sent.', {
           addresses: existingUsers.map((u) => u.email),
         });
       }
 
       const results: InvitationView[] = [];
       for (const email of addresses) {
-        const id = invitationIdFor(account.id, email);
-        const inviteeType = inviteeTypeFor(email, account.company_domains, asAdmin);
-        const inserted = await db.query<InvitationRow>(
-          `INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_type, role, invited_by, locale, stage)
-           VALUES ($1, $2, 'email', $3, $4, $5, $6, $7, 'sending')
-           ON CONFLICT (id) DO NOTHING
-           RETURNING id, channel, invitee_email, invitee_phone, invitee_type, role, stage, created_at`,
-          [id, account.id, email, inviteeType, asAdmin ? 'admin' : 'user', caller.userId, account.locale],
+        results.push(
+          await startInvitation(
+            account,
+            caller,
+            { id: invitationIdFor(account.id, email), channel: 'email', email, type: inviteeTypeFor(email, account.company_domains, asAdmin), role: asAdmin ? 'admin' : 'user' },
+            sendAt,
+          ),
         );
-        const created = inserted.rowCount === 1;
-        const row =
-          inserted.rows[0] ??
-          (
-            await db.query<InvitationRow>(
-              `SELECT id, channel, invitee_email, invitee_phone, invitee_type, role, stage, created_at FROM invitations WHERE id = $1`,
-              [id],
-            )
-          ).rows[0]!;
-
-        const input: InvitationInput = {
-          invitationId: id,
-          accountId: account.id,
-          channel: 'email',
-          inviteeEmail: email,
-          lifetimeMs: account.invitation_lifetime_seconds * 1000,
-        };
-        // USE_EXISTING: inviting the same person again (or retrying after a crash between the insert
-        // and this call) lands on the same workflow instead of starting a second one.
-        await temporal.workflow.start('invitationWorkflow', {
-          taskQueue,
-          workflowId: id,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: [
-            { key: AccountId, value: account.id },
-            { key: OnboardingChannel, value: 'email' },
-            { key: OnboardingStage, value: 'sending' },
-            { key: InviteeEmail, value: email },
-          ],
-          staticSummary: `Invitation by email to ${email} (${inviteeType}) for ${account.name}`,
-          staticDetails: `Invited by ${caller.name || caller.userId} as ${asAdmin ? 'admin' : inviteeType}.`,
-          memo: { summary: `Sending invitation to ${email}` },
-        });
-        results.push({ ...view(row, created ? undefined : await liveStage(id)), created });
       }
       return results;
     },
 
-    async get(caller: Caller, invitationId: string): Promise<InvitationView> {
-      const { rows } = await db.query<InvitationRow>(
-        `SELECT id, channel, invitee_email, invitee_phone, invitee_type, role, stage, created_at
-           FROM invitations WHERE id = $1 AND account_id = $2`,
-        [invitationId, caller.accountId],
+    async inviteByText(caller: Caller, request: TextInvitationRequest): Promise<InvitationView> {
+      const account = await loadAccount(caller.accountId);
+      const asAdmin = request.role === 'admin';
+      assertMayInvite(caller, account, asAdmin);
+      const phone = toE164(request.phone, account.country);
+      if (!phone) throw problems.validation('The invitation was not sent.', [{ field: 'body.phone', message: `"${request.phone}" is not a valid phone number` }]);
+      const sendAt = scheduledSendAt(request);
+      const id = invitationIdFor(account.id, phone);
+      if (!sendAt && !(await isRunning(id))) await claimTextSlot(phone);
+      return startInvitation(
+        account,
+        caller,
+        { id, channel: 'text', phone, type: asAdmin ? 'admin' : null, role: asAdmin ? 'admin' : 'user', textMessage: request.message, mediaUrl: request.mediaUrl },
+        sendAt,
       );
-      if (!rows[0]) throw problems.notFound(`Invitation ${invitationId}`);
-      return view(rows[0], await liveStage(invitationId));
+    },
+
+    async get(caller: Caller, invitationId: string): Promise<InvitationView> {
+      const row = await ownInvitation(caller, invitationId);
+      return view(row, await status(invitationId));
+    },
+
+    async resend(caller: Caller, invitationId: string): Promise<InvitationView> {
+      const row = await ownInvitation(caller, invitationId);
+      if (row.channel === 'text' && row.invitee_phone) await claimTextSlot(row.invitee_phone);
+      try {
+        return view(row, await temporal.workflow.getHandle(invitationId).executeUpdate(resendInvitation));
+      } catch (err) {
+        throw updateProblem(err, `Invitation ${invitationId}`);
+      }
+    },
+
+    async revoke(caller: Caller, invitationId: string): Promise<InvitationView> {
+      const row = await ownInvitation(caller, invitationId);
+      try {
+        return view(row, await temporal.workflow.getHandle(invitationId).executeUpdate(revokeInvitation));
+      } catch (err) {
+        throw updateProblem(err, `Invitation ${invitationId}`);
+      }
+    },
+
+    async assignLicense(caller: Caller, invitationId: string): Promise<InvitationView> {
+      const row = await ownInvitation(caller, invitationId);
+      if (caller.role !== 'super_admin') throw problems.forbidden('Only a Super Admin can assign Video Pro+ licenses.');
+      try {
+        return view(row, await temporal.workflow.getHandle(invitationId).executeUpdate(assignLicense));
+      } catch (err) {
+        throw updateProblem(err, `Invitation ${invitationId}`);
+      }
     },
   };
 }

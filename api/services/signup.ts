@@ -1,13 +1,18 @@
-// What an invitee's link leads to. Opening a link only reads: mail scanners open links before
-// people do, so nothing here consumes or changes an invitation.
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+// What an invitee's link leads to. Opening a link only reads (mail scanners open links before
+// people do); only a submitted signup uses the token, through the workflow's signUp update.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db';
 import { hashToken } from '../../activities/invitation-tokens';
-import { getInvitationStatus, type InvitationStage } from '../../workflows/definitions';
+import { ALREADY_A_USER } from '../../activities/users';
+import { meetsPasswordPolicy } from '../../domain/password-policy';
+import type { FieldError, SignupSubmission } from '../../domain/signup-rules';
+import { failureTypes, getInvitationStatus, signUp, type InvitationStage, type SignupResult } from '../../workflows/definitions';
+import { hashPassword } from './password-hash';
 
 export interface InvitationForSignup {
   invitationId: string;
+  channel: 'email' | 'text' | 'link';
   companyName: string;
   inviterName: string;
   inviteeEmail: string | null;
@@ -16,25 +21,79 @@ export interface InvitationForSignup {
   expiresAt?: string;
 }
 
+/** The signup form as submitted (checkboxes are absent when unchecked). */
+export interface SignupForm {
+  email?: string;
+  dateOfBirth?: string;
+  firstName?: string;
+  lastName?: string;
+  companyName?: string;
+  password?: string;
+  passwordConfirmation?: string;
+  acceptTerms?: string;
+  acceptPrivacy?: string;
+  acceptAcceptableUse?: string;
+}
+
+export type SignupOutcome =
+  | { kind: 'signed-up'; invitation: InvitationForSignup; result: SignupResult }
+  | { kind: 'refused'; invitation: InvitationForSignup; errors: FieldError[] }
+  | { kind: 'link-not-usable'; invitation?: InvitationForSignup };
+
 export function createSignupService({ db, temporal }: { db: Db; temporal: Client }) {
+  async function findByToken(token: string): Promise<InvitationForSignup | undefined> {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+    const { rows } = await db.query<Omit<InvitationForSignup, 'stage' | 'expiresAt'>>(
+      `SELECT i.id AS "invitationId", i.channel, a.name AS "companyName", trim(u.first_name || ' ' || u.last_name) AS "inviterName",
+              i.invitee_email AS "inviteeEmail", i.locale
+         FROM invitations i JOIN accounts a ON a.id = i.account_id JOIN users u ON u.id = i.invited_by
+        WHERE i.token_hash = $1`,
+      [hashToken(token)],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    try {
+      const status = await temporal.workflow.getHandle(row.invitationId).query(getInvitationStatus);
+      return { ...row, stage: status.stage, expiresAt: status.expiresAt };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   return {
-    /** The invitation a link's token currently belongs to, or undefined for an unknown or replaced token. */
-    async findByToken(token: string): Promise<InvitationForSignup | undefined> {
-      if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-      const { rows } = await db.query<Omit<InvitationForSignup, 'stage' | 'expiresAt'> & { stage: InvitationStage }>(
-        `SELECT i.id AS "invitationId", a.name AS "companyName", trim(u.first_name || ' ' || u.last_name) AS "inviterName",
-                i.invitee_email AS "inviteeEmail", i.locale, i.stage
-           FROM invitations i JOIN accounts a ON a.id = i.account_id JOIN users u ON u.id = i.invited_by
-          WHERE i.token_hash = $1`,
-        [hashToken(token)],
-      );
-      const row = rows[0];
-      if (!row) return undefined;
+    findByToken,
+
+    async submit(token: string, form: SignupForm): Promise<SignupOutcome> {
+      const invitation = await findByToken(token);
+      if (!invitation) return { kind: 'link-not-usable' };
+      const password = form.password ?? '';
+      // The clear password stops here: the workflow gets its hash and two facts about it.
+      const submission: SignupSubmission = {
+        proof: { kind: 'invitation-token', tokenHash: hashToken(token) },
+        ...(invitation.channel !== 'email' ? { email: (form.email ?? '').trim().toLowerCase() } : {}),
+        dateOfBirth: (form.dateOfBirth ?? '').trim(),
+        firstName: (form.firstName ?? '').trim(),
+        lastName: (form.lastName ?? '').trim(),
+        ...(form.companyName?.trim() ? { companyName: form.companyName.trim() } : {}),
+        passwordHash: await hashPassword(password),
+        passwordMeetsPolicy: meetsPasswordPolicy(password),
+        passwordMatchesConfirmation: password.length > 0 && password === form.passwordConfirmation,
+        accepted: { termsOfService: !!form.acceptTerms, privacyNotice: !!form.acceptPrivacy, acceptableUsePolicy: !!form.acceptAcceptableUse },
+      };
       try {
-        const status = await temporal.workflow.getHandle(row.invitationId).query(getInvitationStatus);
-        return { ...row, stage: status.stage, expiresAt: status.expiresAt };
+        const result = await temporal.workflow.getHandle(invitation.invitationId).executeUpdate(signUp, { args: [submission] });
+        return { kind: 'signed-up', invitation, result };
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return row;
+        const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+        if (cause instanceof ApplicationFailure && (cause.type === failureTypes.signupRejected || cause.type === ALREADY_A_USER)) {
+          const errors = (cause.details?.[0] as FieldError[] | undefined) ?? [];
+          if (errors.some((e) => e.field === 'token')) return { kind: 'link-not-usable', invitation: await findByToken(token) };
+          return { kind: 'refused', invitation, errors };
+        }
+        if (cause instanceof ApplicationFailure && cause.type === failureTypes.wrongStage) {
+          return { kind: 'link-not-usable', invitation: (await findByToken(token)) ?? invitation };
+        }
         throw err;
       }
     },

@@ -47,7 +47,8 @@ CREATE TABLE api_credentials (
   revoked_at    timestamptz
 );
 
--- One row per invitation; the workflow with the same id is its source of truth for the stage.
+-- One row per invitation: who was invited by whom, and the hash of the current token. Its stage
+-- lives in the workflow with the same id (query getInvitationStatus, or the OnboardingStage attribute).
 -- No token is stored: only the hash of the current one (tokens are derived, see activities/invitation-tokens).
 CREATE TABLE invitations (
   id                 text PRIMARY KEY,  -- also the Temporal workflow id, readable by a person
@@ -59,7 +60,6 @@ CREATE TABLE invitations (
   role               text NOT NULL DEFAULT 'user' CHECK (role IN ('super_admin', 'admin', 'user')),
   invited_by         uuid NOT NULL REFERENCES users(id),
   locale             text NOT NULL DEFAULT 'en',
-  stage              text NOT NULL DEFAULT 'scheduled',
   token_generation   integer NOT NULL DEFAULT 0,
   token_hash         text UNIQUE,
   delivery_failure   text,

@@ -39,7 +39,14 @@ function toReceived(parsed: ParsedMail, envelopeTo: string[]): ReceivedMail {
   };
 }
 
-export async function startMailInbox(opts: { port?: number; host?: string } = {}): Promise<MailInbox> {
+export interface MailInboxOptions {
+  port?: number;
+  host?: string;
+  /** Mailboxes refused for good (550), as a real server refuses an unknown mailbox. */
+  rejectRecipient?: (address: string) => boolean;
+}
+
+export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailInbox> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<{ predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }>();
 
@@ -47,6 +54,13 @@ export async function startMailInbox(opts: { port?: number; host?: string } = {}
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (opts.rejectRecipient?.(address.address.toLowerCase())) {
+        const err = Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 });
+        return callback(err);
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const to = session.envelope.rcptTo.map((r) => r.address);
       simpleParser(stream)

@@ -12,7 +12,7 @@ afterAll(() => stack?.stop());
 const linkIn = (text: string) => /https?:\/\/\S+\/signup\/([A-Za-z0-9_-]+)/.exec(text);
 
 test('an admin invites one person by email and the invitation arrives with a working link', async () => {
-  const res = await stack.api('POST', `/v1/accounts/${stack.account.id}/invitations`, { body: { emails: 'Ana@Acme.test' } });
+  const res = await stack.api('POST', `/v1/accounts/${stack.account.id}/invitations`, { body: { channel: 'email', emails: 'Ana@Acme.test' } });
   expect(res.status).toBe(201);
   expect(res.body.invitations).toHaveLength(1);
   const invitation = res.body.invitations[0];
@@ -66,7 +66,7 @@ test('a link with an unknown token shows a page that says so, not an error', asy
 });
 
 test('the API refuses callers without a valid credential, as problem+json', async () => {
-  const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { emails: 'x@acme.test' }, credential: 'po_nope' });
+  const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'x@acme.test' }, credential: 'po_nope' });
   expect(res.status).toBe(401);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   expect(res.body).toMatchObject({ type: '/problems/unauthenticated', status: 401 });

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
-import type { InvitationStatus } from '../../workflows/definitions';
 import { testStackEnv } from '../support/stack-env';
-import { startTestStack, type TestStack } from '../support/stack';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
 const record = process.env.RECORD_HISTORIES === '1';
@@ -29,22 +29,41 @@ function loadFixtures() {
 describe('fresh runs', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ account: { invitationLifetimeSeconds: 1 } });
+    stack = await startTestStack({ account: { invitationLifetimeSeconds: 2, plan: 'video_pro_plus' } });
   });
   afterAll(() => stack?.stop());
 
-  test('an email invitation that expires unused replays on the current code', async () => {
-    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { emails: ['replay@acme.test'] } });
-    expect(res.status).toBe(201);
-    const handle = stack.client.workflow.getHandle(res.body.invitations[0].id);
-    const outcome = (await handle.result()) as InvitationStatus;
-    expect(outcome.stage).toBe('expired');
-
+  /** Replays a closed workflow's history on the current code, and keeps it as a fixture when recording. */
+  async function replaysCleanly(workflowId: string, fixture: string) {
+    const handle = stack.client.workflow.getHandle(workflowId);
+    await handle.result();
     const history = await handle.fetchHistory();
-    const results = await replay(testStackEnv().workflowBundlePath, [{ workflowId: handle.workflowId, history }]);
-    expect(results).toHaveLength(1);
-    expect(results[0]!.error).toBeUndefined();
-    if (record) fs.writeFileSync(path.join(FIXTURES, 'invitation-email-expired.json'), historyToJSON(history) + '\n');
+    const results = await replay(testStackEnv().workflowBundlePath, [{ workflowId, history }]);
+    expect(results.map((r) => r.error?.message)).toEqual([undefined]);
+    if (record) fs.writeFileSync(path.join(FIXTURES, fixture), historyToJSON(history) + '\n');
+  }
+
+  test('email invitation: expires unused, is revived by a resend, then revoked', async () => {
+    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['replay@acme.test'] } });
+    expect(res.status).toBe(201);
+    const id = res.body.invitations[0].id;
+    const path = `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`;
+    await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 20_000, 'expiry');
+    expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
+    expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
+    await replaysCleanly(id, 'invitation-email-expired-resent-revoked.json');
+  });
+
+  test('email invitation in a Video Pro+ company: signup, no seat, seats added, license assigned, activated', async () => {
+    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['pro@acme.test'] } });
+    const id = res.body.invitations[0].id;
+    const path = `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`;
+    const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('pro@acme.test')));
+    expect((await submitSignup(url, validSignup)).status).toBe(200);
+    const pending = await stack.api('POST', `${path}/license`);
+    expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
+    expect((await stack.api('POST', '/v1/accounts/acme/licenses/video_pro_plus/seats', { body: { seats: 1 } })).status).toBe(200);
+    await replaysCleanly(id, 'invitation-email-license-after-seats-added.json');
   });
 });
 

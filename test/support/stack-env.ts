@@ -4,6 +4,8 @@ export interface TestStackEnv {
   postgresTemplate: string;
   temporalAddress: string;
   workflowBundlePath: string;
+  /** Prism serving Twilio's OpenAPI description; each test file puts its own recorder in front. */
+  twilioMockUrl: string;
   tmpDir: string;
 }
 

@@ -10,6 +10,9 @@ import { createAccountWithSuperAdmin, type NewAccount } from '../../api/services
 import { createDb, type Db } from '../../db';
 import { databaseUrl, ensureDatabase } from '../../db/databases';
 import { startMailInbox, type MailInbox } from '../../scripts/local-stack/mail-inbox';
+import { startTwilioEndpoint, type TwilioEndpoint } from '../../scripts/local-stack/twilio-endpoint';
+import { createTwilioClient } from '../../activities/twilio-client';
+import { LOCAL_TWILIO } from '../../config';
 import { createOnboardingWorker } from '../../worker';
 import { testStackEnv } from './stack-env';
 
@@ -25,6 +28,8 @@ export interface TestStack {
   baseUrl: string;
   db: Db;
   inbox: MailInbox;
+  /** The local Twilio-compatible endpoint: every request as Twilio would receive it. */
+  twilio: TwilioEndpoint;
   client: Client;
   taskQueue: string;
   /** The demo account and its Super Admin's credential. */
@@ -34,7 +39,13 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(opts: { account?: Partial<NewAccount> } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  account?: Partial<NewAccount>;
+  /** Mailboxes the test SMTP server refuses for good. */
+  rejectRecipient?: (address: string) => boolean;
+}
+
+export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
   const env = testStackEnv();
   const dbName = `t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   await ensureDatabase(env.postgresAdminUrl, dbName, env.postgresTemplate);
@@ -46,8 +57,10 @@ export async function startTestStack(opts: { account?: Partial<NewAccount> } = {
   try {
     const db = createDb(databaseUrl(env.postgresAdminUrl, dbName));
     cleanups.push(() => db.end());
-    const inbox = await startMailInbox();
+    const inbox = await startMailInbox({ rejectRecipient: opts.rejectRecipient });
     cleanups.push(() => inbox.stop());
+    const twilio = await startTwilioEndpoint({ mockUrl: env.twilioMockUrl });
+    cleanups.push(() => twilio.stop());
     const clientConnection = await Connection.connect({ address: env.temporalAddress });
     cleanups.push(() => clientConnection.close());
     const client = new Client({ connection: clientConnection, namespace: 'default' });
@@ -69,6 +82,7 @@ export async function startTestStack(opts: { account?: Partial<NewAccount> } = {
       activities: createActivities({
         db,
         mailer: nodemailer.createTransport(inbox.smtpUrl),
+        sms: { client: createTwilioClient({ ...LOCAL_TWILIO, apiBaseUrl: twilio.url }), from: LOCAL_TWILIO.from },
         settings: { mailFrom: MAIL_FROM, publicBaseUrl: baseUrl, invitationTokenSecret: randomBytes(32).toString('hex') },
       }),
     });
@@ -112,6 +126,7 @@ export async function startTestStack(opts: { account?: Partial<NewAccount> } = {
       baseUrl,
       db,
       inbox,
+      twilio,
       client,
       taskQueue,
       account,

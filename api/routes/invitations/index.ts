@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerFor } from '../../plugins/authentication';
 import type { InvitationService } from '../../services/invitations';
-import { accountParams, createEmailInvitationBody, invitationParams, invitationView, problemSchema } from './schemas';
+import { accountParams, createInvitationBody, invitationParams, invitationView, problemSchema } from './schemas';
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
 const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }> = async (app, { invitations }) => {
   app.addHook('onRequest', app.authenticate);
@@ -11,18 +13,16 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
   app.post('/accounts/:accountId/invitations', {
     schema: {
       tags: ['invitations'],
-      summary: 'Invite people by email',
+      summary: 'Invite people by email (1 to 20 addresses) or one person by text',
       security: [{ bearer: [] }],
       params: accountParams,
-      body: createEmailInvitationBody,
-      response: {
-        201: z.object({ invitations: z.array(invitationView) }),
-        400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema,
-      },
+      body: createInvitationBody,
+      response: { 201: z.object({ invitations: z.array(invitationView) }), ...errors, 429: problemSchema },
     },
   }, async (request, reply) => {
     const caller = callerFor(request, request.params.accountId);
-    const created = await invitations.inviteByEmail(caller, request.body);
+    const body = request.body;
+    const created = body.channel === 'email' ? await invitations.inviteByEmail(caller, body) : [await invitations.inviteByText(caller, body)];
     return reply.code(201).send({ invitations: created });
   });
 
@@ -32,12 +32,39 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
       summary: 'An invitation with its current stage and the messages sent',
       security: [{ bearer: [] }],
       params: invitationParams,
-      response: { 200: invitationView, 401: problemSchema, 404: problemSchema },
+      response: { 200: invitationView, ...errors },
     },
-  }, async (request) => {
-    const caller = callerFor(request, request.params.accountId);
-    return invitations.get(caller, request.params.invitationId);
-  });
+  }, async (request) => invitations.get(callerFor(request, request.params.accountId), request.params.invitationId));
+
+  app.post('/accounts/:accountId/invitations/:invitationId/resend', {
+    schema: {
+      tags: ['invitations'],
+      summary: 'Send a new link (the old one stops working) and restart its lifetime; revives an expired invitation',
+      security: [{ bearer: [] }],
+      params: invitationParams,
+      response: { 200: invitationView, ...errors, 429: problemSchema },
+    },
+  }, async (request) => invitations.resend(callerFor(request, request.params.accountId), request.params.invitationId));
+
+  app.delete('/accounts/:accountId/invitations/:invitationId', {
+    schema: {
+      tags: ['invitations'],
+      summary: 'Revoke an invitation: its link stops working',
+      security: [{ bearer: [] }],
+      params: invitationParams,
+      response: { 200: invitationView, ...errors },
+    },
+  }, async (request) => invitations.revoke(callerFor(request, request.params.accountId), request.params.invitationId));
+
+  app.post('/accounts/:accountId/invitations/:invitationId/license', {
+    schema: {
+      tags: ['invitations', 'licenses'],
+      summary: 'Assign the Video Pro+ license to a person who signed up (Super Admin only)',
+      security: [{ bearer: [] }],
+      params: invitationParams,
+      response: { 200: invitationView, ...errors },
+    },
+  }, async (request) => invitations.assignLicense(callerFor(request, request.params.accountId), request.params.invitationId));
 };
 
 export default invitationRoutes;

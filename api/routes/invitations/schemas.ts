@@ -4,14 +4,37 @@ import { invitationStages } from '../../../workflows/definitions';
 export const accountParams = z.strictObject({ accountId: z.string().min(1).max(64) });
 export const invitationParams = accountParams.extend({ invitationId: z.string().min(1).max(400) });
 
-export const createEmailInvitationBody = z
+const role = z.enum(['user', 'admin']).default('user').describe('Invite as an admin (admins only) or as a user');
+const schedule = z
   .strictObject({
-    emails: z
-      .union([z.string().max(20_000), z.array(z.string().max(320)).max(100)])
-      .describe('1 to 20 addresses: a list, or one string separated by commas or semicolons'),
-    role: z.enum(['user', 'admin']).default('user').describe('Invite as an admin (admins only) or as a user'),
+    localDateTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'use YYYY-MM-DDTHH:mm').describe('Wall-clock time in `timeZone`'),
+    timeZone: z.string().min(1).max(64).describe('The inviter\'s IANA time zone, e.g. Europe/Paris'),
   })
-  .describe('Invite people by email');
+  .optional()
+  .describe('Send later: the invitation goes out at this time in the inviter\'s time zone');
+
+export const createInvitationBody = z.discriminatedUnion('channel', [
+  z
+    .strictObject({
+      channel: z.literal('email'),
+      emails: z
+        .union([z.string().max(20_000), z.array(z.string().max(320)).max(100)])
+        .describe('1 to 20 addresses: a list, or one string separated by commas or semicolons'),
+      role,
+      schedule,
+    })
+    .describe('Invite by email'),
+  z
+    .strictObject({
+      channel: z.literal('text'),
+      phone: z.string().min(1).max(40).describe('Phone number; national formats use the account\'s country'),
+      message: z.string().max(1000).optional().describe('The inviter\'s edited message (emoji welcome); the link is added after it'),
+      mediaUrl: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('An attachment, sent as MMS media'),
+      role,
+      schedule,
+    })
+    .describe('Invite by text message'),
+]);
 
 const sentMessage = z.object({
   outboxKey: z.string(),
@@ -30,9 +53,11 @@ export const invitationView = z.object({
   stage: z.enum(invitationStages),
   created: z.boolean().optional().describe('False when an existing live invitation was returned instead of a new one'),
   createdAt: z.string(),
+  sendAt: z.string().optional(),
   expiresAt: z.string().optional(),
   deliveryFailure: z.string().optional(),
-  messages: z.array(sentMessage).optional(),
+  waitingReason: z.string().optional(),
+  messages: z.array(sentMessage),
 });
 
 export const problemSchema = z

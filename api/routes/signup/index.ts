@@ -1,27 +1,53 @@
-// /signup/:token: the page behind the link in an invitation. GET only reads (mail scanners open links).
+// /signup/:token: the page behind the link in an invitation, and its form's submission.
+// GET only reads (mail scanners open links); only the POST uses the token.
+import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SignupService } from '../../services/signup';
-import { linkNotUsablePage, signupFormPage } from './pages';
+import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage } from './pages';
+
+const tokenParams = z.object({ token: z.string().max(200) });
+const formField = z.string().max(1000).optional();
+const signupForm = z.object({
+  email: formField, dateOfBirth: formField, firstName: formField, lastName: formField, companyName: formField,
+  password: formField, passwordConfirmation: formField, acceptTerms: formField, acceptPrivacy: formField, acceptAcceptableUse: formField,
+});
 
 const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService }> = async (app, { signup }) => {
+  await app.register(formbody);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+  });
+
   app.get('/signup/:token', {
-    schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML)', params: z.object({ token: z.string().max(200) }) },
+    schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams },
   }, async (request, reply) => {
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    reply.type('text/html; charset=utf-8');
     const invitation = await signup.findByToken(request.params.token);
     if (!invitation) return reply.code(404).send(linkNotUsablePage('unknown'));
-    switch (invitation.stage) {
-      case 'awaiting_signup':
-        return reply.send(signupFormPage(invitation, `/signup/${encodeURIComponent(request.params.token)}`));
-      case 'expired':
-      case 'revoked':
-        return reply.code(410).send(linkNotUsablePage(invitation.stage, invitation.companyName));
-      case 'license_pending':
-      case 'activated':
-        return reply.code(410).send(linkNotUsablePage('used', invitation.companyName));
-      default:
-        return reply.code(410).send(linkNotUsablePage('failed', invitation.companyName));
+    if (invitation.stage !== 'awaiting_signup') return reply.code(410).send(linkNotUsablePage(notUsableReason(invitation.stage), invitation.companyName));
+    return reply.send(signupFormPage(invitation, `/signup/${encodeURIComponent(request.params.token)}`));
+  });
+
+  app.post('/signup/:token', {
+    schema: {
+      tags: ['signup pages'],
+      summary: 'Submit the signup form (application/x-www-form-urlencoded); answers an HTML page',
+      params: tokenParams,
+      body: signupForm,
+    },
+  }, async (request, reply) => {
+    reply.type('text/html; charset=utf-8');
+    const outcome = await signup.submit(request.params.token, request.body);
+    switch (outcome.kind) {
+      case 'signed-up':
+        return reply.send(signedUpPage(outcome.invitation, outcome.result.stage));
+      case 'refused': {
+        const { password: _p, passwordConfirmation: _c, ...keep } = request.body;
+        return reply.code(422).send(signupFormPage(outcome.invitation, `/signup/${encodeURIComponent(request.params.token)}`, { form: keep, errors: outcome.errors }));
+      }
+      case 'link-not-usable':
+        return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName));
     }
   });
 };

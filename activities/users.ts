@@ -1,0 +1,53 @@
+// Turning a signup into a user, and activating users. Idempotent: a retried activity finds the
+// user it already created for the invitation.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ActivityDependencies } from '.';
+import { inTransaction } from '../db';
+import { inviteeTypeFor, type InviteeType } from '../domain/invitee-type';
+import type { SignupSubmission } from '../domain/signup-rules';
+import type { License } from '../workflows/definitions';
+
+export const ALREADY_A_USER = 'AlreadyAUser';
+
+export function createUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
+  return {
+    async createUserFromSignup({ invitationId, submission }: { invitationId: string; submission: SignupSubmission }): Promise<{ userId: string; userType: InviteeType }> {
+      return inTransaction(db, async (tx) => {
+        const { rows } = await tx.query<{ account_id: string; invitee_email: string | null; invitee_type: InviteeType | null; role: string; user_id: string | null; company_domains: string[] }>(
+          `SELECT i.account_id, i.invitee_email, i.invitee_type, i.role, i.user_id, a.company_domains
+             FROM invitations i JOIN accounts a ON a.id = i.account_id WHERE i.id = $1 FOR UPDATE OF i`,
+          [invitationId],
+        );
+        const inv = rows[0];
+        if (!inv) throw ApplicationFailure.nonRetryable(`Invitation ${invitationId} not found`, 'InvitationNotFound');
+        if (inv.user_id) return { userId: inv.user_id, userType: inv.invitee_type ?? 'coworker' };
+
+        const email = (inv.invitee_email ?? submission.email ?? '').toLowerCase();
+        const { rowCount } = await tx.query(`SELECT 1 FROM users WHERE account_id = $1 AND lower(email) = $2 AND status <> 'disabled'`, [inv.account_id, email]);
+        if (rowCount) {
+          throw ApplicationFailure.create({
+            type: ALREADY_A_USER, nonRetryable: true, message: `${email} already has an account in this company`,
+            details: [[{ field: 'email', message: 'This email address already has an account in this company. Sign in instead.' }]],
+          });
+        }
+        // Invitees by text or link get their type from the address they sign up with.
+        const userType = inv.invitee_type ?? inviteeTypeFor(email, inv.company_domains, false);
+        const { rows: created } = await tx.query<{ id: string }>(
+          `INSERT INTO users (account_id, email, first_name, last_name, company_name, role, user_type, license, status, password_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'video_pro', 'not_activated', $8) RETURNING id`,
+          [inv.account_id, email, submission.firstName.trim(), submission.lastName.trim(), submission.companyName?.trim() || null, inv.role, userType, submission.passwordHash],
+        );
+        const userId = created[0]!.id;
+        await tx.query(`UPDATE invitations SET user_id = $2, invitee_email = $3, invitee_type = $4, updated_at = now() WHERE id = $1`, [invitationId, userId, email, userType]);
+        return { userId, userType };
+      });
+    },
+
+    async activateUser({ userId, license }: { userId: string; license: License }): Promise<void> {
+      await db.query(
+        `UPDATE users SET status = 'active', license = $2, activated_at = coalesce(activated_at, now()) WHERE id = $1`,
+        [userId, license],
+      );
+    },
+  };
+}

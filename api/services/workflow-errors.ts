@@ -1,0 +1,27 @@
+// How a refused Temporal update reads to an API caller.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/definitions';
+import { ALREADY_A_USER } from '../../activities/users';
+import { Problem, problems, type FieldError } from '../problems';
+
+export function updateProblem(err: unknown, what: string): unknown {
+  if (err instanceof WorkflowNotFoundError) return problems.notFound(what);
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const fields = (cause.details?.[0] as FieldError[] | undefined) ?? [];
+    switch (cause.type) {
+      case failureTypes.wrongStage:
+        return problems.conflict('wrong-stage', cause.message);
+      case failureTypes.signupRejected:
+        return new Problem(422, 'signup-rejected', 'Signup refused', cause.message, { errors: fields });
+      case ALREADY_A_USER:
+        return problems.conflict('already-a-user', cause.message, { errors: fields });
+    }
+  }
+  // An update sent to a workflow that already closed.
+  if (err instanceof Error && /already completed|workflow execution.*(completed|closed)/i.test(err.message)) {
+    return problems.conflict('wrong-stage', `${what} has ended`);
+  }
+  return err;
+}

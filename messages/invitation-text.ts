@@ -1,0 +1,13 @@
+// The text (SMS/MMS) invitation: the inviter's edited message, or the default one, then the link.
+import type { Locale } from './invitation-email';
+
+export function defaultInvitationText(locale: Locale, inviterName: string, companyName: string): string {
+  return locale === 'fr'
+    ? `${inviterName} vous invite à rejoindre ${companyName}. Créez votre compte gratuit :`
+    : `${inviterName} invited you to join ${companyName}. Create your free account:`;
+}
+
+export function renderInvitationText(d: { locale: Locale; inviterName: string; companyName: string; customMessage?: string | null; signupUrl: string }): string {
+  const message = d.customMessage?.trim() || defaultInvitationText(d.locale, d.inviterName, d.companyName);
+  return `${message} ${d.signupUrl}`;
+}

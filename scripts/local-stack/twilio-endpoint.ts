@@ -1,0 +1,153 @@
+// A local Twilio-compatible endpoint for dev and tests: Prism serves Twilio's own OpenAPI
+// description of its REST API as a validating mock (a request Twilio would refuse is refused, an
+// accepted one gets the answer the description gives), and a small recorder in front of it keeps
+// every request as Twilio would receive it and can inject failures.
+//
+// One known Prism bug is worked around: its validator rejects a single `MediaUrl` form field
+// (Twilio takes one or more), so the copy Prism serves lets MediaUrl be a string or a list.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const TWILIO_SPEC = path.join(__dirname, 'twilio-openapi', 'twilio_api_v2010.json');
+
+export interface RecordedTwilioRequest {
+  method: string;
+  path: string;
+  /** The form body: every field with all its values, in order. */
+  form: Record<string, string[]>;
+  authorization?: string;
+  status: number;
+  response: unknown;
+}
+
+/** Answer to give instead of forwarding (e.g. a 503 to simulate an outage, a 400 for an invalid number). */
+export type TwilioFault = { status: number; body: Record<string, unknown> } | undefined;
+
+export interface TwilioEndpoint {
+  url: string;
+  requests: RecordedTwilioRequest[];
+  /** Decides per request whether to fail it; `undefined` forwards to the validating mock. */
+  setFault(fn: ((req: { path: string; form: Record<string, string[]> }) => TwilioFault) | undefined): void;
+  stop(): Promise<void>;
+}
+
+function patchedSpec(): string {
+  const spec = JSON.parse(fs.readFileSync(TWILIO_SPEC, 'utf8'));
+  const props = spec.paths['/2010-04-01/Accounts/{AccountSid}/Messages.json'].post.requestBody.content['application/x-www-form-urlencoded'].schema.properties;
+  const list = props.MediaUrl;
+  props.MediaUrl = { description: list.description, anyOf: [list.items, list] };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-openapi-'));
+  const file = path.join(dir, 'twilio_api_v2010.json');
+  fs.writeFileSync(file, JSON.stringify(spec));
+  return file;
+}
+
+/** Starts Prism (a child process; it takes several seconds to load Twilio's description). */
+export async function startTwilioMock(opts: { port: number; log?: (m: string) => void }): Promise<{ url: string; stop(): Promise<void> }> {
+  const prism = require.resolve('@stoplight/prism-cli/dist/index.js');
+  const specFile = patchedSpec();
+  const child = spawn(process.execPath, [prism, 'mock', '-h', '127.0.0.1', '-p', String(opts.port), specFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (b: Buffer) => {
+    output = (output + b.toString()).slice(-4000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Prism exited during start-up:\n${output}`);
+    if (/Prism is listening/.test(output)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Prism did not start within 90 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.stdout.removeAllListeners('data');
+  child.stdout.resume();
+  child.stderr.resume();
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(path.dirname(specFile), { recursive: true, force: true });
+    },
+  };
+}
+
+function parseForm(body: string): Record<string, string[]> {
+  const form: Record<string, string[]> = {};
+  for (const [k, v] of new URLSearchParams(body)) (form[k] ??= []).push(v);
+  return form;
+}
+
+/** The recorder in front of the mock; `port` 0 picks a free one. */
+export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number }): Promise<TwilioEndpoint> {
+  const requests: RecordedTwilioRequest[] = [];
+  let fault: ((req: { path: string; form: Record<string, string[]> }) => TwilioFault) | undefined;
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const reqPath = req.url ?? '/';
+        const form = parseForm(raw);
+        let status: number;
+        let text: string;
+        let contentType = 'application/json';
+        const injected = fault?.({ path: reqPath, form });
+        if (injected) {
+          status = injected.status;
+          text = JSON.stringify(injected.body);
+        } else {
+          const headers: Record<string, string> = {};
+          for (const h of ['authorization', 'content-type', 'accept', 'user-agent']) {
+            const v = req.headers[h];
+            if (typeof v === 'string') headers[h] = v;
+          }
+          const upstream = await fetch(opts.mockUrl + reqPath, { method: req.method, headers, body: ['GET', 'HEAD'].includes(req.method ?? '') ? undefined : raw });
+          status = upstream.status;
+          text = await upstream.text();
+          contentType = upstream.headers.get('content-type') ?? contentType;
+        }
+        let response: unknown = text;
+        try {
+          response = JSON.parse(text);
+        } catch {
+          /* keep text */
+        }
+        requests.push({ method: req.method ?? 'GET', path: reqPath, form, authorization: req.headers.authorization, status, response });
+        res.writeHead(status, { 'content-type': contentType });
+        res.end(text);
+      })().catch((err: unknown) => {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 20500, message: `local endpoint: ${String(err)}`, status: 502 }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    setFault(fn) {
+      fault = fn;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Twilio's error body for an invalid 'To' number (code 21211), as its API answers it. */
+export function invalidNumberFault(to: string): TwilioFault {
+  return { status: 400, body: { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 } };
+}

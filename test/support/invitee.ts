@@ -1,0 +1,38 @@
+// What an invitee does: find the link in a message, open it, submit the signup form (as a browser
+// posts it: application/x-www-form-urlencoded).
+import type { ReceivedMail } from '../../scripts/local-stack/mail-inbox';
+
+export function signupLinkIn(text: string): { url: string; token: string } {
+  const m = /(https?:\/\/\S+\/signup\/)([A-Za-z0-9_-]+)/.exec(text);
+  if (!m) throw new Error(`no signup link in: ${text.slice(0, 300)}`);
+  return { url: m[1]! + m[2]!, token: m[2]! };
+}
+
+export const linkInMail = (mail: ReceivedMail) => signupLinkIn(mail.text);
+
+export const validSignup = {
+  dateOfBirth: '1990-05-17',
+  firstName: 'Ana',
+  lastName: 'Lopez',
+  companyName: '',
+  password: 'correct horse 42',
+  passwordConfirmation: 'correct horse 42',
+  acceptTerms: 'yes',
+  acceptPrivacy: 'yes',
+  acceptAcceptableUse: 'yes',
+};
+
+export async function submitSignup(url: string, fields: Record<string, string | undefined>): Promise<{ status: number; html: string }> {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.set(k, v);
+  const res = await fetch(url, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  return { status: res.status, html: await res.text() };
+}
+
+/** A date of birth that makes someone exactly `years` old today (UTC), minus `plusDays` days. */
+export function birthDateForAge(years: number, plusDays = 0): string {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() - years);
+  d.setUTCDate(d.getUTCDate() + plusDays);
+  return d.toISOString().slice(0, 10);
+}
