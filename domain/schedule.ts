@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 
 export interface LocalSchedule {
-  /** Wall-clock time in the inviter's zone, `YYYY-MM-DDTHH:mm`. */
+  /** Wall-clock time in the inviter's zone, `YYYY-MM-DDTHH:mm` (seconds optional). */
   localDateTime: string;
   /** IANA time zone, e.g. `Europe/Paris`. */
   timeZone: string;
@@ -16,7 +16,8 @@ export function resolveSchedule(s: LocalSchedule, now: Date): ScheduleResult {
   const dt = DateTime.fromISO(s.localDateTime, { zone: s.timeZone });
   if (!dt.isValid) return { ok: false, field: 'schedule.localDateTime', message: 'Use the form YYYY-MM-DDTHH:mm' };
   // A wall-clock time skipped by a DST change (e.g. 02:30 when clocks jump to 03:00) does not exist.
-  if (dt.toFormat("yyyy-MM-dd'T'HH:mm") !== s.localDateTime.slice(0, 16)) {
+  const format = s.localDateTime.length > 16 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm";
+  if (dt.toFormat(format) !== s.localDateTime) {
     return { ok: false, field: 'schedule.localDateTime', message: `${s.localDateTime} does not exist in ${s.timeZone} (the clocks change that day)` };
   }
   if (dt.toMillis() <= now.getTime()) return { ok: false, field: 'schedule.localDateTime', message: 'The scheduled time is in the past' };

@@ -65,8 +65,14 @@ export function createSignupService({ db, temporal }: { db: Db; temporal: Client
     findByToken,
 
     async submit(token: string, form: SignupForm): Promise<SignupOutcome> {
-      const invitation = await findByToken(token);
+      let invitation = await findByToken(token);
+      // The message can land a moment before the workflow records that it was sent.
+      for (let i = 0; invitation?.stage === 'sending' && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        invitation = await findByToken(token);
+      }
       if (!invitation) return { kind: 'link-not-usable' };
+      if (invitation.stage !== 'awaiting_signup') return { kind: 'link-not-usable', invitation };
       const password = form.password ?? '';
       // The clear password stops here: the workflow gets its hash and two facts about it.
       const submission: SignupSubmission = {
@@ -91,7 +97,8 @@ export function createSignupService({ db, temporal }: { db: Db; temporal: Client
           if (errors.some((e) => e.field === 'token')) return { kind: 'link-not-usable', invitation: await findByToken(token) };
           return { kind: 'refused', invitation, errors };
         }
-        if (cause instanceof ApplicationFailure && cause.type === failureTypes.wrongStage) {
+        // The invitation moved on meanwhile (expired, revoked, used, or closed altogether).
+        if ((cause instanceof ApplicationFailure && cause.type === failureTypes.wrongStage) || err instanceof WorkflowNotFoundError) {
           return { kind: 'link-not-usable', invitation: (await findByToken(token)) ?? invitation };
         }
         throw err;

@@ -5,8 +5,9 @@ import { failureTypes } from '../../workflows/definitions';
 import { ALREADY_A_USER } from '../../activities/users';
 import { Problem, problems, type FieldError } from '../problems';
 
+/** `what` exists (the caller checked its row): a workflow that cannot be found has closed. */
 export function updateProblem(err: unknown, what: string): unknown {
-  if (err instanceof WorkflowNotFoundError) return problems.notFound(what);
+  if (err instanceof WorkflowNotFoundError) return problems.conflict('wrong-stage', `${what} has ended and can no longer be changed`);
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
   if (cause instanceof ApplicationFailure) {
     const fields = (cause.details?.[0] as FieldError[] | undefined) ?? [];

@@ -7,7 +7,7 @@ export const invitationParams = accountParams.extend({ invitationId: z.string().
 const role = z.enum(['user', 'admin']).default('user').describe('Invite as an admin (admins only) or as a user');
 const schedule = z
   .strictObject({
-    localDateTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'use YYYY-MM-DDTHH:mm').describe('Wall-clock time in `timeZone`'),
+    localDateTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'use YYYY-MM-DDTHH:mm').describe('Wall-clock time in `timeZone`'),
     timeZone: z.string().min(1).max(64).describe('The inviter\'s IANA time zone, e.g. Europe/Paris'),
   })
   .optional()

@@ -25,7 +25,8 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService }> = async
     reply.type('text/html; charset=utf-8');
     const invitation = await signup.findByToken(request.params.token);
     if (!invitation) return reply.code(404).send(linkNotUsablePage('unknown'));
-    if (invitation.stage !== 'awaiting_signup') return reply.code(410).send(linkNotUsablePage(notUsableReason(invitation.stage), invitation.companyName));
+    // `sending`: the message can arrive a moment before the workflow records it; its token is current.
+    if (invitation.stage !== 'awaiting_signup' && invitation.stage !== 'sending') return reply.code(410).send(linkNotUsablePage(notUsableReason(invitation.stage), invitation.companyName));
     return reply.send(signupFormPage(invitation, `/signup/${encodeURIComponent(request.params.token)}`));
   });
 
