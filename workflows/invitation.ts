@@ -127,7 +127,8 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
     async () => {
       const before = licenseAttempts;
       licenseRequested = true;
-      await condition(() => licenseAttempts > before);
+      // Answer once the attempt is decided: activated, or still waiting for a seat.
+      await condition(() => licenseAttempts > before && (status.stage !== 'license_pending' || status.waitingReason !== undefined));
       return status;
     },
     { validator: () => { if (status.stage !== 'license_pending') throw wrongStage(status.stage, 'assign a license'); } },
