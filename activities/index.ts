@@ -4,6 +4,7 @@
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
 import { createInvitationMessagingActivities } from './invitation-messaging';
+import { createInviteLinkSharingActivities } from './invite-link-sharing';
 import { createLicenseActivities } from './licenses';
 import type { TwilioClient } from './twilio-client';
 import { createUserActivities } from './users';
@@ -23,6 +24,7 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createInvitationMessagingActivities(deps),
+    ...createInviteLinkSharingActivities(deps),
     ...createUserActivities(deps),
     ...createLicenseActivities(deps),
   };

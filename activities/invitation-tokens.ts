@@ -10,3 +10,8 @@ export function deriveInvitationToken(secret: string, invitationId: string, gene
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+/** The account invite link's token: derived from its id, so the link can be shown again to copy. */
+export function inviteLinkToken(secret: string, linkId: string): string {
+  return createHmac('sha256', secret).update(`invite-link\n${linkId}`).digest('base64url');
+}

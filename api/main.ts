@@ -12,6 +12,8 @@ async function main() {
     db,
     temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
     logLevel: config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });

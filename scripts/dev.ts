@@ -105,6 +105,7 @@ async function main() {
     twilio = { ...LOCAL_TWILIO, apiBaseUrl: endpoint.url };
   }
 
+  const secret = config.INVITATION_TOKEN_SECRET ?? tokenSecret(dataDir);
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await createOnboardingWorker({
     connection: workerConnection,
@@ -117,7 +118,7 @@ async function main() {
       settings: {
         mailFrom: config.MAIL_FROM,
         publicBaseUrl: config.PUBLIC_BASE_URL,
-        invitationTokenSecret: config.INVITATION_TOKEN_SECRET ?? tokenSecret(dataDir),
+        invitationTokenSecret: secret,
       },
     }),
   });
@@ -128,6 +129,8 @@ async function main() {
     db,
     temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    invitationTokenSecret: secret,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });

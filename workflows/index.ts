@@ -1,2 +1,3 @@
 // Every workflow type the worker registers.
 export { invitationWorkflow } from './invitation';
+export { shareInviteLinkWorkflow } from './invite-link-sharing';

@@ -49,6 +49,12 @@ const wrongStage = (stage: InvitationStage, what: string) =>
 
 export async function invitationWorkflow(input: InvitationInput): Promise<InvitationStatus> {
   const status: InvitationStatus = { invitationId: input.invitationId, stage: 'sending', stageTimes: {}, messages: [], sendAt: input.sendAt };
+  // A signup through the invite link arrives with the start (update-with-start), possibly before
+  // the main loop runs: such an invitation is open for signup from its first moment.
+  if (input.channel === 'link') {
+    status.stage = 'awaiting_signup';
+    status.expiresAt = new Date(Date.now() + input.lifetimeMs).toISOString();
+  }
   const invitee = input.inviteeEmail ?? input.inviteePhone ?? 'the invitee';
   let generation = input.firstTokenGeneration;
   let currentTokenHash: string | undefined;
@@ -91,7 +97,7 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
         const proofOk =
           submission.proof.kind === 'invitation-token'
             ? currentTokenHash !== undefined && submission.proof.tokenHash === currentTokenHash
-            : input.channel === 'link';
+            : true; // the API checked the account's invite link (live, within its uses) before asking
         if (!proofOk) throw ApplicationFailure.create({ type: failureTypes.signupRejected, message: 'This invitation link is no longer valid', nonRetryable: true, details: [[{ field: 'token', message: 'This invitation link is no longer valid.' }]] });
         const problems = signupProblems(submission, new Date(), { emailRequired: input.channel !== 'email' });
         if (problems.length > 0) {
@@ -155,7 +161,7 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
   let userType: string | undefined;
   rounds: for (;;) {
     // Send (a new round after a resend uses the next token generation, so older links die).
-    const expiresAt = new Date(Date.now() + input.lifetimeMs).toISOString();
+    const expiresAt = input.channel === 'link' && status.expiresAt ? status.expiresAt : new Date(Date.now() + input.lifetimeMs).toISOString();
     if (input.channel !== 'link') {
       enter('sending', `Sending invitation to ${invitee}`);
       try {

@@ -39,7 +39,7 @@ export interface InvitationView {
   messages: InvitationStatus['messages'];
 }
 
-interface AccountRow {
+export interface AccountRow {
   id: string;
   name: string;
   company_domains: string[];
@@ -63,6 +63,23 @@ interface InvitationRow {
 }
 const INVITATION_COLUMNS = 'id, channel, invitee_email, invitee_phone, invitee_type, role, invited_by, token_generation, created_at';
 
+export async function loadAccount(db: Db, accountId: string): Promise<AccountRow> {
+  const { rows } = await db.query<AccountRow>(
+    `SELECT id, name, company_domains, plan, country, locale, users_may_invite, invitation_lifetime_seconds FROM accounts WHERE id = $1`,
+    [accountId],
+  );
+  if (!rows[0]) throw problems.notFound(`Account ${accountId}`);
+  return rows[0];
+}
+
+/** Admins may always invite; users only while the account allows it (the account-level permission). */
+export function assertMayInvite(caller: Caller, account: AccountRow, asAdmin = false) {
+  if (caller.role === 'user' && !account.users_may_invite) {
+    throw problems.forbidden('Inviting people is disabled for this account. Please ask your company account admin to review the account settings.');
+  }
+  if (asAdmin && caller.role === 'user') throw problems.forbidden('Only admins can invite someone as an admin.');
+}
+
 export function invitationIdFor(accountId: string, invitee: string): string {
   return `invitation:${accountId}:${invitee}`;
 }
@@ -84,6 +101,57 @@ export interface TextInvitationRequest extends ScheduleOption {
   role: 'user' | 'admin';
 }
 
+export interface InviteeToStart {
+  id: string;
+  channel: InvitationChannel;
+  email?: string;
+  phone?: string;
+  type: InviteeType | null;
+  role: string;
+  textMessage?: string;
+  mediaUrl?: string;
+}
+
+/** How every invitation workflow is started: its input, readable id, search attributes and summary. */
+export function invitationWorkflowOptions(
+  account: Pick<AccountRow, 'id' | 'name' | 'plan' | 'invitation_lifetime_seconds'>,
+  invitedBy: string,
+  invitedByRole: string,
+  invitee: InviteeToStart,
+  sendAt: string | undefined,
+  firstTokenGeneration: number,
+  taskQueue: string,
+) {
+  const input: InvitationInput = {
+    invitationId: invitee.id,
+    accountId: account.id,
+    channel: invitee.channel,
+    ...(invitee.email ? { inviteeEmail: invitee.email } : {}),
+    ...(invitee.phone ? { inviteePhone: invitee.phone } : {}),
+    lifetimeMs: account.invitation_lifetime_seconds * 1000,
+    firstTokenGeneration,
+    ...(sendAt ? { sendAt } : {}),
+    ...(account.plan === 'video_pro_plus' ? { licenseAfterSignup: 'video_pro_plus' as const } : {}),
+  };
+  const who = invitee.email ?? invitee.phone!;
+  return {
+    taskQueue,
+    workflowId: invitee.id,
+    args: [input] as [InvitationInput],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    typedSearchAttributes: [
+      { key: AccountId, value: account.id },
+      { key: OnboardingChannel, value: invitee.channel },
+      { key: OnboardingStage, value: sendAt ? 'scheduled' : invitee.channel === 'link' ? 'awaiting_signup' : 'sending' },
+      ...(invitee.email ? [{ key: InviteeEmail, value: invitee.email }] : []),
+      ...(invitee.phone ? [{ key: InviteePhone, value: invitee.phone }] : []),
+    ],
+    staticSummary: `Invitation by ${invitee.channel} to ${who}${invitee.type ? ` (${invitee.type})` : ''} for ${account.name}`,
+    staticDetails: `Invited by ${invitedBy} (${invitedByRole.replace('_', ' ')}) as ${invitee.role}${sendAt ? `, scheduled for ${sendAt}` : ''}.`,
+    memo: { summary: sendAt ? `Scheduled for ${sendAt}` : invitee.channel === 'link' ? `${who} is signing up through the invite link` : `Sending invitation to ${who}` },
+  };
+}
+
 export interface InvitationServiceDeps {
   db: Db;
   temporal: Client;
@@ -91,21 +159,6 @@ export interface InvitationServiceDeps {
 }
 
 export function createInvitationService({ db, temporal, taskQueue }: InvitationServiceDeps) {
-  async function loadAccount(accountId: string): Promise<AccountRow> {
-    const { rows } = await db.query<AccountRow>(
-      `SELECT id, name, company_domains, plan, country, locale, users_may_invite, invitation_lifetime_seconds FROM accounts WHERE id = $1`,
-      [accountId],
-    );
-    if (!rows[0]) throw problems.notFound(`Account ${accountId}`);
-    return rows[0];
-  }
-
-  function assertMayInvite(caller: Caller, account: AccountRow, asAdmin: boolean) {
-    if (caller.role === 'user' && !account.users_may_invite) {
-      throw problems.forbidden('Inviting people is disabled for this account. Please ask your company account admin to review the account settings.');
-    }
-    if (asAdmin && caller.role === 'user') throw problems.forbidden('Only admins can invite someone as an admin.');
-  }
 
   function scheduledSendAt(request: ScheduleOption): string | undefined {
     if (!request.schedule) return undefined;
@@ -157,7 +210,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
   async function startInvitation(
     account: AccountRow,
     caller: Caller,
-    invitee: { id: string; channel: 'email' | 'text'; email?: string; phone?: string; type: InviteeType | null; role: string; textMessage?: string; mediaUrl?: string },
+    invitee: InviteeToStart,
     sendAt: string | undefined,
   ): Promise<InvitationView> {
     if (await isRunning(invitee.id)) {
@@ -174,36 +227,10 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
       [invitee.id, account.id, invitee.channel, invitee.email ?? null, invitee.phone ?? null, invitee.type, invitee.role, caller.userId, account.locale, invitee.textMessage ?? null, invitee.mediaUrl ?? null],
     );
     const row = rows[0]!;
-    const input: InvitationInput = {
-      invitationId: invitee.id,
-      accountId: account.id,
-      channel: invitee.channel,
-      ...(invitee.email ? { inviteeEmail: invitee.email } : {}),
-      ...(invitee.phone ? { inviteePhone: invitee.phone } : {}),
-      lifetimeMs: account.invitation_lifetime_seconds * 1000,
-      firstTokenGeneration: row.token_generation + 1,
-      ...(sendAt ? { sendAt } : {}),
-      ...(account.plan === 'video_pro_plus' ? { licenseAfterSignup: 'video_pro_plus' as const } : {}),
-    };
-    const who = invitee.email ?? invitee.phone!;
+    const options = invitationWorkflowOptions(account, caller.name || caller.userId, caller.role, invitee, sendAt, row.token_generation + 1, taskQueue);
     try {
       // USE_EXISTING: two concurrent requests for the same person land on one workflow.
-      await temporal.workflow.start('invitationWorkflow', {
-        taskQueue,
-        workflowId: invitee.id,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: AccountId, value: account.id },
-          { key: OnboardingChannel, value: invitee.channel },
-          { key: OnboardingStage, value: sendAt ? 'scheduled' : 'sending' },
-          ...(invitee.email ? [{ key: InviteeEmail, value: invitee.email }] : []),
-          ...(invitee.phone ? [{ key: InviteePhone, value: invitee.phone }] : []),
-        ],
-        staticSummary: `Invitation by ${invitee.channel} to ${who}${invitee.type ? ` (${invitee.type})` : ''} for ${account.name}`,
-        staticDetails: `Invited by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')}) as ${invitee.role}${sendAt ? `, scheduled for ${sendAt}` : ''}.`,
-        memo: { summary: sendAt ? `Scheduled for ${sendAt}` : `Sending invitation to ${who}` },
-      });
+      await temporal.workflow.start('invitationWorkflow', options);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
@@ -241,7 +268,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
 
   return {
     async inviteByEmail(caller: Caller, request: EmailInvitationRequest): Promise<InvitationView[]> {
-      const account = await loadAccount(caller.accountId);
+      const account = await loadAccount(db, caller.accountId);
       const asAdmin = request.role === 'admin';
       assertMayInvite(caller, account, asAdmin);
 
@@ -279,7 +306,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
     },
 
     async inviteByText(caller: Caller, request: TextInvitationRequest): Promise<InvitationView> {
-      const account = await loadAccount(caller.accountId);
+      const account = await loadAccount(db, caller.accountId);
       const asAdmin = request.role === 'admin';
       assertMayInvite(caller, account, asAdmin);
       const phone = toE164(request.phone, account.country);

@@ -40,6 +40,32 @@ export type SignupOutcome =
   | { kind: 'refused'; invitation: InvitationForSignup; errors: FieldError[] }
   | { kind: 'link-not-usable'; invitation?: InvitationForSignup };
 
+/** The form as the workflow receives it: the clear password stops here, only its hash and two facts about it go on. */
+export async function toSubmission(form: SignupForm, proof: SignupSubmission['proof'], withEmail: boolean): Promise<SignupSubmission> {
+  const password = form.password ?? '';
+  return {
+    proof,
+    ...(withEmail ? { email: (form.email ?? '').trim().toLowerCase() } : {}),
+    dateOfBirth: (form.dateOfBirth ?? '').trim(),
+    firstName: (form.firstName ?? '').trim(),
+    lastName: (form.lastName ?? '').trim(),
+    ...(form.companyName?.trim() ? { companyName: form.companyName.trim() } : {}),
+    passwordHash: await hashPassword(password),
+    passwordMeetsPolicy: meetsPasswordPolicy(password),
+    passwordMatchesConfirmation: password.length > 0 && password === form.passwordConfirmation,
+    accepted: { termsOfService: !!form.acceptTerms, privacyNotice: !!form.acceptPrivacy, acceptableUsePolicy: !!form.acceptAcceptableUse },
+  };
+}
+
+/** Field errors from a refused signUp update, or undefined when the error is something else. */
+export function signupRefusal(err: unknown): FieldError[] | undefined {
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure && (cause.type === failureTypes.signupRejected || cause.type === ALREADY_A_USER)) {
+    return (cause.details?.[0] as FieldError[] | undefined) ?? [];
+  }
+  return undefined;
+}
+
 export function createSignupService({ db, temporal }: { db: Db; temporal: Client }) {
   async function findByToken(token: string): Promise<InvitationForSignup | undefined> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
@@ -73,27 +99,14 @@ export function createSignupService({ db, temporal }: { db: Db; temporal: Client
       }
       if (!invitation) return { kind: 'link-not-usable' };
       if (invitation.stage !== 'awaiting_signup') return { kind: 'link-not-usable', invitation };
-      const password = form.password ?? '';
-      // The clear password stops here: the workflow gets its hash and two facts about it.
-      const submission: SignupSubmission = {
-        proof: { kind: 'invitation-token', tokenHash: hashToken(token) },
-        ...(invitation.channel !== 'email' ? { email: (form.email ?? '').trim().toLowerCase() } : {}),
-        dateOfBirth: (form.dateOfBirth ?? '').trim(),
-        firstName: (form.firstName ?? '').trim(),
-        lastName: (form.lastName ?? '').trim(),
-        ...(form.companyName?.trim() ? { companyName: form.companyName.trim() } : {}),
-        passwordHash: await hashPassword(password),
-        passwordMeetsPolicy: meetsPasswordPolicy(password),
-        passwordMatchesConfirmation: password.length > 0 && password === form.passwordConfirmation,
-        accepted: { termsOfService: !!form.acceptTerms, privacyNotice: !!form.acceptPrivacy, acceptableUsePolicy: !!form.acceptAcceptableUse },
-      };
+      const submission = await toSubmission(form, { kind: 'invitation-token', tokenHash: hashToken(token) }, invitation.channel !== 'email');
       try {
         const result = await temporal.workflow.getHandle(invitation.invitationId).executeUpdate(signUp, { args: [submission] });
         return { kind: 'signed-up', invitation, result };
       } catch (err) {
         const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-        if (cause instanceof ApplicationFailure && (cause.type === failureTypes.signupRejected || cause.type === ALREADY_A_USER)) {
-          const errors = (cause.details?.[0] as FieldError[] | undefined) ?? [];
+        const errors = signupRefusal(err);
+        if (errors) {
           if (errors.some((e) => e.field === 'token')) return { kind: 'link-not-usable', invitation: await findByToken(token) };
           return { kind: 'refused', invitation, errors };
         }

@@ -10,6 +10,7 @@ import { createAccountWithSuperAdmin, type NewAccount } from '../../api/services
 import { createDb, type Db } from '../../db';
 import { databaseUrl, ensureDatabase } from '../../db/databases';
 import { startMailInbox, type MailInbox } from '../../scripts/local-stack/mail-inbox';
+import { freePort } from '../../scripts/local-stack/ports';
 import { startTwilioEndpoint, type TwilioEndpoint } from '../../scripts/local-stack/twilio-endpoint';
 import { createTwilioClient } from '../../activities/twilio-client';
 import { LOCAL_TWILIO } from '../../config';
@@ -66,11 +67,13 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const client = new Client({ connection: clientConnection, namespace: 'default' });
     const taskQueue = `test-${dbName}`;
 
-    const app = await buildApp({ db, temporal: client, taskQueue });
+    // API and worker share the token secret, as in production; links start with the API's address.
+    const invitationTokenSecret = randomBytes(32).toString('hex');
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl });
     cleanups.push(() => app.close());
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    await app.listen({ port, host: '127.0.0.1' });
 
     const workerConnection = await NativeConnection.connect({ address: env.temporalAddress });
     cleanups.push(() => workerConnection.close());
@@ -83,7 +86,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
         db,
         mailer: nodemailer.createTransport(inbox.smtpUrl),
         sms: { client: createTwilioClient({ ...LOCAL_TWILIO, apiBaseUrl: twilio.url }), from: LOCAL_TWILIO.from },
-        settings: { mailFrom: MAIL_FROM, publicBaseUrl: baseUrl, invitationTokenSecret: randomBytes(32).toString('hex') },
+        settings: { mailFrom: MAIL_FROM, publicBaseUrl: baseUrl, invitationTokenSecret },
       }),
     });
     const workerRun = worker.run();

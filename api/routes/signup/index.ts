@@ -3,7 +3,8 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SignupService } from '../../services/signup';
+import type { InviteLinkService, JoinPage } from '../../services/invite-links';
+import type { InvitationForSignup, SignupService } from '../../services/signup';
 import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage } from './pages';
 
 const tokenParams = z.object({ token: z.string().max(200) });
@@ -13,7 +14,11 @@ const signupForm = z.object({
   password: formField, passwordConfirmation: formField, acceptTerms: formField, acceptPrivacy: formField, acceptAcceptableUse: formField,
 });
 
-const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService }> = async (app, { signup }) => {
+/** The join page is the signup form of the invite link: it asks for the email too. */
+const asSignupPage = (p: JoinPage): InvitationForSignup => ({ invitationId: p.linkId, channel: 'link', companyName: p.companyName, inviterName: p.inviterName, inviteeEmail: null, locale: p.locale, stage: 'awaiting_signup' });
+const joinNotUsable = () => linkNotUsablePage('unknown').replace('This invitation link is not valid. It may have been replaced by a newer invitation.', 'This invite link is not valid any more: it may have been rotated, revoked, expired or used up.');
+
+const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLinks: InviteLinkService }> = async (app, { signup, inviteLinks }) => {
   await app.register(formbody);
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
@@ -49,6 +54,32 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService }> = async
       }
       case 'link-not-usable':
         return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName));
+    }
+  });
+
+  app.get('/join/:token', {
+    schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams },
+  }, async (request, reply) => {
+    reply.type('text/html; charset=utf-8');
+    const page = await inviteLinks.joinPage(request.params.token);
+    if (!page) return reply.code(404).send(joinNotUsable());
+    return reply.send(signupFormPage(asSignupPage(page), `/join/${encodeURIComponent(request.params.token)}`));
+  });
+
+  app.post('/join/:token', {
+    schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm },
+  }, async (request, reply) => {
+    reply.type('text/html; charset=utf-8');
+    const outcome = await inviteLinks.join(request.params.token, request.body);
+    switch (outcome.kind) {
+      case 'signed-up':
+        return reply.send(signedUpPage(asSignupPage(outcome.page), outcome.result.stage));
+      case 'refused': {
+        const { password: _p, passwordConfirmation: _c, ...keep } = request.body;
+        return reply.code(422).send(signupFormPage(asSignupPage(outcome.page), `/join/${encodeURIComponent(request.params.token)}`, { form: keep, errors: outcome.errors }));
+      }
+      case 'link-not-usable':
+        return reply.code(410).send(joinNotUsable());
     }
   });
 };
