@@ -22,6 +22,12 @@ export interface MailInbox {
   messages: ReceivedMail[];
   /** Resolves with the first message (already received or still to come) matching `predicate`. */
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  /** Messages received but not yet acknowledged (only with ackDelayMs). */
+  readonly unacknowledged: number;
+  /** Resolves when a message body has arrived and its acknowledgement is being held. */
+  waitForUnacknowledged(timeoutMs?: number): Promise<void>;
+  /** Messages dropped because the client went away before the acknowledgement. */
+  dropped: ReceivedMail[];
   /** Serves the web inbox; returns its URL. */
   serveWeb(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -44,10 +50,19 @@ export interface MailInboxOptions {
   host?: string;
   /** Mailboxes refused for good (550), as a real server refuses an unknown mailbox. */
   rejectRecipient?: (address: string) => boolean;
+  /**
+   * Hold the reply to DATA this long (a slow server committing the message). A client that goes
+   * away before the reply has not delivered the message (RFC 5321 §6.1), so it is dropped.
+   */
+  ackDelayMs?: number;
 }
 
 export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailInbox> {
   const messages: ReceivedMail[] = [];
+  const dropped: ReceivedMail[] = [];
+  const closedSessions = new Set<string>();
+  let unacknowledged = 0;
+  let heldWaiters: Array<() => void> = [];
   const waiters = new Set<{ predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }>();
 
   const server = new SMTPServer({
@@ -61,11 +76,25 @@ export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailI
       }
       callback();
     },
+    onClose(session) {
+      closedSessions.add(session.id);
+    },
     onData(stream, session, callback) {
       const to = session.envelope.rcptTo.map((r) => r.address);
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
           const mail = toReceived(parsed, to);
+          if (opts.ackDelayMs) {
+            unacknowledged += 1;
+            heldWaiters.forEach((w) => w());
+            heldWaiters = [];
+            await new Promise((r) => setTimeout(r, opts.ackDelayMs));
+            unacknowledged -= 1;
+            if (closedSessions.has(session.id)) {
+              dropped.push(mail);
+              return callback(new Error('client went away before the reply'));
+            }
+          }
           messages.push(mail);
           for (const w of [...waiters]) {
             if (w.predicate(mail)) {
@@ -91,6 +120,20 @@ export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailI
     smtpPort,
     smtpUrl: `smtp://${host}:${smtpPort}`,
     messages,
+    dropped,
+    get unacknowledged() {
+      return unacknowledged;
+    },
+    waitForUnacknowledged(timeoutMs = 30_000) {
+      if (unacknowledged > 0) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no message arrived')), timeoutMs);
+        heldWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
     waitFor(predicate, timeoutMs = 30_000) {
       const found = messages.find(predicate);
       if (found) return Promise.resolve(found);

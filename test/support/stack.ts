@@ -31,6 +31,7 @@ export interface TestStack {
   inbox: MailInbox;
   /** The local Twilio-compatible endpoint: every request as Twilio would receive it. */
   twilio: TwilioEndpoint;
+  workerSettings: WorkerSettings;
   client: Client;
   taskQueue: string;
   /** The demo account and its Super Admin's credential. */
@@ -44,6 +45,22 @@ export interface TestStackOptions {
   account?: Partial<NewAccount>;
   /** Mailboxes the test SMTP server refuses for good. */
   rejectRecipient?: (address: string) => boolean;
+  /** Hold SMTP replies to DATA (see MailInbox). */
+  ackDelayMs?: number;
+  /** false: no worker in this process (a test runs workers as child processes, see worker-process.ts). */
+  inProcessWorker?: boolean;
+}
+
+/** What a worker for this stack needs; a child-process worker gets it as JSON. */
+export interface WorkerSettings {
+  temporalAddress: string;
+  taskQueue: string;
+  workflowBundlePath: string;
+  databaseUrl: string;
+  smtpUrl: string;
+  twilioUrl: string;
+  publicBaseUrl: string;
+  invitationTokenSecret: string;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -58,7 +75,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
   try {
     const db = createDb(databaseUrl(env.postgresAdminUrl, dbName));
     cleanups.push(() => db.end());
-    const inbox = await startMailInbox({ rejectRecipient: opts.rejectRecipient });
+    const inbox = await startMailInbox({ rejectRecipient: opts.rejectRecipient, ackDelayMs: opts.ackDelayMs });
     cleanups.push(() => inbox.stop());
     const twilio = await startTwilioEndpoint({ mockUrl: env.twilioMockUrl });
     cleanups.push(() => twilio.stop());
@@ -75,25 +92,20 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     cleanups.push(() => app.close());
     await app.listen({ port, host: '127.0.0.1' });
 
-    const workerConnection = await NativeConnection.connect({ address: env.temporalAddress });
-    cleanups.push(() => workerConnection.close());
-    const worker: Worker = await createOnboardingWorker({
-      connection: workerConnection,
-      namespace: 'default',
+    const workerSettings: WorkerSettings = {
+      temporalAddress: env.temporalAddress,
       taskQueue,
       workflowBundlePath: env.workflowBundlePath,
-      activities: createActivities({
-        db,
-        mailer: nodemailer.createTransport(inbox.smtpUrl),
-        sms: { client: createTwilioClient({ ...LOCAL_TWILIO, apiBaseUrl: twilio.url }), from: LOCAL_TWILIO.from },
-        settings: { mailFrom: MAIL_FROM, publicBaseUrl: baseUrl, invitationTokenSecret },
-      }),
-    });
-    const workerRun = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await workerRun;
-    });
+      databaseUrl: databaseUrl(env.postgresAdminUrl, dbName),
+      smtpUrl: inbox.smtpUrl,
+      twilioUrl: twilio.url,
+      publicBaseUrl: baseUrl,
+      invitationTokenSecret,
+    };
+    if (opts.inProcessWorker !== false) {
+      const worker = await startWorker(workerSettings, db);
+      cleanups.push(() => worker.stop());
+    }
 
     const createAccount: TestStack['createAccount'] = async (a) => {
       const created = await createAccountWithSuperAdmin(db, {
@@ -130,6 +142,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       db,
       inbox,
       twilio,
+      workerSettings,
       client,
       taskQueue,
       account,
@@ -157,4 +170,29 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** A worker with real activities for the stack's services (used in-process and by worker-main.ts). */
+export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const worker: Worker = await createOnboardingWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: settings.taskQueue,
+    workflowBundlePath: settings.workflowBundlePath,
+    activities: createActivities({
+      db,
+      mailer: nodemailer.createTransport(settings.smtpUrl),
+      sms: { client: createTwilioClient({ ...LOCAL_TWILIO, apiBaseUrl: settings.twilioUrl }), from: LOCAL_TWILIO.from },
+      settings: { mailFrom: MAIL_FROM, publicBaseUrl: settings.publicBaseUrl, invitationTokenSecret: settings.invitationTokenSecret },
+    }),
+  });
+  const run = worker.run();
+  return {
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await run;
+      await connection.close();
+    },
+  };
 }
