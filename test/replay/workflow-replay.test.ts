@@ -8,7 +8,7 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { linkInMail, submitSignup, validSignup } from '../support/invitee';
+import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
 const record = process.env.RECORD_HISTORIES === '1';
@@ -65,6 +65,22 @@ describe('fresh runs', () => {
     expect((await stack.api('POST', '/v1/accounts/acme/licenses/video_pro_plus/seats', { body: { seats: 1 } })).status).toBe(200);
     await replaysCleanly(id, 'invitation-email-license-after-seats-added.json');
   });
+
+  test('text invitation signed up by a guest; the invite link shared by email and used to sign up', async () => {
+    const text = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'text', phone: '+14155552699', message: 'Hi 👋' } });
+    const textId = text.body.invitations[0].id;
+    const sms = await eventually(async () => stack.twilio.requests.find((r) => r.form.To?.[0] === '+14155552699'));
+    const { url } = signupLinkIn(sms.form.Body![0]!);
+    expect((await submitSignup(url, { ...validSignup, email: 'texted-guest@gmail.com' })).status).toBe(200);
+    await replaysCleanly(textId, 'invitation-text-guest-activated.json');
+
+    const link = await stack.api('POST', '/v1/accounts/acme/invite-link', { body: {} });
+    const shared = await stack.api('POST', '/v1/accounts/acme/invite-link/share', { body: { emails: ['share-replay@acme.test'] } });
+    expect(shared.body.sent).toEqual(['share-replay@acme.test']);
+    await replaysCleanly(shared.body.workflowId, 'share-invite-link.json');
+    expect((await submitSignup(link.body.url, { ...validSignup, email: 'linked@gmail.com' })).status).toBe(200);
+    await replaysCleanly('invitation:acme:linked@gmail.com', 'invitation-link-guest-activated.json');
+  });
 });
 
 describe('recorded histories', () => {
@@ -82,7 +98,7 @@ describe('recorded histories', () => {
     });
     const codePath = path.join(testStackEnv().tmpDir, 'nondeterministic-bundle.js');
     fs.writeFileSync(codePath, code);
-    const results = await replay(codePath, loadFixtures().filter((f) => f.workflowId.startsWith('invitation-')));
+    const results = await replay(codePath, loadFixtures().filter((f) => f.workflowId.startsWith('invitation-email')));
     expect(results.length).toBeGreaterThan(0);
     for (const r of results) expect(r.error?.name).toBe('DeterminismViolationError');
   });
