@@ -11,7 +11,7 @@ export const ALREADY_A_USER = 'AlreadyAUser';
 
 export function createUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
-    async createUserFromSignup({ invitationId, submission }: { invitationId: string; submission: SignupSubmission }): Promise<{ userId: string; userType: InviteeType }> {
+    async createUserFromSignup({ invitationId, submission }: { invitationId: string; submission: SignupSubmission }): Promise<{ userId: string; userType: InviteeType; email: string }> {
       return inTransaction(db, async (tx) => {
         const { rows } = await tx.query<{ account_id: string; invitee_email: string | null; invitee_type: InviteeType | null; role: string; user_id: string | null; company_domains: string[] }>(
           `SELECT i.account_id, i.invitee_email, i.invitee_type, i.role, i.user_id, a.company_domains
@@ -20,7 +20,7 @@ export function createUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
         );
         const inv = rows[0];
         if (!inv) throw ApplicationFailure.nonRetryable(`Invitation ${invitationId} not found`, 'InvitationNotFound');
-        if (inv.user_id) return { userId: inv.user_id, userType: inv.invitee_type ?? 'coworker' };
+        if (inv.user_id) return { userId: inv.user_id, userType: inv.invitee_type ?? 'coworker', email: inv.invitee_email ?? '' };
 
         const email = (inv.invitee_email ?? submission.email ?? '').toLowerCase();
         const { rowCount } = await tx.query(`SELECT 1 FROM users WHERE account_id = $1 AND lower(email) = $2 AND status <> 'disabled'`, [inv.account_id, email]);
@@ -39,7 +39,7 @@ export function createUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
         );
         const userId = created[0]!.id;
         await tx.query(`UPDATE invitations SET user_id = $2, invitee_email = $3, invitee_type = $4, updated_at = now() WHERE id = $1`, [invitationId, userId, email, userType]);
-        return { userId, userType };
+        return { userId, userType, email };
       });
     },
 

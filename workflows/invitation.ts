@@ -26,7 +26,7 @@ import {
   type InvitationStatus,
   type SignupResult,
 } from './definitions';
-import { OnboardingStage } from './search-attributes';
+import { InviteeEmail, OnboardingStage } from './search-attributes';
 
 const messaging = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -191,8 +191,11 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
       );
       if (pendingSignup) {
         try {
-          ({ userId, userType } = await records.createUserFromSignup({ invitationId: input.invitationId, submission: pendingSignup }));
+          const created = await records.createUserFromSignup({ invitationId: input.invitationId, submission: pendingSignup });
+          ({ userId, userType } = created);
           status.userId = userId;
+          // Invited by text: from now on support staff can find it by the email they signed up with.
+          if (!input.inviteeEmail) upsertSearchAttributes([{ key: InviteeEmail, value: created.email }]);
           break rounds;
         } catch (err) {
           // E.g. the address became an active user meanwhile: refuse this signup, keep waiting.
