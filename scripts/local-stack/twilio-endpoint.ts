@@ -90,7 +90,7 @@ function parseForm(body: string): Record<string, string[]> {
 }
 
 /** The recorder in front of the mock; `port` 0 picks a free one. */
-export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number }): Promise<TwilioEndpoint> {
+export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number; host?: string }): Promise<TwilioEndpoint> {
   const requests: RecordedTwilioRequest[] = [];
   let fault: ((req: { path: string; form: Record<string, string[]> }) => TwilioFault) | undefined;
 
@@ -135,10 +135,10 @@ export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`,
     requests,
     setFault(fn) {
       fault = fn;
