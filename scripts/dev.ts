@@ -163,8 +163,10 @@ async function shutdown(code: number) {
   }
   process.exit(code);
 }
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+// Ctrl-C arrives more than once (the terminal signals the whole group, and tsx relays it):
+// the first starts an orderly stop, later ones are ignored until it is done.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 
 main().catch(async (err) => {
   console.error(err instanceof ConfigError ? err.message : err);

@@ -1,5 +1,6 @@
 // Starts the Temporal CLI dev server (real server, SQLite, Web UI) as a child process.
 import { spawn } from 'node:child_process';
+import { killWithParent } from './processes';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -93,6 +94,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
 
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(cli, args, { stdio: ['ignore', out, out] });
+  killWithParent(child);
   let exitReason: string | undefined;
   child.on('exit', (code, signal) => {
     exitReason = `code ${code ?? '-'} signal ${signal ?? '-'}${opts.logFile ? ` (see ${opts.logFile})` : ''}`;

@@ -6,6 +6,7 @@
 // One known Prism bug is worked around: its validator rejects a single `MediaUrl` form field
 // (Twilio takes one or more), so the copy Prism serves lets MediaUrl be a string or a list.
 import { spawn } from 'node:child_process';
+import { killWithParent } from './processes';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +52,7 @@ export async function startTwilioMock(opts: { port: number; log?: (m: string) =>
   const prism = require.resolve('@stoplight/prism-cli/dist/index.js');
   const specFile = patchedSpec();
   const child = spawn(process.execPath, [prism, 'mock', '-h', '127.0.0.1', '-p', String(opts.port), specFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  killWithParent(child);
   let output = '';
   const collect = (b: Buffer) => {
     output = (output + b.toString()).slice(-4000);
