@@ -4,8 +4,12 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db';
 import authentication from './plugins/authentication';
+import idempotency from './plugins/idempotency';
 import openapi from './plugins/openapi';
 import problemDetails from './plugins/problem-details';
+import rateLimits_, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
+import security from './plugins/security';
+import credentialRoutes from './routes/credentials';
 import healthRoutes from './routes/health';
 import inviteLinkRoutes from './routes/invite-link';
 import invitationRoutes from './routes/invitations';
@@ -27,18 +31,25 @@ export interface AppDependencies {
   publicBaseUrl: string;
   /** pino level; 'silent' (the default) logs nothing. */
   logLevel?: string;
+  /** Where logs go (tests read them to prove no secret is logged); stdout by default. */
+  logStream?: NodeJS.WritableStream;
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Origins allowed to call the API from a browser; none by default. */
+  corsOrigins?: string[];
 }
 
-/** Signup tokens travel in the path: logs show the route, never the token. */
+/** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/signup\/[^/?#]+/, '/signup/[token]');
+  return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent' }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [] }: AppDependencies) {
+  const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
     logger: {
       level: logLevel,
+      ...(logStream ? { stream: logStream } : {}),
       // Only what identifies the request: no headers (credentials), no token-bearing paths.
       serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }) },
     },
@@ -47,14 +58,19 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(problemDetails);
+  await app.register(security, { corsOrigins });
+  await app.register(rateLimits_, limits);
   await app.register(openapi);
-  await app.register(authentication, { credentials: createCredentialService({ db }) });
+  const credentials = createCredentialService({ db });
+  await app.register(authentication, { credentials });
+  await app.register(idempotency, { db });
 
   await app.register(healthRoutes, { db, temporal });
   const inviteLinks = createInviteLinkService({ db, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl });
-  await app.register(signupPageRoutes, { signup: createSignupService({ db, temporal }), inviteLinks });
+  await app.register(signupPageRoutes, { signup: createSignupService({ db, temporal }), inviteLinks, limits });
   await app.register(inviteLinkRoutes, { prefix: '/v1', inviteLinks });
   await app.register(invitationRoutes, { prefix: '/v1', invitations: createInvitationService({ db, temporal, taskQueue }) });
   await app.register(licenseRoutes, { prefix: '/v1', licenses: createLicenseService({ db, temporal }) });
+  await app.register(credentialRoutes, { prefix: '/v1', credentials });
   return app;
 }

@@ -14,6 +14,8 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    corsOrigins: config.CORS_ORIGINS,
+    rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     logLevel: config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -45,6 +45,11 @@ const envSchema = z.object({
   /** The number invitations are texted from (E.164). */
   TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +14155550100').optional()),
   TWILIO_MOCK_PORT: port.default(4010),
+
+  /** Browser origins allowed to call the API (comma-separated); none by default. */
+  CORS_ORIGINS: z.string().default('').transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** API requests a minute per credential. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };

@@ -131,6 +131,8 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     invitationTokenSecret: secret,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    corsOrigins: config.CORS_ORIGINS,
+    rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -39,6 +39,25 @@ export function createCredentialService({ db }: { db: Db }) {
       return rows[0];
     },
 
+    async list(accountId: string, userId?: string): Promise<Array<{ id: string; userId: string; label: string; createdAt: string; revokedAt: string | null }>> {
+      const { rows } = await db.query(
+        `SELECT id, user_id AS "userId", label, created_at AS "createdAt", revoked_at AS "revokedAt" FROM api_credentials
+          WHERE account_id = $1 AND ($2::uuid IS NULL OR user_id = $2) ORDER BY created_at`,
+        [accountId, userId ?? null],
+      );
+      return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null }));
+    },
+
+    async ownerOf(accountId: string, credentialId: string): Promise<string | undefined> {
+      const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM api_credentials WHERE id = $1 AND account_id = $2`, [credentialId, accountId]);
+      return rows[0]?.user_id;
+    },
+
+    async personIn(accountId: string, userId: string): Promise<{ role: Role } | undefined> {
+      const { rows } = await db.query<{ role: Role }>(`SELECT role FROM users WHERE id = $1 AND account_id = $2 AND status = 'active'`, [userId, accountId]);
+      return rows[0];
+    },
+
     async revoke(accountId: string, credentialId: string): Promise<boolean> {
       const { rowCount } = await db.query(
         `UPDATE api_credentials SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL`,

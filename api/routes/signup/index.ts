@@ -3,6 +3,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { signupRateLimit, type RateLimitSettings } from '../../plugins/rate-limits';
 import type { InviteLinkService, JoinPage } from '../../services/invite-links';
 import type { InvitationForSignup, SignupService } from '../../services/signup';
 import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage } from './pages';
@@ -18,13 +19,16 @@ const signupForm = z.object({
 const asSignupPage = (p: JoinPage): InvitationForSignup => ({ invitationId: p.linkId, channel: 'link', companyName: p.companyName, inviterName: p.inviterName, inviteeEmail: null, locale: p.locale, stage: 'awaiting_signup' });
 const joinNotUsable = () => linkNotUsablePage('unknown').replace('This invitation link is not valid. It may have been replaced by a newer invitation.', 'This invite link is not valid any more: it may have been rotated, revoked, expired or used up.');
 
-const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLinks: InviteLinkService }> = async (app, { signup, inviteLinks }) => {
+const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLinks: InviteLinkService; limits: RateLimitSettings }> = async (app, { signup, inviteLinks, limits }) => {
+  const views = signupRateLimit(limits.signupViewsPerMinute);
+  const submits = signupRateLimit(limits.signupSubmitsPerMinute);
   await app.register(formbody);
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   });
 
   app.get('/signup/:token', {
+    config: views,
     schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams },
   }, async (request, reply) => {
     reply.type('text/html; charset=utf-8');
@@ -36,6 +40,7 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
   });
 
   app.post('/signup/:token', {
+    config: submits,
     schema: {
       tags: ['signup pages'],
       summary: 'Submit the signup form (application/x-www-form-urlencoded); answers an HTML page',
@@ -58,6 +63,7 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
   });
 
   app.get('/join/:token', {
+    config: views,
     schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams },
   }, async (request, reply) => {
     reply.type('text/html; charset=utf-8');
@@ -67,6 +73,7 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
   });
 
   app.post('/join/:token', {
+    config: submits,
     schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm },
   }, async (request, reply) => {
     reply.type('text/html; charset=utf-8');

@@ -1,0 +1,40 @@
+// Rate limits: per credential on the API, per IP on the public signup pages (signup tokens must
+// not be guessable by brute force: a few dozen tries a minute is nothing against 256-bit tokens).
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Problem } from '../problems';
+
+export interface RateLimitSettings {
+  /** Requests a minute per API credential (or per IP without one). */
+  apiPerMinute: number;
+  /** Signup form submissions a minute per IP. */
+  signupSubmitsPerMinute: number;
+  /** Signup page views a minute per IP. */
+  signupViewsPerMinute: number;
+}
+
+export const defaultRateLimits: RateLimitSettings = { apiPerMinute: 600, signupSubmitsPerMinute: 20, signupViewsPerMinute: 120 };
+
+/** The credential's hash, never the credential itself, identifies its bucket. */
+function callerKey(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  return auth ? `cred:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
+}
+
+export default fp(async function rateLimits(app: FastifyInstance, opts: RateLimitSettings) {
+  await app.register(rateLimit, {
+    global: true,
+    max: opts.apiPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: callerKey,
+    errorResponseBuilder: (_request, context) =>
+      new Problem(429, 'rate-limited', 'Too many requests', `Rate limit of ${context.max} requests per ${context.after} reached; retry later.`, {
+        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      }),
+  });
+});
+
+/** Route config for the public signup pages. */
+export const signupRateLimit = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute', keyGenerator: (r: FastifyRequest) => `ip:${r.ip}` } });
