@@ -49,6 +49,7 @@ export interface TestStackOptions {
   ackDelayMs?: number;
   /** false: no worker in this process (a test runs workers as child processes, see worker-process.ts). */
   inProcessWorker?: boolean;
+  rateLimits?: Partial<import('../../api/plugins/rate-limits').RateLimitSettings>;
   /** Capture the API's logs (pino JSON lines) at this level. */
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
@@ -91,7 +92,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const invitationTokenSecret = randomBytes(32).toString('hex');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel, logStream: opts.logStream });
+    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel, logStream: opts.logStream, rateLimits: opts.rateLimits });
     cleanups.push(() => app.close());
     await app.listen({ port, host: '127.0.0.1' });
 

@@ -1,0 +1,93 @@
+// Property-based: thousands of generated bodies, headers and paths at every route. Whatever comes
+// in, the answer is never a 5xx, and every 4xx is problem+json (the pages a person opens answer
+// their 4xx as HTML pages).
+import fc from 'fast-check';
+import { startTestStack, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  // Limits high enough that the generated requests reach the handlers instead of the limiter.
+  stack = await startTestStack({ rateLimits: { apiPerMinute: 1_000_000, signupSubmitsPerMinute: 1_000_000, signupViewsPerMinute: 1_000_000 } });
+});
+afterAll(() => stack?.stop());
+
+const routes: Array<[string, string]> = [
+  ['POST', '/v1/accounts/{account}/invitations'],
+  ['GET', '/v1/accounts/{account}/invitations/{id}'],
+  ['POST', '/v1/accounts/{account}/invitations/{id}/resend'],
+  ['DELETE', '/v1/accounts/{account}/invitations/{id}'],
+  ['POST', '/v1/accounts/{account}/invitations/{id}/license'],
+  ['GET', '/v1/accounts/{account}/licenses'],
+  ['POST', '/v1/accounts/{account}/licenses/{id}/seats'],
+  ['GET', '/v1/accounts/{account}/invite-link'],
+  ['POST', '/v1/accounts/{account}/invite-link'],
+  ['DELETE', '/v1/accounts/{account}/invite-link'],
+  ['POST', '/v1/accounts/{account}/invite-link/share'],
+  ['GET', '/v1/accounts/{account}/credentials'],
+  ['POST', '/v1/accounts/{account}/credentials'],
+  ['DELETE', '/v1/accounts/{account}/credentials/{id}'],
+  ['GET', '/signup/{id}'],
+  ['POST', '/signup/{id}'],
+  ['GET', '/join/{id}'],
+  ['POST', '/join/{id}'],
+  ['GET', '/health'],
+  ['GET', '/{id}'],
+  ['PATCH', '/v1/accounts/{account}/{id}'],
+];
+
+const segment = fc.oneof(
+  fc.constantFrom('acme', 'globex', 'invitation:acme:ana@acme.test', 'video_pro_plus', '00000000-0000-0000-0000-000000000000', '..', '%00', '%ZZ', ''),
+  fc.string({ maxLength: 80 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+);
+const fieldValue = fc.oneof(fc.string({ maxLength: 50 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 30 }), { maxLength: 25 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })));
+const plausibleBody = fc.record(
+  {
+    channel: fc.constantFrom('email', 'text', 'fax', ''),
+    emails: fieldValue, phone: fieldValue, message: fieldValue, mediaUrl: fieldValue, role: fieldValue, schedule: fc.oneof(fieldValue, fc.record({ localDateTime: fc.string(), timeZone: fc.string() })),
+    seats: fieldValue, maxUses: fieldValue, expiresInDays: fieldValue, label: fieldValue, userId: fieldValue,
+    dateOfBirth: fieldValue, firstName: fieldValue, password: fieldValue, acceptTerms: fieldValue, email: fieldValue,
+  },
+  { requiredKeys: [] },
+);
+const body = fc.oneof(
+  plausibleBody.map((b) => JSON.stringify(b)),
+  fc.json(),
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.constant(undefined),
+);
+const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/xml', undefined);
+const credential = fc.constantFrom<'valid' | 'none' | 'bogus' | 'malformed'>('valid', 'valid', 'valid', 'none', 'bogus', 'malformed');
+const extraHeader = fc.option(fc.record({ name: fc.constantFrom('idempotency-key', 'x-forwarded-for', 'accept', 'origin', 'accept-language'), value: fc.string({ unit: 'grapheme-ascii', maxLength: 300 }) }), { nil: undefined });
+
+test('no generated request gets a 5xx, and every 4xx says what is wrong in a machine-readable way', async () => {
+  const seen = new Map<number, number>();
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...routes), segment, segment, body, contentType, credential, extraHeader, async ([method, template], account, id, payload, type, who, extra) => {
+      const path = template.replace('{account}', encodeURIComponent(account)).replace('{id}', encodeURIComponent(id));
+      const headers: Record<string, string> = {};
+      if (type && payload !== undefined) headers['content-type'] = type;
+      if (who === 'valid') headers.authorization = `Bearer ${stack.account.credential}`;
+      if (who === 'bogus') headers.authorization = 'Bearer po_0000000000000000000000000000000000000000000';
+      if (who === 'malformed') headers.authorization = 'Basic Zm9vOmJhcg==';
+      if (extra) headers[extra.name] = extra.value;
+      const res = await fetch(stack.baseUrl + path, { method, headers, body: ['GET', 'HEAD'].includes(method) ? undefined : payload });
+      const text = await res.text();
+      seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+      if (res.status >= 500) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 300)}`);
+      if (res.status >= 400) {
+        const typeHeader = res.headers.get('content-type') ?? '';
+        const page = /^\/(signup|join)\//.test(path) && typeHeader.startsWith('text/html');
+        if (!page) {
+          if (!typeHeader.startsWith('application/problem+json')) throw new Error(`${method} ${path} → ${res.status} as ${typeHeader}: ${text.slice(0, 200)}`);
+          const problem = JSON.parse(text) as { type?: unknown; status?: unknown; detail?: unknown };
+          if (typeof problem.type !== 'string' || problem.status !== res.status || typeof problem.detail !== 'string') throw new Error(`not a problem: ${text.slice(0, 200)}`);
+        }
+      }
+    }),
+    { numRuns: 2_000 },
+  );
+  console.log(`fuzzed statuses: ${JSON.stringify(Object.fromEntries([...seen].sort()))}`);
+  expect([...seen.keys()].every((s) => s < 500)).toBe(true);
+}, 300_000);
