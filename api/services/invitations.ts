@@ -2,6 +2,7 @@
 // records each invitation and starts (or finds) its workflow, and talks to running ones
 // (resend, revoke, license). The workflow owns the lifecycle; this only asks it.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db';
 import { MAX_EMAILS_PER_INVITATION, parseEmailList } from '../../domain/email-addresses';
 import { inviteeTypeFor, type InviteeType } from '../../domain/invitee-type';
@@ -245,6 +246,15 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
     return row;
   }
 
+  /** Sends an update to the invitation's workflow and answers with where it stands afterwards. */
+  async function ask(row: InvitationRow, update: UpdateDefinition<InvitationStatus, []>): Promise<InvitationView> {
+    try {
+      return view(row, await temporal.workflow.getHandle(row.id).executeUpdate(update));
+    } catch (err) {
+      throw updateProblem(err, `Invitation ${row.id}`);
+    }
+  }
+
   /** Claims the one-text-per-minute slot for a number, or answers 429 with when to retry. */
   async function claimTextSlot(phone: string): Promise<void> {
     const { rows } = await db.query<{ wait: number | null }>(
@@ -330,30 +340,17 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
     async resend(caller: Caller, invitationId: string): Promise<InvitationView> {
       const row = await ownInvitation(caller, invitationId);
       if (row.channel === 'text' && row.invitee_phone) await claimTextSlot(row.invitee_phone);
-      try {
-        return view(row, await temporal.workflow.getHandle(invitationId).executeUpdate(resendInvitation));
-      } catch (err) {
-        throw updateProblem(err, `Invitation ${invitationId}`);
-      }
+      return ask(row, resendInvitation);
     },
 
     async revoke(caller: Caller, invitationId: string): Promise<InvitationView> {
-      const row = await ownInvitation(caller, invitationId);
-      try {
-        return view(row, await temporal.workflow.getHandle(invitationId).executeUpdate(revokeInvitation));
-      } catch (err) {
-        throw updateProblem(err, `Invitation ${invitationId}`);
-      }
+      return ask(await ownInvitation(caller, invitationId), revokeInvitation);
     },
 
     async assignLicense(caller: Caller, invitationId: string): Promise<InvitationView> {
       const row = await ownInvitation(caller, invitationId);
       if (caller.role !== 'super_admin') throw problems.forbidden('Only a Super Admin can assign Video Pro+ licenses.');
-      try {
-        return view(row, await temporal.workflow.getHandle(invitationId).executeUpdate(assignLicense));
-      } catch (err) {
-        throw updateProblem(err, `Invitation ${invitationId}`);
-      }
+      return ask(row, assignLicense);
     },
   };
 }
