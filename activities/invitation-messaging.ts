@@ -12,6 +12,8 @@ import { deriveInvitationToken, hashToken } from './invitation-tokens';
 export interface SendInvitationInput {
   invitationId: string;
   tokenGeneration: number;
+  /** The first message for this link, or a reminder with the same link. */
+  step?: 'invite' | 'reminder';
   /** ISO time the link stops working (shown in the email). */
   expiresAt: string;
 }
@@ -77,7 +79,8 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
     if (!invitation || !recipient) {
       throw ApplicationFailure.nonRetryable(`Invitation ${input.invitationId} has no ${channel === 'email' ? 'email address' : 'phone number'} on record`, failureTypes.invitationNotFound);
     }
-    const outboxKey = `${input.invitationId}/invite/${input.tokenGeneration}`;
+    const step = input.step ?? 'invite';
+    const outboxKey = `${input.invitationId}/${step}/${input.tokenGeneration}`;
     const token = deriveInvitationToken(settings.invitationTokenSecret, input.invitationId, input.tokenGeneration);
     const tokenHash = hashToken(token);
     await db.query(`UPDATE invitations SET token_hash = $2, token_generation = $3, updated_at = now() WHERE id = $1`, [
@@ -90,7 +93,7 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
       [outboxKey, input.invitationId, channel, recipient],
     );
     const row = outbox[0]!;
-    const sent = (messageId: string, sentAt: Date): SentMessage => ({ outboxKey, channel, recipient, messageId, sentAt: sentAt.toISOString(), tokenHash });
+    const sent = (messageId: string, sentAt: Date): SentMessage => ({ outboxKey, channel, recipient, messageId, sentAt: sentAt.toISOString(), tokenHash, step });
     if (row.status === 'sent') return sent(row.provider_message_id!, row.sent_at!);
     if (row.status === 'failed') throw ApplicationFailure.nonRetryable(row.last_error ?? `${channel} to ${recipient} was rejected`, failureTypes.deliveryRejected);
 
@@ -123,6 +126,7 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
           companyName: invitation.company_name,
           signupUrl,
           expiresAt: new Date(input.expiresAt),
+          reminder: input.step === 'reminder',
         });
         try {
           await mailer.sendMail({ from: settings.mailFrom, to: recipient, messageId, ...email });
@@ -140,7 +144,8 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
           locale: invitation.locale,
           inviterName: invitation.inviter_name || invitation.company_name,
           companyName: invitation.company_name,
-          customMessage: invitation.text_message,
+          customMessage: input.step === 'reminder' ? null : invitation.text_message,
+          reminder: input.step === 'reminder',
           signupUrl,
         });
         try {

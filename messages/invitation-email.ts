@@ -9,6 +9,8 @@ export interface InvitationEmailData {
   companyName: string;
   signupUrl: string;
   expiresAt: Date;
+  /** A reminder of a pending invitation (same link). */
+  reminder?: boolean;
 }
 
 const copy = {
@@ -19,6 +21,7 @@ const copy = {
     expiry: (when: string) => `This invitation link works until ${when}.`,
     ignore: "If you weren't expecting this, you can ignore this email.",
     dateLocale: 'en-US',
+    reminder: 'Reminder: ',
   },
   fr: {
     subject: (d: InvitationEmailData) => `${d.inviterName} vous invite à rejoindre ${d.companyName}`,
@@ -27,6 +30,7 @@ const copy = {
     expiry: (when: string) => `Ce lien d'invitation est valable jusqu'au ${when}.`,
     ignore: "Si vous n'attendiez pas cette invitation, vous pouvez ignorer ce message.",
     dateLocale: 'fr-FR',
+    reminder: 'Rappel : ',
   },
 } as const;
 
@@ -40,5 +44,5 @@ export function renderInvitationEmail(d: InvitationEmailData): { subject: string
 <p><a href="${d.signupUrl}" style="display:inline-block;padding:10px 18px;background:#0066cc;color:#fff;text-decoration:none;border-radius:4px">${c.button}</a></p>
 <p style="color:#555">${c.expiry(when)}<br>${c.ignore}</p>
 </body></html>`;
-  return { subject: c.subject(d), text, html: body.value };
+  return { subject: (d.reminder ? c.reminder : '') + c.subject(d), text, html: body.value };
 }

@@ -7,7 +7,7 @@ export function defaultInvitationText(locale: Locale, inviterName: string, compa
     : `${inviterName} invited you to join ${companyName}. Create your free account:`;
 }
 
-export function renderInvitationText(d: { locale: Locale; inviterName: string; companyName: string; customMessage?: string | null; signupUrl: string }): string {
-  const message = d.customMessage?.trim() || defaultInvitationText(d.locale, d.inviterName, d.companyName);
+export function renderInvitationText(d: { locale: Locale; inviterName: string; companyName: string; customMessage?: string | null; reminder?: boolean; signupUrl: string }): string {
+  const message = (d.reminder ? (d.locale === 'fr' ? 'Rappel : ' : 'Reminder: ') : '') + (d.customMessage?.trim() || defaultInvitationText(d.locale, d.inviterName, d.companyName));
   return `${message} ${d.signupUrl}`;
 }

@@ -47,6 +47,7 @@ export interface SentMessage {
   sentAt: string;
   /** SHA-256 of the link's token, so a signup can prove it holds the current link. */
   tokenHash?: string;
+  step?: 'invite' | 'reminder';
 }
 
 export interface InvitationStatus {
@@ -75,6 +76,8 @@ export const signUp = defineUpdate<SignupResult, [SignupSubmission]>('signUp');
 /** New link (the old one stops working), lifetime restarted; revives an expired invitation. */
 export const resendInvitation = defineUpdate<InvitationStatus, []>('resendInvitation');
 export const revokeInvitation = defineUpdate<InvitationStatus, []>('revokeInvitation');
+/** A reminder with the same link, once per link (the outbox key includes the token generation). */
+export const remindInvitee = defineUpdate<InvitationStatus, []>('remindInvitee');
 /** A Super Admin assigns the license (Video Pro+); the API checks the role before sending it. */
 export const assignLicense = defineUpdate<InvitationStatus, []>('assignLicense');
 /** Seats were added to the account's inventory: license-pending invitations try again. */

@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  log,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -17,6 +18,7 @@ import {
   assignLicense,
   failureTypes,
   getInvitationStatus,
+  remindInvitee,
   resendInvitation,
   revokeInvitation,
   seatsAdded,
@@ -26,17 +28,20 @@ import {
   type InvitationStatus,
   type SignupResult,
 } from './definitions';
-import { InviteeEmail, OnboardingStage } from './search-attributes';
+import { InviteeEmail, OnboardingStage, OnboardingStageSince } from './search-attributes';
 
-const messaging = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A worker that dies mid-send is noticed within seconds, not after the start-to-close timeout.
-  heartbeatTimeout: '10 seconds',
-  // Transient SMTP/SMS trouble is retried with backoff for up to a day; a permanent rejection
-  // (DeliveryRejected, non-retryable) ends in `delivery_failed` at once.
-  scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+/** Sending activities, each with a one-line summary shown in the Temporal UI's timeline. */
+const messaging = (summary: string) =>
+  proxyActivities<Activities>({
+    summary,
+    startToCloseTimeout: '30 seconds',
+    // A worker that dies mid-send is noticed within seconds, not after the start-to-close timeout.
+    heartbeatTimeout: '10 seconds',
+    // Transient SMTP/SMS trouble is retried with backoff for up to a day; a permanent rejection
+    // (DeliveryRejected, non-retryable) ends in `delivery_failed` at once.
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
 
 const records = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -60,6 +65,7 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
   let currentTokenHash: string | undefined;
   let revokeRequested = false;
   let resendRequested = false;
+  let remindRequested = false;
   let licenseRequested = false;
   let licenseAttempts = 0;
   let seatsMayBeFree = false;
@@ -67,10 +73,15 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
   let signupOutcome: SignupResult | ApplicationFailure | undefined;
 
   const enter = (stage: InvitationStage, summary: string) => {
+    const now = new Date();
     status.stage = stage;
-    status.stageTimes[stage] = new Date().toISOString();
-    upsertSearchAttributes([{ key: OnboardingStage, value: stage }]);
+    status.stageTimes[stage] = now.toISOString();
+    upsertSearchAttributes([
+      { key: OnboardingStage, value: stage },
+      { key: OnboardingStageSince, value: now },
+    ]);
     upsertMemo({ summary });
+    log.info(summary, { stage });
   };
 
   /** The result the signUp update returns, or the refusal it throws. */
@@ -115,7 +126,17 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
       await condition(() => status.messages.length > before || status.stage === 'delivery_failed');
       return status;
     },
-    { validator: () => { if (!['awaiting_signup', 'expired'].includes(status.stage) || input.channel === 'link') throw wrongStage(status.stage, 'resend'); } },
+    { validator: () => { if (!['awaiting_signup', 'expired', 'delivery_failed'].includes(status.stage) || input.channel === 'link') throw wrongStage(status.stage, 'resend'); } },
+  );
+
+  setHandler(
+    remindInvitee,
+    async () => {
+      remindRequested = true;
+      await condition(() => !remindRequested);
+      return status;
+    },
+    { validator: () => { if (status.stage !== 'awaiting_signup' || input.channel === 'link') throw wrongStage(status.stage, 'send a reminder'); } },
   );
 
   setHandler(
@@ -125,7 +146,7 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
       await condition(() => status.stage === 'revoked');
       return status;
     },
-    { validator: () => { if (!['scheduled', 'awaiting_signup', 'expired'].includes(status.stage) || pendingSignup) throw wrongStage(status.stage, 'revoke'); } },
+    { validator: () => { if (!['scheduled', 'awaiting_signup', 'expired', 'delivery_failed'].includes(status.stage) || pendingSignup) throw wrongStage(status.stage, 'revoke'); } },
   );
 
   setHandler(
@@ -150,10 +171,28 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
     return status;
   };
 
+  const send = (step: 'invite' | 'reminder', tokenGeneration: number, expiresAt: string) => {
+    const args = { invitationId: input.invitationId, tokenGeneration, expiresAt, step };
+    const what = `${step === 'reminder' ? 'Reminder' : 'Invitation'} by ${input.channel} to ${invitee} (link ${tokenGeneration})`;
+    return input.channel === 'email' ? messaging(what).sendInvitationEmail(args) : messaging(what).sendInvitationText(args);
+  };
+
+  /** Expired or undelivered: a resend can still revive the invitation for a while, then it closes. */
+  const awaitRevival = async (): Promise<'resend' | 'revoked' | 'closed'> => {
+    const retention = input.expiredRetentionMs ?? 30 * DAY_MS;
+    const revived = await condition(() => resendRequested || revokeRequested, retention, { summary: 'Waiting for a resend before closing' });
+    return revokeRequested ? 'revoked' : revived ? 'resend' : 'closed';
+  };
+
+  const closeAsIs = async () => {
+    await condition(allHandlersFinished);
+    return status;
+  };
+
   // Scheduled: nothing is sent before the chosen time; the inviter can still cancel.
   if (input.sendAt && Date.parse(input.sendAt) > Date.now()) {
     enter('scheduled', `Invitation to ${invitee} scheduled for ${input.sendAt}`);
-    await condition(() => revokeRequested, Date.parse(input.sendAt) - Date.now());
+    await condition(() => revokeRequested, Date.parse(input.sendAt) - Date.now(), { summary: `Scheduled send at ${input.sendAt}` });
     if (revokeRequested) return end('revoked', `Scheduled invitation to ${invitee} was cancelled before it was sent`);
   }
 
@@ -165,18 +204,22 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
     if (input.channel !== 'link') {
       enter('sending', `Sending invitation to ${invitee}`);
       try {
-        const sent =
-          input.channel === 'email'
-            ? await messaging.sendInvitationEmail({ invitationId: input.invitationId, tokenGeneration: generation, expiresAt })
-            : await messaging.sendInvitationText({ invitationId: input.invitationId, tokenGeneration: generation, expiresAt });
+        const sent = await send('invite', generation, expiresAt);
         status.messages.push(sent);
         currentTokenHash = sent.tokenHash;
         status.tokenGeneration = generation;
+        status.deliveryFailure = undefined;
       } catch (err) {
-        // Rejected for good, or still failing when the retry budget ran out: the reason stays visible.
+        // Rejected for good, or still failing when the retry budget ran out: the reason stays visible,
+        // and a resend (e.g. after the address was corrected, or by the stalled-activations job) retries.
         if (!(err instanceof ActivityFailure)) throw err;
         status.deliveryFailure = err.cause?.message ?? err.message;
-        return end('delivery_failed', `Invitation to ${invitee} could not be delivered: ${status.deliveryFailure}`);
+        enter('delivery_failed', `Invitation to ${invitee} could not be delivered: ${status.deliveryFailure}`);
+        const next = await awaitRevival();
+        if (next === 'revoked') return end('revoked', `Undelivered invitation to ${invitee} was revoked`);
+        if (next === 'closed') return closeAsIs();
+        generation += 1;
+        continue rounds;
       }
     }
     resendRequested = false;
@@ -186,9 +229,22 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
     // Wait for the signup, a resend, a revocation, or the end of the link's lifetime.
     for (;;) {
       const woke = await condition(
-        () => pendingSignup !== undefined || revokeRequested || resendRequested,
+        () => pendingSignup !== undefined || revokeRequested || resendRequested || remindRequested,
         Math.max(0, Date.parse(expiresAt) - Date.now()),
+        { summary: `Invitation link valid until ${expiresAt}` },
       );
+      if (remindRequested && !pendingSignup) {
+        // Same link, one reminder per link: a second request finds the outbox row already sent.
+        try {
+          const reminder = await send('reminder', generation, expiresAt);
+          if (!status.messages.some((m) => m.outboxKey === reminder.outboxKey)) status.messages.push(reminder);
+        } catch (err) {
+          if (!(err instanceof ActivityFailure)) throw err;
+          log.warn('Reminder could not be delivered', { reason: err.cause?.message ?? err.message });
+        }
+        remindRequested = false;
+        continue;
+      }
       if (pendingSignup) {
         try {
           const created = await records.createUserFromSignup({ invitationId: input.invitationId, submission: pendingSignup });
@@ -214,12 +270,9 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
 
     // Expired: the link no longer works, but a resend can still revive the invitation for a while.
     enter('expired', `Invitation link for ${invitee} expired at ${expiresAt} unused`);
-    const revived = await condition(() => resendRequested || revokeRequested, input.expiredRetentionMs ?? 30 * DAY_MS);
-    if (revokeRequested) return end('revoked', `Expired invitation to ${invitee} was revoked`);
-    if (!revived) {
-      await condition(allHandlersFinished);
-      return status;
-    }
+    const next = await awaitRevival();
+    if (next === 'revoked') return end('revoked', `Expired invitation to ${invitee} was revoked`);
+    if (next === 'closed') return closeAsIs();
     generation += 1;
   }
 

@@ -8,5 +8,7 @@ export const OnboardingChannel = defineSearchAttributeKey('OnboardingChannel', S
 export const OnboardingStage = defineSearchAttributeKey('OnboardingStage', SearchAttributeType.KEYWORD);
 export const InviteeEmail = defineSearchAttributeKey('InviteeEmail', SearchAttributeType.KEYWORD);
 export const InviteePhone = defineSearchAttributeKey('InviteePhone', SearchAttributeType.KEYWORD);
+/** When the current stage was entered: "stuck in license_pending for 3 days" is one visibility query. */
+export const OnboardingStageSince = defineSearchAttributeKey('OnboardingStageSince', SearchAttributeType.DATETIME);
 
-export const customSearchAttributes = [AccountId, OnboardingChannel, OnboardingStage, InviteeEmail, InviteePhone];
+export const customSearchAttributes = [AccountId, OnboardingChannel, OnboardingStage, OnboardingStageSince, InviteeEmail, InviteePhone];
