@@ -66,6 +66,7 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
   let revokeRequested = false;
   let resendRequested = false;
   let remindRequested = false;
+  let sendAttempts = 0;
   let licenseRequested = false;
   let licenseAttempts = 0;
   let seatsMayBeFree = false;
@@ -121,9 +122,10 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
   setHandler(
     resendInvitation,
     async () => {
-      const before = status.messages.length;
+      const before = sendAttempts;
       resendRequested = true;
-      await condition(() => status.messages.length > before || status.stage === 'delivery_failed');
+      // Answer with the new attempt's outcome: sent, or still undeliverable.
+      await condition(() => sendAttempts > before);
       return status;
     },
     { validator: () => { if (!['awaiting_signup', 'expired', 'delivery_failed'].includes(status.stage) || input.channel === 'link') throw wrongStage(status.stage, 'resend'); } },
@@ -209,11 +211,13 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
         currentTokenHash = sent.tokenHash;
         status.tokenGeneration = generation;
         status.deliveryFailure = undefined;
+        sendAttempts += 1;
       } catch (err) {
         // Rejected for good, or still failing when the retry budget ran out: the reason stays visible,
         // and a resend (e.g. after the address was corrected, or by the stalled-activations job) retries.
         if (!(err instanceof ActivityFailure)) throw err;
         status.deliveryFailure = err.cause?.message ?? err.message;
+        sendAttempts += 1;
         enter('delivery_failed', `Invitation to ${invitee} could not be delivered: ${status.deliveryFailure}`);
         const next = await awaitRevival();
         if (next === 'revoked') return end('revoked', `Undelivered invitation to ${invitee} was revoked`);

@@ -1,0 +1,86 @@
+// `npm run stalled -- --stage license_pending --older-than 3d --action recheck-seats [--dry-run] [--json] [--account acme]`
+// Finds invitations stalled in a stage and pushes them forward (see operations/stalled-activations.ts).
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { SingleBar } from 'cli-progress';
+import ms from 'ms';
+import { loadConfig } from '../config';
+import { invitationStages, type InvitationStage } from '../workflows/definitions';
+import { findStalled, stalledQuery, sweep, sweepActions, type StalledInvitation, type SweepAction } from '../operations/stalled-activations';
+
+const usage = `Usage: npm run stalled -- --stage <stage> [--older-than 3d] [--expiring-within 2d] [--account <id>]
+                          [--action ${Object.keys(sweepActions).join('|')}] [--dry-run] [--json]
+Without --action, or with --dry-run, it only lists.`;
+
+function duration(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = ms(v as ms.StringValue);
+  if (typeof n !== 'number' || !(n > 0)) throw new Error(`${flag}: "${v}" is not a duration like 90m, 3d`);
+  return n;
+}
+
+function table(rows: Array<Record<string, string | undefined>>): string {
+  if (rows.length === 0) return '(none)';
+  const cols = Object.keys(rows[0]!);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i]!)).join('  ');
+  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c] ?? '')))].join('\n');
+}
+
+const row = (s: StalledInvitation & { result?: string; detail?: string }) => ({
+  workflow: s.workflowId, account: s.accountId, invitee: s.invitee, since: s.stageSince?.slice(0, 19).replace('T', ' '),
+  ...(s.expiresAt ? { expires: s.expiresAt.slice(0, 19).replace('T', ' ') } : {}),
+  ...(s.waitingReason ? { waiting: s.waitingReason } : {}),
+  ...(s.result ? { result: s.result, detail: s.detail } : {}),
+});
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      stage: { type: 'string' }, 'older-than': { type: 'string' }, 'expiring-within': { type: 'string' }, account: { type: 'string' },
+      action: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean' },
+    },
+  });
+  if (values.help || !values.stage) {
+    console.log(usage);
+    process.exit(values.help ? 0 : 2);
+  }
+  if (!invitationStages.includes(values.stage as InvitationStage)) throw new Error(`--stage must be one of ${invitationStages.join(', ')}`);
+  const action = values.action as SweepAction | undefined;
+  if (action && !(action in sweepActions)) throw new Error(`--action must be one of ${Object.keys(sweepActions).join(', ')}`);
+  const criteria = {
+    stage: values.stage as InvitationStage,
+    olderThanMs: duration('--older-than', values['older-than']),
+    expiringWithinMs: duration('--expiring-within', values['expiring-within']),
+    accountId: values.account,
+  };
+
+  const config = loadConfig();
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}` });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  try {
+    if (!action || values['dry-run']) {
+      const found = await findStalled(client, criteria);
+      if (values.json) console.log(JSON.stringify({ query: stalledQuery(criteria), found: found.length, invitations: found }, null, 2));
+      else console.log(`${table(found.map(row))}\n\n${found.length} stalled in ${criteria.stage}${action ? ` (dry run: would ${action})` : ''}.\nQuery: ${stalledQuery(criteria)}`);
+      return;
+    }
+    // A progress bar for people at a terminal; plain output for logs and pipes.
+    const bar = process.stderr.isTTY && !values.json ? new SingleBar({ format: `${action} [{bar}] {value}/{total}` }) : undefined;
+    const summary = await sweep(client, criteria, action, (done, total) => {
+      if (!bar) return;
+      if (done === 0) bar.start(total, 0);
+      else bar.update(done);
+    });
+    bar?.stop();
+    if (values.json) console.log(JSON.stringify(summary, null, 2));
+    else console.log(`${table(summary.outcomes.map(row))}\n\n${action}: found ${summary.found}, done ${summary.done}, skipped ${summary.skipped}, failed ${summary.failed}.`);
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(`stalled: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

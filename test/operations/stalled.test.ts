@@ -1,0 +1,79 @@
+// The stalled-activations job against the real server: the dry run lists exactly the seeded
+// stalled invitations, a real run resumes them, and a second run does nothing.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { linkInMail, submitSignup, validSignup } from '../support/invitee';
+import { testStackEnv } from '../support/stack-env';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+
+const run = promisify(execFile);
+const ACCOUNT = `ops-${Date.now().toString(36)}`;
+let bounceFixed = false;
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({
+    account: { id: ACCOUNT, plan: 'video_pro_plus', companyDomains: ['ops.test'], invitationLifetimeSeconds: 86400 },
+    rejectRecipient: (a) => a === 'bounce@ops.test' && !bounceFixed,
+  });
+});
+afterAll(() => stack?.stop());
+
+/** `npm run stalled -- ...` as an operator runs it (JSON output). */
+async function stalled(...args: string[]): Promise<any> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/stalled.ts'), '--account', ACCOUNT, '--json', ...args], {
+    env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress },
+  });
+  return JSON.parse(stdout);
+}
+const invite = async (email: string) => (await stack.api('POST', `/v1/accounts/${ACCOUNT}/invitations`, { body: { channel: 'email', emails: email } })).body.invitations[0].id as string;
+const stageOf = async (id: string) => (await stack.api('GET', `/v1/accounts/${ACCOUNT}/invitations/${encodeURIComponent(id)}`)).body.stage;
+const listed = async (...args: string[]) => ((await stalled(...args)).invitations as Array<{ workflowId: string }>).map((i) => i.workflowId).sort();
+
+test('dry run lists exactly the stalled invitations; a real run resumes them; a second run does nothing', async () => {
+  // Seed one invitation stalled in each stage.
+  const waiting = await invite('seat@ops.test');
+  await submitSignup(linkInMail(await stack.inbox.waitFor((m) => m.to.includes('seat@ops.test'))).url, validSignup);
+  expect((await stack.api('POST', `/v1/accounts/${ACCOUNT}/invitations/${encodeURIComponent(waiting)}/license`)).body.waitingReason).toBe('no seat available');
+  const bounced = await invite('bounce@ops.test');
+  const quiet = await invite('quiet@ops.test');
+  await stack.db.query(`UPDATE accounts SET invitation_lifetime_seconds = 4 WHERE id = $1`, [ACCOUNT]);
+  const lapsed = await invite('lapsed@ops.test');
+  await stack.db.query(`UPDATE accounts SET invitation_lifetime_seconds = 86400 WHERE id = $1`, [ACCOUNT]);
+  await eventually(async () => (await stageOf(bounced)) === 'delivery_failed' && (await stageOf(lapsed)) === 'expired' && (await stageOf(quiet)) === 'awaiting_signup', 20_000, 'the seeded stages');
+
+  // Dry runs: exactly the seeded ones (visibility catches up within moments).
+  await eventually(async () => (await listed('--stage', 'license_pending')).join() === waiting, 15_000, 'license_pending listing');
+  await eventually(async () => (await listed('--stage', 'delivery_failed', '--action', 'retry-delivery', '--dry-run')).join() === bounced, 15_000, 'delivery_failed listing');
+  await eventually(async () => (await listed('--stage', 'expired')).join() === lapsed, 15_000, 'expired listing');
+  expect(await listed('--stage', 'awaiting_signup', '--expiring-within', '2d')).toEqual([quiet]);
+  expect(await listed('--stage', 'awaiting_signup', '--expiring-within', '1h')).toEqual([]);
+  expect(await listed('--stage', 'license_pending', '--older-than', '1h')).toEqual([]);
+  await new Promise((r) => setTimeout(r, 1_100));
+  expect(await listed('--stage', 'license_pending', '--older-than', '1s')).toEqual([waiting]);
+  // The dry run changed nothing.
+  expect(await stageOf(bounced)).toBe('delivery_failed');
+
+  // Reminders first (the other actions produce fresh links that would be due a reminder too).
+  const remind = await stalled('--stage', 'awaiting_signup', '--expiring-within', '2d', '--action', 'remind');
+  expect({ found: remind.found, done: remind.done }).toEqual({ found: 1, done: 1 });
+  const reminder = await stack.inbox.waitFor((m) => m.to.includes('quiet@ops.test') && m.subject.startsWith('Reminder: '));
+  expect(linkInMail(reminder).token).toBe(linkInMail(stack.inbox.messages.find((m) => m.to.includes('quiet@ops.test'))!).token);
+  const remindAgain = await stalled('--stage', 'awaiting_signup', '--expiring-within', '2d', '--action', 'remind');
+  expect({ found: remindAgain.found, done: remindAgain.done, skipped: remindAgain.skipped }).toEqual({ found: 1, done: 0, skipped: 1 });
+  expect(stack.inbox.messages.filter((m) => m.subject.startsWith('Reminder: ') && m.to.includes('quiet@ops.test'))).toHaveLength(1);
+
+  // The other real runs, each repeated at once: the repeat finds nothing left to do.
+  await stack.db.query(`INSERT INTO license_inventory (account_id, license, seats_total) VALUES ($1, 'video_pro_plus', 1)`, [ACCOUNT]);
+  bounceFixed = true;
+  for (const [stage, action] of [['license_pending', 'recheck-seats'], ['delivery_failed', 'retry-delivery'], ['expired', 'resend']] as const) {
+    const first = await stalled('--stage', stage, '--action', action);
+    expect({ action, found: first.found, done: first.done, failed: first.failed }).toEqual({ action, found: 1, done: 1, failed: 0 });
+    const second = await stalled('--stage', stage, '--action', action);
+    expect({ action, found: second.found }).toEqual({ action, found: 0 });
+  }
+  await eventually(async () => (await stageOf(waiting)) === 'activated', 15_000, 'activation after the seat re-check');
+  expect(await stageOf(bounced)).toBe('awaiting_signup');
+  await stack.inbox.waitFor((m) => m.to.includes('bounce@ops.test'));
+  expect(stack.inbox.messages.filter((m) => m.to.includes('lapsed@ops.test'))).toHaveLength(2);
+});
