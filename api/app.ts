@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Db } from '../db';
 import authentication from './plugins/authentication';
 import idempotency from './plugins/idempotency';
+import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
 import problemDetails from './plugins/problem-details';
 import rateLimits_, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
@@ -61,6 +62,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(security, { corsOrigins });
   await app.register(rateLimits_, limits);
   await app.register(openapi);
+  await app.register(metrics, { db, temporal });
   const credentials = createCredentialService({ db });
   await app.register(authentication, { credentials });
   await app.register(idempotency, { db });

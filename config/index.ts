@@ -48,6 +48,8 @@ const envSchema = z.object({
 
   /** Browser origins allowed to call the API (comma-separated); none by default. */
   CORS_ORIGINS: z.string().default('').transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** host:port where the worker serves its Temporal SDK metrics (/metrics); `npm run dev` uses 127.0.0.1:9464. */
+  WORKER_METRICS_ADDRESS: optionalString,
   /** API requests a minute per credential. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });

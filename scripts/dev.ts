@@ -18,6 +18,7 @@ import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
 import { createOnboardingWorker } from '../worker';
 import { ensureSearchAttributes } from '../worker/ensure-search-attributes';
+import { installWorkerRuntime } from '../worker/runtime';
 import { startMailInbox } from './local-stack/mail-inbox';
 import { startLocalPostgres } from './local-stack/postgres';
 import { startTemporalDevServer } from './local-stack/temporal-server';
@@ -106,6 +107,8 @@ async function main() {
   }
 
   const secret = config.INVITATION_TOKEN_SECRET ?? tokenSecret(dataDir);
+  const workerMetrics = config.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
+  installWorkerRuntime({ logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, metricsAddress: workerMetrics });
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await createOnboardingWorker({
     connection: workerConnection,
@@ -141,7 +144,8 @@ async function main() {
   const credential = await demoCredential(db);
   const api = `http://localhost:${config.PORT}`;
   console.log(`
-  API            ${api}   (OpenAPI: ${api}/docs, health: ${api}/health)
+  API            ${api}   (OpenAPI: ${api}/docs, health: ${api}/health, metrics: ${api}/metrics)
+  Worker metrics http://${workerMetrics}/metrics
   Temporal UI    ${temporalUi ?? `(external server at ${temporalAddress})`}
   Mail inbox     ${inboxUrl ?? `(sending through ${smtpUrl.replace(/\/\/[^@]*@/, '//***@')})`}
   Texts          ${twilio.apiBaseUrl ?? 'Twilio'}

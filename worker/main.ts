@@ -6,9 +6,11 @@ import { createDb } from '../db';
 import { createActivities } from '../activities';
 import { createTwilioClient } from '../activities/twilio-client';
 import { createOnboardingWorker } from '.';
+import { installWorkerRuntime } from './runtime';
 
 async function main() {
   const config = requireRuntimeConfig(loadConfig());
+  installWorkerRuntime({ logLevel: config.LOG_LEVEL, metricsAddress: config.WORKER_METRICS_ADDRESS });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const db = createDb(config.DATABASE_URL);
   const worker = await createOnboardingWorker({

@@ -4,14 +4,16 @@ import type { WorkerSettings } from './stack';
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far (pino JSON lines). */
+  output(): string;
   /** SIGKILL: no shutdown, no cleanup, as when a machine dies. */
   kill(): Promise<void>;
 }
 
-export async function spawnWorkerProcess(settings: WorkerSettings): Promise<WorkerProcess> {
+export async function spawnWorkerProcess(settings: WorkerSettings, env: Record<string, string> = {}): Promise<WorkerProcess> {
   // One process (node --import tsx), so SIGKILL reaches the worker itself, not a wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'worker-main.ts')], {
-    env: { ...process.env, WORKER_SETTINGS: JSON.stringify(settings) },
+    env: { ...process.env, ...env, WORKER_SETTINGS: JSON.stringify(settings) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -34,6 +36,7 @@ export async function spawnWorkerProcess(settings: WorkerSettings): Promise<Work
   child.removeAllListeners('exit');
   return {
     child,
+    output: () => output,
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
