@@ -1,7 +1,9 @@
 // Activities are built by a factory from their dependencies, so the worker passes real services
 // and tests pass real local ones (a throwaway database, an in-process SMTP server, the local
 // Twilio-compatible endpoint).
+import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
+import { createStalledSweepActivities } from '../operations/stalled-activations';
 import type { Db } from '../db';
 import { createInvitationMessagingActivities } from './invitation-messaging';
 import { createInviteLinkSharingActivities } from './invite-link-sharing';
@@ -13,6 +15,8 @@ export interface ActivityDependencies {
   db: Db;
   mailer: Pick<Transporter, 'sendMail'>;
   sms: { client: Pick<TwilioClient, 'messages'>; from: string };
+  /** For the scheduled stalled-activations sweep, which queries and signals other workflows. */
+  temporal: Client;
   settings: {
     mailFrom: string;
     /** Links in messages start with this, e.g. http://localhost:3000 */
@@ -27,6 +31,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createInviteLinkSharingActivities(deps),
     ...createUserActivities(deps),
     ...createLicenseActivities(deps),
+    ...createStalledSweepActivities(deps),
   };
 }
 

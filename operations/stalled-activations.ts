@@ -103,12 +103,20 @@ export async function resume(client: Client, item: StalledInvitation, action: Sw
   }
 }
 
-export interface SweepSummary {
+export interface SweepCounts {
+  action: SweepAction;
   found: number;
   done: number;
   skipped: number;
   failed: number;
+}
+export interface SweepSummary extends SweepCounts {
   outcomes: SweepOutcome[];
+}
+/** One sweep as the scheduled workflow receives it (durations already in milliseconds). */
+export interface SweepRequest {
+  criteria: SweepCriteria;
+  action: SweepAction;
 }
 
 export async function sweep(
@@ -126,5 +134,15 @@ export async function sweep(
     onProgress(outcomes.length, items.length);
   }
   const count = (r: SweepOutcome['result']) => outcomes.filter((o) => o.result === r).length;
-  return { found: items.length, done: count('done'), skipped: count('skipped'), failed: count('failed'), outcomes };
+  return { action, found: items.length, done: count('done'), skipped: count('skipped'), failed: count('failed'), outcomes };
+}
+
+/** The sweep as an activity, for the scheduled workflow (it needs a Temporal client of its own). */
+export function createStalledSweepActivities({ temporal }: { temporal: Client }) {
+  return {
+    async runStalledSweep({ criteria, action }: SweepRequest): Promise<SweepCounts> {
+      const { outcomes: _outcomes, ...counts } = await sweep(temporal, criteria, action);
+      return counts;
+    },
+  };
 }

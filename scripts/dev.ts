@@ -117,6 +117,7 @@ async function main() {
     activities: createActivities({
       db,
       mailer: nodemailer.createTransport(smtpUrl),
+      temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
       sms: { client: createTwilioClient(twilio as { accountSid: string; authToken: string; apiBaseUrl?: string }), from: twilio.from ?? LOCAL_TWILIO.from },
       settings: {
         mailFrom: config.MAIL_FROM,

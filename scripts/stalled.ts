@@ -3,21 +3,13 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
-import ms from 'ms';
 import { loadConfig } from '../config';
-import { invitationStages, type InvitationStage } from '../workflows/definitions';
-import { findStalled, stalledQuery, sweep, sweepActions, type StalledInvitation, type SweepAction } from '../operations/stalled-activations';
+import { findStalled, stalledQuery, sweep, sweepActions, type StalledInvitation } from '../operations/stalled-activations';
+import { sweepFromArgs, sweepOptions } from './stalled-args';
 
 const usage = `Usage: npm run stalled -- --stage <stage> [--older-than 3d] [--expiring-within 2d] [--account <id>]
                           [--action ${Object.keys(sweepActions).join('|')}] [--dry-run] [--json]
 Without --action, or with --dry-run, it only lists.`;
-
-function duration(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = ms(v as ms.StringValue);
-  if (typeof n !== 'number' || !(n > 0)) throw new Error(`${flag}: "${v}" is not a duration like 90m, 3d`);
-  return n;
-}
 
 function table(rows: Array<Record<string, string | undefined>>): string {
   if (rows.length === 0) return '(none)';
@@ -36,24 +28,13 @@ const row = (s: StalledInvitation & { result?: string; detail?: string }) => ({
 
 async function main() {
   const { values } = parseArgs({
-    options: {
-      stage: { type: 'string' }, 'older-than': { type: 'string' }, 'expiring-within': { type: 'string' }, account: { type: 'string' },
-      action: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean' },
-    },
+    options: { ...sweepOptions, 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } },
   });
   if (values.help || !values.stage) {
     console.log(usage);
     process.exit(values.help ? 0 : 2);
   }
-  if (!invitationStages.includes(values.stage as InvitationStage)) throw new Error(`--stage must be one of ${invitationStages.join(', ')}`);
-  const action = values.action as SweepAction | undefined;
-  if (action && !(action in sweepActions)) throw new Error(`--action must be one of ${Object.keys(sweepActions).join(', ')}`);
-  const criteria = {
-    stage: values.stage as InvitationStage,
-    olderThanMs: duration('--older-than', values['older-than']),
-    expiringWithinMs: duration('--expiring-within', values['expiring-within']),
-    accountId: values.account,
-  };
+  const { criteria, action } = sweepFromArgs(values);
 
   const config = loadConfig();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}` });

@@ -1,4 +1,5 @@
 // Production entry point: a worker process against services that already run (docker-compose, k8s).
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { loadConfig, requireRuntimeConfig } from '../config';
@@ -12,6 +13,7 @@ async function main() {
   const config = requireRuntimeConfig(loadConfig());
   installWorkerRuntime({ logLevel: config.LOG_LEVEL, metricsAddress: config.WORKER_METRICS_ADDRESS });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const db = createDb(config.DATABASE_URL);
   const worker = await createOnboardingWorker({
     connection,
@@ -21,6 +23,7 @@ async function main() {
     activities: createActivities({
       db,
       mailer: nodemailer.createTransport(config.SMTP_URL),
+      temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
       sms: {
         client: createTwilioClient({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL }),
         from: config.TWILIO_FROM_NUMBER,
@@ -35,6 +38,7 @@ async function main() {
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   await db.end();
   await connection.close();
+  await clientConnection.close();
 }
 
 main().catch((err) => {

@@ -77,3 +77,34 @@ test('dry run lists exactly the stalled invitations; a real run resumes them; a 
   await stack.inbox.waitFor((m) => m.to.includes('bounce@ops.test'));
   expect(stack.inbox.messages.filter((m) => m.to.includes('lapsed@ops.test'))).toHaveLength(2);
 });
+
+test('the same sweep on a Temporal Schedule: created, visible, fires on its own, updated, deleted', async () => {
+  const scheduleId = `stalled-sweep:test:${ACCOUNT}`;
+  const schedule = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/stalled-schedule.ts'), '--id', scheduleId, ...args], {
+      env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue },
+    });
+  await invite('scheduled-reminder@ops.test');
+  await stack.inbox.waitFor((m) => m.to.includes('scheduled-reminder@ops.test'));
+
+  const created = await schedule('--every', '2s', '--stage', 'awaiting_signup', '--expiring-within', '2d', '--account', ACCOUNT, '--action', 'remind');
+  expect(created.stdout).toContain(`Schedule ${scheduleId} created`);
+  try {
+    const reminder = await stack.inbox.waitFor((m) => m.to.includes('scheduled-reminder@ops.test') && m.subject.startsWith('Reminder: '), 30_000);
+    expect(reminder).toBeDefined();
+    const described = await stack.client.schedule.getHandle(scheduleId).describe();
+    expect(described.info.recentActions.length).toBeGreaterThanOrEqual(1);
+    const ids: string[] = [];
+    for await (const s of stack.client.schedule.list()) ids.push(s.scheduleId);
+    expect(ids).toContain(scheduleId);
+
+    const updated = await schedule('--every', '1h', '--stage', 'awaiting_signup', '--expiring-within', '2d', '--account', ACCOUNT, '--action', 'remind');
+    expect(updated.stdout).toContain(`Schedule ${scheduleId} updated`);
+    const spec = (await stack.client.schedule.getHandle(scheduleId).describe()).spec;
+    expect(spec.intervals?.[0]?.every).toBe(3_600_000);
+    // Firing again and again never reminds twice for the same link.
+    expect(stack.inbox.messages.filter((m) => m.to.includes('scheduled-reminder@ops.test') && m.subject.startsWith('Reminder: '))).toHaveLength(1);
+  } finally {
+    await schedule('--delete', '--stage', 'awaiting_signup', '--action', 'remind');
+  }
+});

@@ -81,6 +81,19 @@ describe('fresh runs', () => {
     expect((await submitSignup(link.body.url, { ...validSignup, email: 'linked@gmail.com' })).status).toBe(200);
     await replaysCleanly('invitation:acme:linked@gmail.com', 'invitation-link-guest-activated.json');
   });
+
+  test('a stalled-activations sweep, as its schedule runs it', async () => {
+    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'sweep-replay@acme.test' } });
+    await eventually(async () => (await stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(res.body.invitations[0].id)}`)).body.stage === 'awaiting_signup');
+    const workflowId = `stalled-sweep:replay:${Date.now()}`;
+    const counts = await stack.client.workflow.execute('stalledSweepWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId,
+      args: [[{ criteria: { stage: 'awaiting_signup', accountId: 'acme', expiringWithinMs: 30 * 86_400_000 }, action: 'remind' }]],
+    });
+    expect(counts).toEqual([expect.objectContaining({ action: 'remind', failed: 0 })]);
+    await replaysCleanly(workflowId, 'stalled-sweep.json');
+  });
 });
 
 describe('recorded histories', () => {

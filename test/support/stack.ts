@@ -179,6 +179,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
 /** A worker with real activities for the stack's services (used in-process and by worker-main.ts). */
 export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ stop(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const clientConnection = await Connection.connect({ address: settings.temporalAddress });
   const worker: Worker = await createOnboardingWorker({
     connection,
     namespace: 'default',
@@ -187,6 +188,7 @@ export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ s
     activities: createActivities({
       db,
       mailer: nodemailer.createTransport(settings.smtpUrl),
+      temporal: new Client({ connection: clientConnection, namespace: 'default' }),
       sms: { client: createTwilioClient({ ...LOCAL_TWILIO, apiBaseUrl: settings.twilioUrl }), from: LOCAL_TWILIO.from },
       settings: { mailFrom: MAIL_FROM, publicBaseUrl: settings.publicBaseUrl, invitationTokenSecret: settings.invitationTokenSecret },
     }),
@@ -197,6 +199,7 @@ export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ s
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await run;
       await connection.close();
+      await clientConnection.close();
     },
   };
 }
