@@ -73,8 +73,29 @@ export async function findStalled(client: Client, c: SweepCriteria, now = new Da
   return found.sort((a, b) => (a.stageSince ?? '').localeCompare(b.stageSince ?? ''));
 }
 
+/** How long one action may take: a workflow that cannot make progress must not stall the sweep. */
+export const ACTION_TIMEOUT_MS = 30_000;
+
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ActionTimeout(`no answer within ${ms / 1000} s: look at its history`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+class ActionTimeout extends Error {}
+
 /** Pushes one stalled invitation forward. */
-export async function resume(client: Client, item: StalledInvitation, action: SweepAction): Promise<SweepOutcome> {
+export async function resume(client: Client, item: StalledInvitation, action: SweepAction, timeoutMs = ACTION_TIMEOUT_MS): Promise<SweepOutcome> {
+  try {
+    return await withinTime(act(client, item, action), timeoutMs);
+  } catch (err) {
+    if (err instanceof ActionTimeout) return { ...item, result: 'failed', detail: err.message };
+    throw err;
+  }
+}
+
+async function act(client: Client, item: StalledInvitation, action: SweepAction): Promise<SweepOutcome> {
   const handle = client.workflow.getHandle(item.workflowId);
   try {
     switch (action) {

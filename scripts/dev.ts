@@ -81,10 +81,10 @@ async function main() {
   }
   const connection = await Connection.connect({ address: temporalAddress });
   stops.push({ name: 'Temporal client', stop: () => connection.close() });
-  if (config.TEMPORAL_ADDRESS) {
-    const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-    if (added.length) log(`registered search attributes: ${added.join(', ')}`);
-  }
+  // Also for our own dev server: its start flags register attributes only in a namespace it
+  // creates, so a kept .data/temporal.sqlite would miss attributes added since.
+  const added = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+  if (added.length) log(`registered search attributes: ${added.join(', ')}`);
 
   let smtpUrl = config.SMTP_URL;
   let inboxUrl: string | undefined;
