@@ -17,7 +17,7 @@ const signupForm = z.object({
 
 /** The join page is the signup form of the invite link: it asks for the email too. */
 const asSignupPage = (p: JoinPage): InvitationForSignup => ({ invitationId: p.linkId, channel: 'link', companyName: p.companyName, inviterName: p.inviterName, inviteeEmail: null, locale: p.locale, stage: 'awaiting_signup' });
-const joinNotUsable = () => linkNotUsablePage('unknown').replace('This invitation link is not valid. It may have been replaced by a newer invitation.', 'This invite link is not valid any more: it may have been rotated, revoked, expired or used up.');
+const joinNotUsable = () => linkNotUsablePage('invite-link-gone');
 
 const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLinks: InviteLinkService; limits: RateLimitSettings }> = async (app, { signup, inviteLinks, limits }) => {
   const views = signupRateLimit(limits.signupViewsPerMinute);

@@ -17,7 +17,7 @@ export function layout(title: string, body: SafeHtml, lang = 'en'): string {
 <body><main>${body}</main></body></html>`.value;
 }
 
-type NotUsableReason = 'unknown' | 'expired' | 'revoked' | 'used' | 'failed';
+type NotUsableReason = 'unknown' | 'expired' | 'revoked' | 'used' | 'failed' | 'invite-link-gone';
 
 export function notUsableReason(stage: InvitationStage | undefined): NotUsableReason {
   switch (stage) {
@@ -41,6 +41,7 @@ export function linkNotUsablePage(reason: NotUsableReason, companyName?: string)
     revoked: 'This invitation was cancelled.',
     used: 'This invitation has already been used to create an account.',
     failed: 'This invitation can no longer be used.',
+    'invite-link-gone': 'This invite link is not valid any more: it may have been rotated, revoked, expired or used up.',
   }[reason];
   return layout(
     'Invitation link not usable',
