@@ -214,20 +214,31 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
     invitee: InviteeToStart,
     sendAt: string | undefined,
   ): Promise<InvitationView> {
-    if (await isRunning(invitee.id)) {
-      const { rows } = await db.query<InvitationRow>(`SELECT ${INVITATION_COLUMNS} FROM invitations WHERE id = $1`, [invitee.id]);
-      if (rows[0]) return { ...view(rows[0], await status(invitee.id)), created: false };
+    const values = [invitee.id, account.id, invitee.channel, invitee.email ?? null, invitee.phone ?? null, invitee.type, invitee.role, caller.userId, account.locale, invitee.textMessage ?? null, invitee.mediaUrl ?? null];
+    // A first invitation for this person (the common case) needs no look at Temporal: no row, no workflow.
+    let row = (
+      await db.query<InvitationRow>(
+        `INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_phone, invitee_type, role, invited_by, locale, text_message, media_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING ${INVITATION_COLUMNS}`,
+        values,
+      )
+    ).rows[0];
+    if (!row) {
+      // Invited before: a live invitation is returned as it is; an ended one starts again.
+      if (await isRunning(invitee.id)) {
+        const { rows } = await db.query<InvitationRow>(`SELECT ${INVITATION_COLUMNS} FROM invitations WHERE id = $1`, [invitee.id]);
+        return { ...view(rows[0]!, await status(invitee.id)), created: false };
+      }
+      row = (
+        await db.query<InvitationRow>(
+          `UPDATE invitations SET channel = $3, invitee_email = $4, invitee_phone = $5, invitee_type = $6, role = $7, invited_by = $8,
+                  locale = $9, text_message = $10, media_url = $11, user_id = NULL, created_at = now(), updated_at = now()
+            WHERE id = $1 AND account_id = $2
+            RETURNING ${INVITATION_COLUMNS}`,
+          values,
+        )
+      ).rows[0]!;
     }
-    const { rows } = await db.query<InvitationRow>(
-      `INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_phone, invitee_type, role, invited_by, locale, text_message, media_url)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (id) DO UPDATE SET invitee_type = EXCLUDED.invitee_type, role = EXCLUDED.role, invited_by = EXCLUDED.invited_by,
-         locale = EXCLUDED.locale, text_message = EXCLUDED.text_message, media_url = EXCLUDED.media_url, user_id = NULL,
-         created_at = now(), updated_at = now()
-       RETURNING ${INVITATION_COLUMNS}`,
-      [invitee.id, account.id, invitee.channel, invitee.email ?? null, invitee.phone ?? null, invitee.type, invitee.role, caller.userId, account.locale, invitee.textMessage ?? null, invitee.mediaUrl ?? null],
-    );
-    const row = rows[0]!;
     const options = invitationWorkflowOptions(account, caller.name || caller.userId, caller.role, invitee, sendAt, row.token_generation + 1, taskQueue);
     try {
       // USE_EXISTING: two concurrent requests for the same person land on one workflow.

@@ -148,6 +148,15 @@ describe('resend, revoke, expiry', () => {
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('This invitation was cancelled');
     expect((await stack.api('DELETE', invitationPath(id))).status).toBe(409);
+
+    // Invited again after the revocation: a new invitation with a new link; the old link stays dead.
+    const again = await invite({ emails: 'revoke@acme.test' });
+    expect(again.body.invitations[0]).toMatchObject({ id, created: true });
+    await eventually(async () => mailsTo('revoke@acme.test').length === 2);
+    const fresh = linkInMail(mailsTo('revoke@acme.test')[1]!);
+    expect(fresh.url).not.toBe(url);
+    expect((await fetch(fresh.url)).status).toBe(200);
+    expect((await fetch(url)).status).toBe(404);
   });
 
   test('a link expires after the account\'s lifetime; resend revives it with a new link', async () => {
