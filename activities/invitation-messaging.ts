@@ -1,13 +1,12 @@
-// Delivering invitations by email and by text. Every send goes through a message_outbox row keyed
-// by invitation, step and token generation: a retried, replayed or restarted activity finds the row
-// already `sent` and delivers nothing twice; the email's Message-ID is derived from the same key.
-import { createHash } from 'node:crypto';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+// Delivering invitations by email and by text, each exactly once through the outbox (outbox.ts),
+// keyed by invitation, step and token generation.
+import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDependencies } from '.';
 import { failureTypes, type SentMessage } from '../workflows/definitions';
 import { renderInvitationEmail, type Locale } from '../messages/invitation-email';
 import { renderInvitationText } from '../messages/invitation-text';
 import { deriveInvitationToken, hashToken } from './invitation-tokens';
+import { deliverOnce, emailSender, PermanentRejection } from './outbox';
 
 export interface SendInvitationInput {
   invitationId: string;
@@ -28,27 +27,6 @@ interface InvitationForMessage {
   inviter_name: string;
 }
 
-/** Thrown by a channel's deliver(): the provider refused for good, retrying cannot help. */
-class PermanentRejection extends Error {}
-
-/** Keeps telling Temporal this attempt is alive, so a dead worker is noticed within the heartbeat timeout. */
-async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
-  const ctx = Context.current();
-  ctx.heartbeat();
-  const timer = setInterval(() => ctx.heartbeat(), 1_000);
-  try {
-    return await work;
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-/** SMTP replies 5xx (and nodemailer's envelope errors) are final; anything else may pass on retry. */
-function isPermanentSmtpFailure(err: unknown): boolean {
-  const e = err as { responseCode?: number; code?: string };
-  return (typeof e.responseCode === 'number' && e.responseCode >= 500) || e.code === 'EENVELOPE';
-}
-
 /** Twilio 4xx other than 429 (invalid or unreachable number, blocked content) are final. */
 function isPermanentTwilioFailure(err: unknown): boolean {
   const e = err as { status?: number };
@@ -56,11 +34,11 @@ function isPermanentTwilioFailure(err: unknown): boolean {
 }
 
 export function createInvitationMessagingActivities({ db, mailer, sms, settings }: ActivityDependencies) {
-  const mailDomain = /@([^>\s]+)/.exec(settings.mailFrom)?.[1] ?? 'localhost';
+  const sendEmail = emailSender(mailer, settings.mailFrom);
 
   /**
    * The shared path: load the invitation, record the current token's hash (so the link works the
-   * moment the message lands), claim the outbox row, deliver once, record the outcome.
+   * moment the message lands), then deliver once through the outbox.
    */
   async function sendThroughOutbox(
     input: SendInvitationInput,
@@ -86,56 +64,32 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
     await db.query(`UPDATE invitations SET token_hash = $2, token_generation = $3, updated_at = now() WHERE id = $1`, [
       input.invitationId, tokenHash, input.tokenGeneration,
     ]);
-    const { rows: outbox } = await db.query<{ status: string; sent_at: Date | null; provider_message_id: string | null; last_error: string | null }>(
-      `INSERT INTO message_outbox (key, invitation_id, channel, recipient, attempts) VALUES ($1, $2, $3, $4, 1)
-       ON CONFLICT (key) DO UPDATE SET attempts = message_outbox.attempts + 1
-       RETURNING status, sent_at, provider_message_id, last_error`,
-      [outboxKey, input.invitationId, channel, recipient],
-    );
-    const row = outbox[0]!;
-    const sent = (messageId: string, sentAt: Date): SentMessage => ({ outboxKey, channel, recipient, messageId, sentAt: sentAt.toISOString(), tokenHash, step });
-    if (row.status === 'sent') return sent(row.provider_message_id!, row.sent_at!);
-    if (row.status === 'failed') throw ApplicationFailure.nonRetryable(row.last_error ?? `${channel} to ${recipient} was rejected`, failureTypes.deliveryRejected);
-
-    let messageId: string;
-    try {
-      messageId = await withHeartbeat(deliver({ invitation, recipient, signupUrl: `${settings.publicBaseUrl}/signup/${token}`, outboxKey }));
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof PermanentRejection) {
-        await db.query(`UPDATE message_outbox SET status = 'failed', last_error = $2 WHERE key = $1`, [outboxKey, reason]);
-        throw ApplicationFailure.nonRetryable(reason, failureTypes.deliveryRejected);
-      }
-      await db.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [outboxKey, reason]);
-      throw err; // transient: Temporal retries with backoff
-    }
-    const { rows: done } = await db.query<{ sent_at: Date }>(
-      `UPDATE message_outbox SET status = 'sent', provider_message_id = $2, sent_at = now(), last_error = NULL WHERE key = $1 RETURNING sent_at`,
-      [outboxKey, messageId],
-    );
-    return sent(messageId, done[0]!.sent_at);
+    const { messageId, sentAt } = await deliverOnce(db, {
+      key: outboxKey,
+      invitationId: input.invitationId,
+      channel,
+      recipient,
+      deliver: () => deliver({ invitation, recipient, signupUrl: `${settings.publicBaseUrl}/signup/${token}`, outboxKey }),
+    });
+    return { outboxKey, channel, recipient, messageId, sentAt: sentAt.toISOString(), tokenHash, step };
   }
 
   return {
     async sendInvitationEmail(input: SendInvitationInput): Promise<SentMessage> {
-      return sendThroughOutbox(input, 'email', async ({ invitation, recipient, signupUrl, outboxKey }) => {
-        const messageId = `<${createHash('sha256').update(outboxKey).digest('hex').slice(0, 40)}@${mailDomain}>`;
-        const email = renderInvitationEmail({
-          locale: invitation.locale,
-          inviterName: invitation.inviter_name || invitation.company_name,
-          companyName: invitation.company_name,
-          signupUrl,
-          expiresAt: new Date(input.expiresAt),
-          reminder: input.step === 'reminder',
-        });
-        try {
-          await mailer.sendMail({ from: settings.mailFrom, to: recipient, messageId, ...email });
-        } catch (err) {
-          if (isPermanentSmtpFailure(err)) throw new PermanentRejection(`Email to ${recipient} was rejected: ${(err as Error).message}`);
-          throw err;
-        }
-        return messageId;
-      });
+      return sendThroughOutbox(input, 'email', ({ invitation, recipient, signupUrl, outboxKey }) =>
+        sendEmail(
+          outboxKey,
+          recipient,
+          renderInvitationEmail({
+            locale: invitation.locale,
+            inviterName: invitation.inviter_name || invitation.company_name,
+            companyName: invitation.company_name,
+            signupUrl,
+            expiresAt: new Date(input.expiresAt),
+            reminder: input.step === 'reminder',
+          }),
+        ),
+      );
     },
 
     async sendInvitationText(input: SendInvitationInput): Promise<SentMessage> {

@@ -1,0 +1,84 @@
+// Delivering a message at most once. Every send goes through a message_outbox row keyed by what
+// the message is for (e.g. invitation, step and token generation): a retried, replayed or
+// restarted activity finds the row already `sent` and delivers nothing twice, and a row refused
+// for good stays refused. Shared by every activity that sends email or texts.
+import { createHash } from 'node:crypto';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Transporter } from 'nodemailer';
+import type { Db } from '../db';
+import { failureTypes } from '../workflows/definitions';
+
+/** Thrown by a deliver() function: the provider refused for good, retrying cannot help. */
+export class PermanentRejection extends Error {}
+
+/** Keeps telling Temporal this attempt is alive, so a dead worker is noticed within the heartbeat timeout. */
+async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
+  const ctx = Context.current();
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), 1_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export interface OutboxMessage {
+  key: string;
+  invitationId?: string;
+  channel: 'email' | 'text';
+  recipient: string;
+  /** Delivers the message and answers the provider's message id; throws PermanentRejection for a final refusal. */
+  deliver: () => Promise<string>;
+}
+
+export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId: string; sentAt: Date }> {
+  const { rows } = await db.query<{ status: string; sent_at: Date | null; provider_message_id: string | null; last_error: string | null }>(
+    `INSERT INTO message_outbox (key, invitation_id, channel, recipient, attempts) VALUES ($1, $2, $3, $4, 1)
+     ON CONFLICT (key) DO UPDATE SET attempts = message_outbox.attempts + 1
+     RETURNING status, sent_at, provider_message_id, last_error`,
+    [m.key, m.invitationId ?? null, m.channel, m.recipient],
+  );
+  const row = rows[0]!;
+  if (row.status === 'sent') return { messageId: row.provider_message_id!, sentAt: row.sent_at! };
+  if (row.status === 'failed') throw ApplicationFailure.nonRetryable(row.last_error ?? `${m.channel} to ${m.recipient} was rejected`, failureTypes.deliveryRejected);
+
+  let messageId: string;
+  try {
+    messageId = await withHeartbeat(m.deliver());
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    if (err instanceof PermanentRejection) {
+      await db.query(`UPDATE message_outbox SET status = 'failed', last_error = $2 WHERE key = $1`, [m.key, reason]);
+      throw ApplicationFailure.nonRetryable(reason, failureTypes.deliveryRejected);
+    }
+    await db.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [m.key, reason]);
+    throw err; // transient: Temporal retries with backoff
+  }
+  const { rows: done } = await db.query<{ sent_at: Date }>(
+    `UPDATE message_outbox SET status = 'sent', provider_message_id = $2, sent_at = now(), last_error = NULL WHERE key = $1 RETURNING sent_at`,
+    [m.key, messageId],
+  );
+  return { messageId, sentAt: done[0]!.sent_at };
+}
+
+/** SMTP replies 5xx (and nodemailer's envelope errors) are final; anything else may pass on retry. */
+function isPermanentSmtpFailure(err: unknown): boolean {
+  const e = err as { responseCode?: number; code?: string };
+  return (typeof e.responseCode === 'number' && e.responseCode >= 500) || e.code === 'EENVELOPE';
+}
+
+/** Sends one email whose Message-ID derives from its outbox key (so a receiver can tell repeats apart). */
+export function emailSender(mailer: Pick<Transporter, 'sendMail'>, mailFrom: string) {
+  const mailDomain = /@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'localhost';
+  return async (key: string, to: string, content: { subject: string; text: string; html: string }): Promise<string> => {
+    const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${mailDomain}>`;
+    try {
+      await mailer.sendMail({ from: mailFrom, to, messageId, ...content });
+    } catch (err) {
+      if (isPermanentSmtpFailure(err)) throw new PermanentRejection(`Email to ${to} was rejected: ${(err as Error).message}`);
+      throw err;
+    }
+    return messageId;
+  };
+}
