@@ -28,3 +28,16 @@ export function parseEmailList(input: string | string[]): ParsedEmailList {
   }
   return { addresses, invalid };
 }
+
+/**
+ * An email list as a request gives it: the addresses, or every problem with it at once (too many,
+ * none, each invalid address), so the request is refused as a whole and nothing is half-sent.
+ */
+export function checkEmailList(input: string | string[], field = 'body.emails'): { addresses: string[]; errors: Array<{ field: string; message: string }> } {
+  const { addresses, invalid } = parseEmailList(input);
+  const errors = invalid.map((a) => ({ field, message: `"${a}" is not a valid email address` }));
+  const count = addresses.length + invalid.length;
+  if (count > MAX_EMAILS_PER_INVITATION) errors.unshift({ field, message: `At most ${MAX_EMAILS_PER_INVITATION} email addresses per invitation (got ${count})` });
+  if (count === 0) errors.push({ field, message: 'Give at least one email address' });
+  return { addresses, errors };
+}

@@ -4,7 +4,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db';
-import { MAX_EMAILS_PER_INVITATION, parseEmailList } from '../../domain/email-addresses';
+import { checkEmailList } from '../../domain/email-addresses';
 import { inviteeTypeFor, type InviteeType } from '../../domain/invitee-type';
 import { toE164 } from '../../domain/phone-numbers';
 import { resolveSchedule, type LocalSchedule } from '../../domain/schedule';
@@ -19,7 +19,7 @@ import {
   type InvitationStatus,
 } from '../../workflows/definitions';
 import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
-import { Problem, problems, type FieldError } from '../problems';
+import { Problem, problems } from '../problems';
 import type { Caller } from './credentials';
 import { updateProblem } from './workflow-errors';
 
@@ -294,11 +294,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
       assertMayInvite(caller, account, asAdmin);
 
       // The whole request is checked before anything is recorded or sent: all of it goes, or none.
-      const { addresses, invalid } = parseEmailList(request.emails);
-      const errors: FieldError[] = invalid.map((a) => ({ field: 'body.emails', message: `"${a}" is not a valid email address` }));
-      const count = addresses.length + invalid.length;
-      if (count > MAX_EMAILS_PER_INVITATION) errors.unshift({ field: 'body.emails', message: `At most ${MAX_EMAILS_PER_INVITATION} email addresses per invitation (got ${count})` });
-      if (count === 0) errors.push({ field: 'body.emails', message: 'Give at least one email address' });
+      const { addresses, errors } = checkEmailList(request.emails);
       if (errors.length > 0) throw problems.validation('The invitation was not sent: fix the listed addresses.', errors);
       const sendAt = scheduledSendAt(request);
 

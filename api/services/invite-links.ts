@@ -6,7 +6,7 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '
 import type { Db } from '../../db';
 import { inTransaction } from '../../db';
 import { hashToken, inviteLinkToken } from '../../activities/invitation-tokens';
-import { MAX_EMAILS_PER_INVITATION, parseEmailList } from '../../domain/email-addresses';
+import { checkEmailList } from '../../domain/email-addresses';
 import { inviteeTypeFor } from '../../domain/invitee-type';
 import { signupProblems, type FieldError } from '../../domain/signup-rules';
 import { signUp, type SignupResult } from '../../workflows/definitions';
@@ -125,10 +125,7 @@ export function createInviteLinkService({ db, temporal, taskQueue, tokenSecret, 
       assertMayInvite(caller, await loadAccount(db, caller.accountId));
       const link = await liveLink(caller.accountId);
       if (!link) throw problems.notFound('The invite link');
-      const { addresses, invalid } = parseEmailList(emails);
-      const errors: FieldError[] = invalid.map((a) => ({ field: 'body.emails', message: `"${a}" is not a valid email address` }));
-      if (addresses.length + invalid.length > MAX_EMAILS_PER_INVITATION) errors.unshift({ field: 'body.emails', message: `At most ${MAX_EMAILS_PER_INVITATION} email addresses at a time` });
-      if (addresses.length + invalid.length === 0) errors.push({ field: 'body.emails', message: 'Give at least one email address' });
+      const { addresses, errors } = checkEmailList(emails);
       if (errors.length) throw problems.validation('The invite link was not shared: fix the listed addresses.', errors);
       const workflowId = `invite-link-share:${caller.accountId}:${randomUUID()}`;
       const result = await temporal.workflow.execute('shareInviteLinkWorkflow', {
