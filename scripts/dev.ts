@@ -6,17 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
-import { createActivities } from '../activities';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
-import { createTwilioClient } from '../activities/twilio-client';
 import { ConfigError, LOCAL_TWILIO, loadConfig } from '../config';
 import { createDb, type Db } from '../db';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
 import { createOnboardingWorker } from '../worker';
+import { activitiesWithServices, type ActivityServiceSettings } from '../worker/activity-services';
 import { ensureSearchAttributes } from '../worker/ensure-search-attributes';
 import { installWorkerRuntime } from '../worker/runtime';
 import { startMailInbox } from './local-stack/mail-inbox';
@@ -96,8 +94,10 @@ async function main() {
   }
 
   // Texts: Twilio when credentials are set, otherwise the local Twilio-compatible endpoint.
-  let twilio = { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, from: config.TWILIO_FROM_NUMBER };
-  if (!twilio.accountSid || !twilio.authToken) {
+  let twilio: ActivityServiceSettings['twilio'];
+  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN) {
+    twilio = { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, from: config.TWILIO_FROM_NUMBER ?? LOCAL_TWILIO.from };
+  } else {
     log(`starting the local Twilio-compatible endpoint on :${config.TWILIO_MOCK_PORT} (Prism serving Twilio's OpenAPI description)`);
     const mock = await startTwilioMock({ port: config.TWILIO_MOCK_PORT + 1, log });
     stops.push({ name: 'Twilio mock', stop: () => mock.stop() });
@@ -114,16 +114,12 @@ async function main() {
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({
-      db,
-      mailer: nodemailer.createTransport(smtpUrl),
-      temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
-      sms: { client: createTwilioClient(twilio as { accountSid: string; authToken: string; apiBaseUrl?: string }), from: twilio.from ?? LOCAL_TWILIO.from },
-      settings: {
-        mailFrom: config.MAIL_FROM,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        invitationTokenSecret: secret,
-      },
+    activities: activitiesWithServices(db, new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), {
+      smtpUrl,
+      mailFrom: config.MAIL_FROM,
+      twilio,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      invitationTokenSecret: secret,
     }),
   });
   const workerRun = worker.run();

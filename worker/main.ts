@@ -1,12 +1,10 @@
 // Production entry point: a worker process against services that already run (docker-compose, k8s).
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import { loadConfig, requireRuntimeConfig } from '../config';
 import { createDb } from '../db';
-import { createActivities } from '../activities';
-import { createTwilioClient } from '../activities/twilio-client';
 import { createOnboardingWorker } from '.';
+import { activitiesWithServices } from './activity-services';
 import { installWorkerRuntime } from './runtime';
 
 async function main() {
@@ -20,19 +18,12 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-    activities: createActivities({
-      db,
-      mailer: nodemailer.createTransport(config.SMTP_URL),
-      temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
-      sms: {
-        client: createTwilioClient({ accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL }),
-        from: config.TWILIO_FROM_NUMBER,
-      },
-      settings: {
-        mailFrom: config.MAIL_FROM,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
-      },
+    activities: activitiesWithServices(db, new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
+      smtpUrl: config.SMTP_URL,
+      mailFrom: config.MAIL_FROM,
+      twilio: { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, from: config.TWILIO_FROM_NUMBER },
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
     }),
   });
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done

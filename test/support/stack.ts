@@ -3,8 +3,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
-import { createActivities } from '../../activities';
 import { buildApp } from '../../api/app';
 import { createAccountWithSuperAdmin, type NewAccount } from '../../api/services/accounts';
 import { createDb, type Db } from '../../db';
@@ -12,9 +10,9 @@ import { databaseUrl, ensureDatabase } from '../../db/databases';
 import { startMailInbox, type MailInbox } from '../../scripts/local-stack/mail-inbox';
 import { freePort } from '../../scripts/local-stack/ports';
 import { startTwilioEndpoint, type TwilioEndpoint } from '../../scripts/local-stack/twilio-endpoint';
-import { createTwilioClient } from '../../activities/twilio-client';
 import { LOCAL_TWILIO } from '../../config';
 import { createOnboardingWorker } from '../../worker';
+import { activitiesWithServices } from '../../worker/activity-services';
 import { testStackEnv } from './stack-env';
 
 export const MAIL_FROM = 'Invitations <invitations@onboarding.test>';
@@ -185,12 +183,12 @@ export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ s
     namespace: 'default',
     taskQueue: settings.taskQueue,
     workflowBundlePath: settings.workflowBundlePath,
-    activities: createActivities({
-      db,
-      mailer: nodemailer.createTransport(settings.smtpUrl),
-      temporal: new Client({ connection: clientConnection, namespace: 'default' }),
-      sms: { client: createTwilioClient({ ...LOCAL_TWILIO, apiBaseUrl: settings.twilioUrl }), from: LOCAL_TWILIO.from },
-      settings: { mailFrom: MAIL_FROM, publicBaseUrl: settings.publicBaseUrl, invitationTokenSecret: settings.invitationTokenSecret },
+    activities: activitiesWithServices(db, new Client({ connection: clientConnection, namespace: 'default' }), {
+      smtpUrl: settings.smtpUrl,
+      mailFrom: MAIL_FROM,
+      twilio: { ...LOCAL_TWILIO, apiBaseUrl: settings.twilioUrl },
+      publicBaseUrl: settings.publicBaseUrl,
+      invitationTokenSecret: settings.invitationTokenSecret,
     }),
   });
   const run = worker.run();

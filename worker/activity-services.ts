@@ -1,0 +1,27 @@
+// The activities with real services built from their addresses: one place, used by the worker's
+// entry point, `npm run dev`, the tests' workers and the benchmark.
+import type { Client } from '@temporalio/client';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../activities';
+import { createTwilioClient } from '../activities/twilio-client';
+import type { Db } from '../db';
+
+export interface ActivityServiceSettings {
+  /** e.g. smtp://user:pass@mail.example.com:587 (nodemailer options may ride along, e.g. ?pool=true). */
+  smtpUrl: string;
+  mailFrom: string;
+  /** Twilio itself, or a compatible endpoint when apiBaseUrl is set. */
+  twilio: { accountSid: string; authToken: string; apiBaseUrl?: string; from: string };
+  publicBaseUrl: string;
+  invitationTokenSecret: string;
+}
+
+export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServiceSettings) {
+  return createActivities({
+    db,
+    temporal,
+    mailer: nodemailer.createTransport(s.smtpUrl),
+    sms: { client: createTwilioClient(s.twilio), from: s.twilio.from },
+    settings: { mailFrom: s.mailFrom, publicBaseUrl: s.publicBaseUrl, invitationTokenSecret: s.invitationTokenSecret },
+  });
+}
