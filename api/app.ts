@@ -8,7 +8,7 @@ import idempotency from './plugins/idempotency';
 import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
 import problemDetails from './plugins/problem-details';
-import rateLimits_, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
+import rateLimiting, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
 import security from './plugins/security';
 import credentialRoutes from './routes/credentials';
 import healthRoutes from './routes/health';
@@ -60,7 +60,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
 
   await app.register(problemDetails);
   await app.register(security, { corsOrigins });
-  await app.register(rateLimits_, limits);
+  await app.register(rateLimiting, limits);
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
   const credentials = createCredentialService({ db });

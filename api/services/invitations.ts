@@ -308,18 +308,17 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
         });
       }
 
-      const results: InvitationView[] = [];
-      for (const email of addresses) {
-        results.push(
-          await startInvitation(
+      // Each person's invitation is independent of the others': start them side by side.
+      return Promise.all(
+        addresses.map((email) =>
+          startInvitation(
             account,
             caller,
             { id: invitationIdFor(account.id, email), channel: 'email', email, type: inviteeTypeFor(email, account.company_domains, asAdmin), role: asAdmin ? 'admin' : 'user' },
             sendAt,
           ),
-        );
-      }
-      return results;
+        ),
+      );
     },
 
     async inviteByText(caller: Caller, request: TextInvitationRequest): Promise<InvitationView> {

@@ -38,6 +38,7 @@ interface LinkRow {
 /** What the join page shows: which company, and who shared the link. */
 export interface JoinPage {
   linkId: string;
+  channel: 'link';
   companyName: string;
   inviterName: string;
   locale: 'en' | 'fr';
@@ -85,7 +86,7 @@ export function createInviteLinkService({ db, temporal, taskQueue, tokenSecret, 
     const link = rows[0];
     if (!link) return undefined;
     const account = await loadAccount(db, link.account_id);
-    return { linkId: link.id, companyName: account.name, inviterName: link.inviter_name, locale: account.locale, link, account };
+    return { linkId: link.id, channel: 'link' as const, companyName: account.name, inviterName: link.inviter_name, locale: account.locale, link, account };
   }
 
   return {
@@ -139,7 +140,7 @@ export function createInviteLinkService({ db, temporal, taskQueue, tokenSecret, 
 
     async joinPage(token: string): Promise<JoinPage | undefined> {
       const found = await joinPageFor(token);
-      return found && { linkId: found.linkId, companyName: found.companyName, inviterName: found.inviterName, locale: found.locale };
+      return found && { linkId: found.linkId, channel: found.channel, companyName: found.companyName, inviterName: found.inviterName, locale: found.locale };
     },
 
     /** A signup through the invite link: checked in full first, so a refused form uses nothing up. */

@@ -20,9 +20,5 @@ export function updateProblem(err: unknown, what: string): unknown {
         return problems.conflict('already-a-user', cause.message, { errors: fields });
     }
   }
-  // An update sent to a workflow that already closed.
-  if (err instanceof Error && /already completed|workflow execution.*(completed|closed)/i.test(err.message)) {
-    return problems.conflict('wrong-stage', `${what} has ended`);
-  }
   return err;
 }

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerFor } from '../../plugins/authentication';
 import type { InvitationService } from '../../services/invitations';
-import { accountParams, createInvitationBody, invitationParams, invitationView, problemSchema } from './schemas';
+import { accountParams, problemSchema } from '../schemas';
+import { createInvitationBody, invitationParams, invitationView } from './schemas';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 

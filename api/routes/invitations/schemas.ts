@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invitationStages } from '../../../workflows/definitions';
+import { accountParams } from '../schemas';
 
-export const accountParams = z.strictObject({ accountId: z.string().min(1).max(64) });
 export const invitationParams = accountParams.extend({ invitationId: z.string().min(1).max(400) });
 
 const role = z.enum(['user', 'admin']).default('user').describe('Invite as an admin (admins only) or as a user');
@@ -59,15 +59,3 @@ export const invitationView = z.object({
   waitingReason: z.string().optional(),
   messages: z.array(sentMessage),
 });
-
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number(),
-    detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  })
-  .passthrough()
-  .describe('RFC 9457 problem details');

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerFor } from '../../plugins/authentication';
 import type { InviteLinkService } from '../../services/invite-links';
-import { accountParams, problemSchema } from '../invitations/schemas';
+import { accountParams, problemSchema } from '../schemas';
 
 const linkView = z.object({
   id: z.string(),

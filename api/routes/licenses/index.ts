@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerFor } from '../../plugins/authentication';
 import type { LicenseService } from '../../services/licenses';
-import { accountParams, problemSchema } from '../invitations/schemas';
+import { accountParams, problemSchema } from '../schemas';
 
 const inventoryLine = z.object({ license: z.enum(['ringex', 'video_pro_plus']), seatsTotal: z.number(), seatsUsed: z.number() });
 

@@ -4,9 +4,11 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { signupRateLimit, type RateLimitSettings } from '../../plugins/rate-limits';
-import type { InviteLinkService, JoinPage } from '../../services/invite-links';
-import type { InvitationForSignup, SignupService } from '../../services/signup';
-import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage } from './pages';
+import type { FastifyReply } from 'fastify';
+import type { FieldError } from '../../../domain/signup-rules';
+import type { InviteLinkService } from '../../services/invite-links';
+import type { SignupForm, SignupService } from '../../services/signup';
+import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
 
 const tokenParams = z.object({ token: z.string().max(200) });
 const formField = z.string().max(1000).optional();
@@ -15,14 +17,22 @@ const signupForm = z.object({
   password: formField, passwordConfirmation: formField, acceptTerms: formField, acceptPrivacy: formField, acceptAcceptableUse: formField,
 });
 
-/** The join page is the signup form of the invite link: it asks for the email too. */
-const asSignupPage = (p: JoinPage): InvitationForSignup => ({ invitationId: p.linkId, channel: 'link', companyName: p.companyName, inviterName: p.inviterName, inviteeEmail: null, locale: p.locale, stage: 'awaiting_signup' });
 const joinNotUsable = () => linkNotUsablePage('invite-link-gone');
+
+/** A refused form again, with each error next to its field and what was typed kept (passwords excepted). */
+function formAgain(reply: FastifyReply, page: SignupPageContext, action: string, body: SignupForm, errors: FieldError[]) {
+  const { password: _p, passwordConfirmation: _c, ...keep } = body;
+  return reply.code(422).send(signupFormPage(page, action, { form: keep, errors }));
+}
 
 const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLinks: InviteLinkService; limits: RateLimitSettings }> = async (app, { signup, inviteLinks, limits }) => {
   const views = signupRateLimit(limits.signupViewsPerMinute);
   const submits = signupRateLimit(limits.signupSubmitsPerMinute);
   await app.register(formbody);
+  // Pages for people; a problem (e.g. 429) still leaves as problem+json, set by the error handler.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.type('text/html; charset=utf-8');
+  });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   });
@@ -31,7 +41,6 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
     config: views,
     schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams },
   }, async (request, reply) => {
-    reply.type('text/html; charset=utf-8');
     const invitation = await signup.findByToken(request.params.token);
     if (!invitation) return reply.code(404).send(linkNotUsablePage('unknown'));
     // `sending`: the message can arrive a moment before the workflow records it; its token is current.
@@ -48,15 +57,12 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
       body: signupForm,
     },
   }, async (request, reply) => {
-    reply.type('text/html; charset=utf-8');
     const outcome = await signup.submit(request.params.token, request.body);
     switch (outcome.kind) {
       case 'signed-up':
         return reply.send(signedUpPage(outcome.invitation, outcome.result.stage));
-      case 'refused': {
-        const { password: _p, passwordConfirmation: _c, ...keep } = request.body;
-        return reply.code(422).send(signupFormPage(outcome.invitation, `/signup/${encodeURIComponent(request.params.token)}`, { form: keep, errors: outcome.errors }));
-      }
+      case 'refused':
+        return formAgain(reply, outcome.invitation, `/signup/${encodeURIComponent(request.params.token)}`, request.body, outcome.errors);
       case 'link-not-usable':
         return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName));
     }
@@ -66,25 +72,21 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
     config: views,
     schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams },
   }, async (request, reply) => {
-    reply.type('text/html; charset=utf-8');
     const page = await inviteLinks.joinPage(request.params.token);
     if (!page) return reply.code(404).send(joinNotUsable());
-    return reply.send(signupFormPage(asSignupPage(page), `/join/${encodeURIComponent(request.params.token)}`));
+    return reply.send(signupFormPage(page, `/join/${encodeURIComponent(request.params.token)}`));
   });
 
   app.post('/join/:token', {
     config: submits,
     schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm },
   }, async (request, reply) => {
-    reply.type('text/html; charset=utf-8');
     const outcome = await inviteLinks.join(request.params.token, request.body);
     switch (outcome.kind) {
       case 'signed-up':
-        return reply.send(signedUpPage(asSignupPage(outcome.page), outcome.result.stage));
-      case 'refused': {
-        const { password: _p, passwordConfirmation: _c, ...keep } = request.body;
-        return reply.code(422).send(signupFormPage(asSignupPage(outcome.page), `/join/${encodeURIComponent(request.params.token)}`, { form: keep, errors: outcome.errors }));
-      }
+        return reply.send(signedUpPage(outcome.page, outcome.result.stage));
+      case 'refused':
+        return formAgain(reply, outcome.page, `/join/${encodeURIComponent(request.params.token)}`, request.body, outcome.errors);
       case 'link-not-usable':
         return reply.code(410).send(joinNotUsable());
     }

@@ -3,6 +3,9 @@
 import { html, SafeHtml } from '../../../messages/html';
 import type { FieldError } from '../../../domain/signup-rules';
 import type { InvitationForSignup, SignupForm } from '../../services/signup';
+
+/** What the pages show: who invited whom to which company, in which language, by which channel. */
+export type SignupPageContext = Pick<InvitationForSignup, 'companyName' | 'inviterName' | 'channel' | 'locale'>;
 import type { InvitationStage } from '../../../workflows/definitions';
 
 const style = `body{font-family:system-ui,-apple-system,Segoe UI,Arial,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
@@ -63,7 +66,7 @@ function checkbox(id: keyof SignupForm, label: string, checked: boolean, errors:
 ${error ? html`<p class="error" id="${id}-error">${error.message}</p>` : ''}</div>`;
 }
 
-export function signupFormPage(invitation: InvitationForSignup, action: string, previous: { form?: SignupForm; errors?: FieldError[] } = {}): string {
+export function signupFormPage(invitation: SignupPageContext, action: string, previous: { form?: SignupForm; errors?: FieldError[] } = {}): string {
   const form = previous.form ?? {};
   const errors = previous.errors ?? [];
   const summary = errors.length
@@ -92,7 +95,7 @@ ${checkbox('acceptAcceptableUse', 'I accept the Acceptable Use Policy', !!form.a
   );
 }
 
-export function signedUpPage(invitation: InvitationForSignup, stage: 'activated' | 'license_pending'): string {
+export function signedUpPage(invitation: SignupPageContext, stage: 'activated' | 'license_pending'): string {
   return layout(
     'Your account is ready',
     stage === 'activated'
