@@ -10,11 +10,16 @@ import { createInviteLinkSharingActivities } from './invite-link-sharing';
 import { createLicenseActivities } from './licenses';
 import type { TwilioClient } from './twilio-client';
 import { createUserActivities } from './users';
+import { createDeskphoneActivities } from './deskphones';
+import { createPhoneNumberActivities } from './phone-numbers';
+import { createProvisionedUserActivities } from './provisioned-users';
 
 export interface ActivityDependencies {
   db: Db;
   mailer: Pick<Transporter, 'sendMail'>;
   sms: { client: Pick<TwilioClient, 'messages'>; from: string };
+  /** Searching and buying phone numbers (Twilio, or the local Twilio-compatible endpoint). */
+  carrier: { client: Pick<TwilioClient, 'availablePhoneNumbers' | 'incomingPhoneNumbers'> };
   /** For the scheduled stalled-activations sweep, which queries and signals other workflows. */
   temporal: Client;
   settings: {
@@ -31,6 +36,9 @@ export function createActivities(deps: ActivityDependencies) {
     ...createInviteLinkSharingActivities(deps),
     ...createUserActivities(deps),
     ...createLicenseActivities(deps),
+    ...createPhoneNumberActivities(deps),
+    ...createDeskphoneActivities(deps),
+    ...createProvisionedUserActivities(deps),
     ...createStalledSweepActivities(deps),
   };
 }

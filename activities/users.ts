@@ -20,7 +20,11 @@ export function createUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
         );
         const inv = rows[0];
         if (!inv) throw ApplicationFailure.nonRetryable(`Invitation ${invitationId} not found`, 'InvitationNotFound');
-        if (inv.user_id) return { userId: inv.user_id, userType: inv.invitee_type ?? 'coworker', email: inv.invitee_email ?? '' };
+        if (inv.user_id) {
+          // A user an admin added (or a retried attempt): the password chosen at signup is theirs.
+          await tx.query(`UPDATE users SET password_hash = coalesce(password_hash, $2) WHERE id = $1`, [inv.user_id, submission.passwordHash]);
+          return { userId: inv.user_id, userType: inv.invitee_type ?? 'coworker', email: inv.invitee_email ?? '' };
+        }
 
         const email = (inv.invitee_email ?? submission.email ?? '').toLowerCase();
         const { rowCount } = await tx.query(`SELECT 1 FROM users WHERE account_id = $1 AND lower(email) = $2 AND status <> 'disabled'`, [inv.account_id, email]);

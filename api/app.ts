@@ -14,13 +14,19 @@ import credentialRoutes from './routes/credentials';
 import healthRoutes from './routes/health';
 import inviteLinkRoutes from './routes/invite-link';
 import invitationRoutes from './routes/invitations';
+import inventoryRoutes from './routes/inventory';
 import licenseRoutes from './routes/licenses';
+import provisioningRoutes from './routes/provisioning-requests';
 import signupPageRoutes from './routes/signup';
+import userRoutes from './routes/users';
+import { createAddingUsersService } from './services/adding-users';
 import { createCredentialService } from './services/credentials';
 import { createInviteLinkService } from './services/invite-links';
+import { createInventoryService } from './services/inventory';
 import { createInvitationService } from './services/invitations';
 import { createLicenseService } from './services/licenses';
 import { createSignupService } from './services/signup';
+import { createUserService } from './services/users';
 
 export interface AppDependencies {
   db: Db;
@@ -74,5 +80,8 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(invitationRoutes, { prefix: '/v1', invitations: createInvitationService({ db, temporal, taskQueue }) });
   await app.register(licenseRoutes, { prefix: '/v1', licenses: createLicenseService({ db, temporal }) });
   await app.register(credentialRoutes, { prefix: '/v1', credentials });
+  await app.register(provisioningRoutes, { prefix: '/v1', addingUsers: createAddingUsersService({ db, temporal, taskQueue }) });
+  await app.register(userRoutes, { prefix: '/v1', users: createUserService({ db, temporal }) });
+  await app.register(inventoryRoutes, { prefix: '/v1', inventory: createInventoryService({ db }) });
   return app;
 }

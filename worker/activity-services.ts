@@ -17,11 +17,13 @@ export interface ActivityServiceSettings {
 }
 
 export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServiceSettings) {
+  const twilio = createTwilioClient(s.twilio);
   return createActivities({
     db,
     temporal,
     mailer: nodemailer.createTransport(s.smtpUrl),
-    sms: { client: createTwilioClient(s.twilio), from: s.twilio.from },
+    sms: { client: twilio, from: s.twilio.from },
+    carrier: { client: twilio },
     settings: { mailFrom: s.mailFrom, publicBaseUrl: s.publicBaseUrl, invitationTokenSecret: s.invitationTokenSecret },
   });
 }

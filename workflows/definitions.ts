@@ -34,6 +34,8 @@ export interface InvitationInput {
   firstTokenGeneration: number;
   /** Video Pro+ companies: a Super Admin assigns the license after signup. */
   licenseAfterSignup?: License;
+  /** A user an admin added already holds a seat: activation gives this license (default Video Pro). */
+  licenseOnActivation?: License;
   /** How long an expired invitation can still be revived by a resend before the workflow closes. */
   expiredRetentionMs?: number;
 }

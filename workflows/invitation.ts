@@ -297,7 +297,7 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
     }
     status.waitingReason = undefined;
   }
-  await records.activateUser({ userId, license: license ?? 'video_pro' });
+  await records.activateUser({ userId, license: license ?? input.licenseOnActivation ?? 'video_pro' });
   signupOutcome ??= { userId, stage: 'activated' };
   return end('activated', `${invitee} signed up and is active`);
 }

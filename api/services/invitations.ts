@@ -14,11 +14,10 @@ import {
   resendInvitation,
   revokeInvitation,
   type InvitationChannel,
-  type InvitationInput,
   type InvitationStage,
   type InvitationStatus,
 } from '../../workflows/definitions';
-import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
+import { invitationIdFor, invitationStart, type InviteeToStart, type InvitingAccount } from '../../workflows/invitation-start';
 import { Problem, problems } from '../problems';
 import type { Caller } from './credentials';
 import { updateProblem } from './workflow-errors';
@@ -39,6 +38,8 @@ export interface InvitationView {
   waitingReason?: string;
   messages: InvitationStatus['messages'];
 }
+
+export { invitationIdFor };
 
 export interface AccountRow {
   id: string;
@@ -81,10 +82,6 @@ export function assertMayInvite(caller: Caller, account: AccountRow, asAdmin = f
   if (asAdmin && caller.role === 'user') throw problems.forbidden('Only admins can invite someone as an admin.');
 }
 
-export function invitationIdFor(accountId: string, invitee: string): string {
-  return `invitation:${accountId}:${invitee}`;
-}
-
 /** One text per number per minute ("Please allow a full minute between phone number submissions"). */
 export const TEXT_INTERVAL_SECONDS = 60;
 
@@ -102,20 +99,9 @@ export interface TextInvitationRequest extends ScheduleOption {
   role: 'user' | 'admin';
 }
 
-export interface InviteeToStart {
-  id: string;
-  channel: InvitationChannel;
-  email?: string;
-  phone?: string;
-  type: InviteeType | null;
-  role: string;
-  textMessage?: string;
-  mediaUrl?: string;
-}
-
-/** How every invitation workflow is started: its input, readable id, search attributes and summary. */
+/** How every invitation workflow is started from the API (the shared start, plus the client's options). */
 export function invitationWorkflowOptions(
-  account: Pick<AccountRow, 'id' | 'name' | 'plan' | 'invitation_lifetime_seconds'>,
+  account: InvitingAccount,
   invitedBy: string,
   invitedByRole: string,
   invitee: InviteeToStart,
@@ -123,33 +109,11 @@ export function invitationWorkflowOptions(
   firstTokenGeneration: number,
   taskQueue: string,
 ) {
-  const input: InvitationInput = {
-    invitationId: invitee.id,
-    accountId: account.id,
-    channel: invitee.channel,
-    ...(invitee.email ? { inviteeEmail: invitee.email } : {}),
-    ...(invitee.phone ? { inviteePhone: invitee.phone } : {}),
-    lifetimeMs: account.invitation_lifetime_seconds * 1000,
-    firstTokenGeneration,
-    ...(sendAt ? { sendAt } : {}),
-    ...(account.plan === 'video_pro_plus' ? { licenseAfterSignup: 'video_pro_plus' as const } : {}),
-  };
-  const who = invitee.email ?? invitee.phone!;
   return {
+    ...invitationStart(account, invitedBy, invitedByRole, invitee, sendAt, firstTokenGeneration),
     taskQueue,
-    workflowId: invitee.id,
-    args: [input] as [InvitationInput],
+    // Two concurrent requests for the same person land on one workflow.
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    typedSearchAttributes: [
-      { key: AccountId, value: account.id },
-      { key: OnboardingChannel, value: invitee.channel },
-      { key: OnboardingStage, value: sendAt ? 'scheduled' : invitee.channel === 'link' ? 'awaiting_signup' : 'sending' },
-      ...(invitee.email ? [{ key: InviteeEmail, value: invitee.email }] : []),
-      ...(invitee.phone ? [{ key: InviteePhone, value: invitee.phone }] : []),
-    ],
-    staticSummary: `Invitation by ${invitee.channel} to ${who}${invitee.type ? ` (${invitee.type})` : ''} for ${account.name}`,
-    staticDetails: `Invited by ${invitedBy} (${invitedByRole.replace('_', ' ')}) as ${invitee.role}${sendAt ? `, scheduled for ${sendAt}` : ''}.`,
-    memo: { summary: sendAt ? `Scheduled for ${sendAt}` : invitee.channel === 'link' ? `${who} is signing up through the invite link` : `Sending invitation to ${who}` },
   };
 }
 

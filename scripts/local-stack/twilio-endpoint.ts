@@ -5,7 +5,13 @@
 //
 // One known Prism bug is worked around: its validator rejects a single `MediaUrl` form field
 // (Twilio takes one or more), so the copy Prism serves lets MediaUrl be a string or a list.
+//
+// Prism answers every number search with the description's one example number, and every purchase
+// with another. So that buying numbers behaves as at Twilio (each purchase gets the number asked
+// for, a number is sold once, a released number is gone), the recorder keeps the numbers this
+// endpoint's account owns and fills Prism's validated answers from them: see `NumberStock`.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { killWithParent } from './processes';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,6 +23,7 @@ export const TWILIO_SPEC = path.join(__dirname, 'twilio-openapi', 'twilio_api_v2
 
 export interface RecordedTwilioRequest {
   method: string;
+  /** Path and query string. */
   path: string;
   /** The form body: every field with all its values, in order. */
   form: Record<string, string[]>;
@@ -32,7 +39,9 @@ export interface TwilioEndpoint {
   url: string;
   requests: RecordedTwilioRequest[];
   /** Decides per request whether to fail it; `undefined` forwards to the validating mock. */
-  setFault(fn: ((req: { path: string; form: Record<string, string[]> }) => TwilioFault) | undefined): void;
+  setFault(fn: ((req: { method: string; path: string; form: Record<string, string[]> }) => TwilioFault) | undefined): void;
+  /** Numbers bought through this endpoint and not released: E.164 → sid. */
+  ownedNumbers: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -85,6 +94,71 @@ export async function startTwilioMock(opts: { port: number; log?: (m: string) =>
   };
 }
 
+
+const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/[^/]+/;
+
+/**
+ * The numbers a Twilio account could buy and owns, so that searches, purchases, look-ups and
+ * releases answer consistently. Prism has already validated the request and shaped the answer;
+ * this only puts the right numbers into it (templates are the description's own examples).
+ */
+class NumberStock {
+  readonly owned = new Map<string, string>();
+  private readonly incomingTemplate: Record<string, unknown>;
+
+  constructor(spec: { paths: Record<string, any> }) {
+    this.incomingTemplate = spec.paths['/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json'].post.responses['201'].content['application/json'].examples.create.value;
+  }
+
+  static sidFor(number: string) {
+    return `PN${createHash('md5').update(number).digest('hex')}`;
+  }
+
+  private incoming(number: string) {
+    const sid = NumberStock.sidFor(number);
+    return { ...this.incomingTemplate, phone_number: number, friendly_name: number, sid, uri: String(this.incomingTemplate.uri).replace(/PN[a-z0-9]+/i, sid) };
+  }
+
+  /** Rewrites Prism's answer (already a success) to what Twilio would answer for this account's numbers; or a Twilio error. */
+  answer(method: string, url: URL, form: Record<string, string[]>, body: any): { status?: number; body: unknown } | undefined {
+    const rest = url.pathname.replace(ACCOUNT_PATH, '');
+    const search = /^\/AvailablePhoneNumbers\/([A-Z]{2})\/Local\.json$/.exec(rest);
+    if (method === 'GET' && search) {
+      const areaCode = url.searchParams.get('AreaCode') ?? '415';
+      const pageSize = Math.min(Number(url.searchParams.get('PageSize') ?? 20), 50);
+      const template = body.available_phone_numbers?.[0] ?? {};
+      const free: unknown[] = [];
+      for (let line = 100; line < 10_000 && free.length < pageSize; line++) {
+        const number = `+1${areaCode}555${String(line).padStart(4, '0')}`;
+        if (this.owned.has(number)) continue;
+        free.push({ ...template, phone_number: number, friendly_name: `(${areaCode}) 555-${String(line).padStart(4, '0')}`, region: url.searchParams.get('InRegion') ?? template.region, iso_country: search[1] });
+      }
+      return { body: { ...body, available_phone_numbers: free, next_page_uri: null } };
+    }
+    if (rest === '/IncomingPhoneNumbers.json' && method === 'POST') {
+      const number = form.PhoneNumber?.[0] ?? '';
+      if (this.owned.has(number)) {
+        return { status: 400, body: { code: 21422, message: 'PhoneNumber requested is not available', more_info: 'https://www.twilio.com/docs/errors/21422', status: 400 } };
+      }
+      this.owned.set(number, NumberStock.sidFor(number));
+      return { body: this.incoming(number) };
+    }
+    if (rest === '/IncomingPhoneNumbers.json' && method === 'GET') {
+      const wanted = url.searchParams.get('PhoneNumber');
+      const numbers = [...this.owned.keys()].filter((n) => !wanted || n === wanted);
+      return { body: { ...body, incoming_phone_numbers: numbers.map((n) => this.incoming(n)), next_page_uri: null } };
+    }
+    const release = /^\/IncomingPhoneNumbers\/(PN[0-9a-f]+)\.json$/i.exec(rest);
+    if (release && method === 'DELETE') {
+      const number = [...this.owned].find(([, sid]) => sid === release[1])?.[0];
+      if (!number) return { status: 404, body: { code: 20404, message: `The requested resource ${url.pathname} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 } };
+      this.owned.delete(number);
+      return undefined;
+    }
+    return undefined;
+  }
+}
+
 function parseForm(body: string): Record<string, string[]> {
   const form: Record<string, string[]> = {};
   for (const [k, v] of new URLSearchParams(body)) (form[k] ??= []).push(v);
@@ -94,7 +168,8 @@ function parseForm(body: string): Record<string, string[]> {
 /** The recorder in front of the mock; `port` 0 picks a free one. */
 export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number; host?: string }): Promise<TwilioEndpoint> {
   const requests: RecordedTwilioRequest[] = [];
-  let fault: ((req: { path: string; form: Record<string, string[]> }) => TwilioFault) | undefined;
+  let fault: ((req: { method: string; path: string; form: Record<string, string[]> }) => TwilioFault) | undefined;
+  const stock = new NumberStock(JSON.parse(fs.readFileSync(TWILIO_SPEC, 'utf8')));
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -107,7 +182,8 @@ export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number
         let status: number;
         let text: string;
         let contentType = 'application/json';
-        const injected = fault?.({ path: reqPath, form });
+        const method = req.method ?? 'GET';
+        const injected = fault?.({ method, path: reqPath, form });
         if (injected) {
           status = injected.status;
           text = JSON.stringify(injected.body);
@@ -121,6 +197,14 @@ export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number
           status = upstream.status;
           text = await upstream.text();
           contentType = upstream.headers.get('content-type') ?? contentType;
+          if (status < 300) {
+            const numbers = stock.answer(method, new URL(reqPath, 'http://local'), form, contentType.includes('json') && text ? JSON.parse(text) : undefined);
+            if (numbers) {
+              status = numbers.status ?? status;
+              text = JSON.stringify(numbers.body);
+              contentType = 'application/json';
+            }
+          }
         }
         let response: unknown = text;
         try {
@@ -142,6 +226,7 @@ export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number
   return {
     url: `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`,
     requests,
+    ownedNumbers: stock.owned,
     setFault(fn) {
       fault = fn;
     },

@@ -1,0 +1,219 @@
+// The rules of adding users as an admin ("Add Users", up to 25 at a time), as pure functions the
+// API runs before anything is reserved, bought or sent: the whole request is accepted, or none of it.
+import { CURRENCY, deskphoneModel, newNumberPriceCents, seatPriceCents } from './catalogue';
+import { checkEmailList } from './email-addresses';
+import { meetsPasswordPolicy } from './password-policy';
+import { addressProblems, canadianProvinces, usStates, type PostalAddress } from './postal-address';
+import { resolveSchedule, type LocalSchedule } from './schedule';
+import type { FieldError } from './signup-rules';
+import { hasPhoneService, needsPaidSeat, userTypeNames } from './user-types';
+import type { License } from '../workflows/definitions';
+import type { Role } from '../workflows/provisioning-definitions';
+
+export type EmergencyResponseLocationInput = { locationId: string } | { nickname: string; site?: string; address: PostalAddress };
+
+export interface CredentialsInput {
+  password: string;
+  passwordConfirmation: string;
+  temporaryPassword: boolean;
+  pin: string;
+  pinConfirmation: string;
+  securityQuestion: string;
+  securityAnswer: string;
+  emergencyResponseLocation?: EmergencyResponseLocationInput;
+}
+
+export type SetupInput =
+  | { option: 'send_invite' }
+  | ({ option: 'schedule_invite' } & LocalSchedule)
+  | ({ option: 'assign_credentials' } & CredentialsInput)
+  | { option: 'activate_later' };
+
+export type PhoneInput = { option: 'app' } | { option: 'inventory'; deviceId: string } | { option: 'purchase'; model: string; shipTo?: PostalAddress };
+export type NumberInput = { option: 'inventory'; phoneNumber: string } | { option: 'new'; region: string; areaCode: string };
+
+export interface NewUserInput {
+  userType: License;
+  email: string;
+  firstName: string;
+  lastName: string;
+  costCenter?: string;
+  site?: string;
+  role: Role;
+  phone?: PhoneInput;
+  number?: NumberInput;
+  setup: SetupInput;
+}
+
+export interface AddUsersRequest {
+  users: NewUserInput[];
+  /** One address for every purchased deskphone that has none of its own. */
+  shipTo?: PostalAddress;
+  /** The "Missing Emergency Address" prompt answered Yes. */
+  continueWithoutEmergencyAddress?: boolean;
+}
+
+export interface AddUsersContext {
+  now: Date;
+  country: string;
+  multiSite: boolean;
+  sites: string[];
+  requireUniqueEmail: boolean;
+  /** What the inventories hold now (ids, E.164 numbers, location ids). */
+  deskphonesAvailable: Set<string>;
+  numbersAvailable: Set<string>;
+  emergencyLocations: Set<string>;
+}
+
+export const PIN_PATTERN = /^\d{4,8}$/;
+
+const at = (i: number, field: string) => `body.users.${i}.${field}`;
+
+/** Every problem with the request, each tied to its field (empty when it can go ahead). */
+export function addUsersProblems(req: AddUsersRequest, ctx: AddUsersContext): FieldError[] {
+  const problems: FieldError[] = [];
+  const seen = { emails: new Map<string, number>(), deskphones: new Map<string, number>(), numbers: new Map<string, number>() };
+  const once = (kind: keyof typeof seen, value: string, i: number, field: string, what: string) => {
+    const first = seen[kind].get(value);
+    if (first !== undefined) problems.push({ field: at(i, field), message: `${what} is already given to user ${first + 1} of this request.` });
+    else seen[kind].set(value, i);
+  };
+  const regions = ctx.country === 'CA' ? canadianProvinces : usStates;
+
+  req.users.forEach((u, i) => {
+    const { errors } = checkEmailList([u.email]);
+    if (errors.length > 0) problems.push({ field: at(i, 'email'), message: errors[0]!.message });
+    else if (ctx.requireUniqueEmail) once('emails', u.email.trim().toLowerCase(), i, 'email', u.email);
+    if (!u.firstName.trim()) problems.push({ field: at(i, 'firstName'), message: 'Enter the first name.' });
+    if (!u.lastName.trim()) problems.push({ field: at(i, 'lastName'), message: 'Enter the last name.' });
+
+    if (!ctx.multiSite && (u.site !== undefined || u.costCenter !== undefined)) {
+      problems.push({ field: at(i, u.site !== undefined ? 'site' : 'costCenter'), message: 'Cost center and site are only available on multi-site accounts.' });
+    } else if (u.site !== undefined && !ctx.sites.includes(u.site)) {
+      problems.push({ field: at(i, 'site'), message: `"${u.site}" is not a site of this account.` });
+    }
+
+    const phoneService = hasPhoneService(u.userType);
+    if (!phoneService && ((u.phone && u.phone.option !== 'app') || u.number)) {
+      problems.push({ field: at(i, u.number ? 'number' : 'phone'), message: `${userTypeNames[u.userType]} users have no phone service: no deskphone or number.` });
+    }
+    if (phoneService && u.phone?.option === 'inventory') {
+      if (!ctx.deskphonesAvailable.has(u.phone.deviceId)) problems.push({ field: at(i, 'phone.deviceId'), message: `Deskphone ${u.phone.deviceId} is not available in the inventory.` });
+      else once('deskphones', u.phone.deviceId, i, 'phone.deviceId', `Deskphone ${u.phone.deviceId}`);
+    }
+    if (phoneService && u.phone?.option === 'purchase') {
+      if (!deskphoneModel(u.phone.model)) problems.push({ field: at(i, 'phone.model'), message: `"${u.phone.model}" is not in the deskphone catalogue.` });
+      const shipTo = u.phone.shipTo ?? req.shipTo;
+      if (!shipTo) problems.push({ field: at(i, 'phone.shipTo'), message: 'A purchased deskphone needs a shipping address: its own, or the request\'s shipTo.' });
+      else if (u.phone.shipTo) problems.push(...addressProblems(u.phone.shipTo, at(i, 'phone.shipTo')));
+    }
+    if (phoneService && u.number?.option === 'inventory') {
+      if (!ctx.numbersAvailable.has(u.number.phoneNumber)) problems.push({ field: at(i, 'number.phoneNumber'), message: `${u.number.phoneNumber} is not available in the number inventory.` });
+      else once('numbers', u.number.phoneNumber, i, 'number.phoneNumber', u.number.phoneNumber);
+    }
+    if (phoneService && u.number?.option === 'new') {
+      if (!regions.includes(u.number.region.toUpperCase())) problems.push({ field: at(i, 'number.region'), message: `"${u.number.region}" is not a state or province of ${ctx.country}.` });
+      if (!/^[2-9]\d\d$/.test(u.number.areaCode)) problems.push({ field: at(i, 'number.areaCode'), message: `"${u.number.areaCode}" is not an area code.` });
+    }
+
+    const setup = u.setup;
+    if ((setup.option === 'send_invite' || setup.option === 'schedule_invite') && !ctx.requireUniqueEmail) {
+      problems.push({ field: at(i, 'setup.option'), message: 'Without "Require unique email", users cannot be invited by email: choose "activate by assigning credentials" or "activate later".' });
+    }
+    if (setup.option === 'schedule_invite') {
+      const r = resolveSchedule(setup, ctx.now);
+      if (!r.ok) problems.push({ field: at(i, `setup.${r.field.replace('schedule.', '')}`), message: r.message });
+    }
+    if (setup.option === 'assign_credentials') problems.push(...credentialProblems(setup, ctx, at(i, 'setup')));
+  });
+  if (req.shipTo) problems.push(...addressProblems(req.shipTo, 'body.shipTo'));
+  return problems;
+}
+
+/** Problems with assigned credentials (also used when an admin activates a user later). */
+export function credentialProblems(c: CredentialsInput, ctx: Pick<AddUsersContext, 'emergencyLocations' | 'multiSite' | 'sites'>, prefix: string): FieldError[] {
+  const problems: FieldError[] = [];
+  if (!meetsPasswordPolicy(c.password)) problems.push({ field: `${prefix}.password`, message: 'Use at least 8 characters with at least one letter and one number.' });
+  if (c.password !== c.passwordConfirmation) problems.push({ field: `${prefix}.passwordConfirmation`, message: 'The passwords do not match.' });
+  if (!PIN_PATTERN.test(c.pin)) problems.push({ field: `${prefix}.pin`, message: 'The PIN is 4 to 8 digits.' });
+  else if (c.pin !== c.pinConfirmation) problems.push({ field: `${prefix}.pinConfirmation`, message: 'The PINs do not match.' });
+  if (!c.securityQuestion.trim()) problems.push({ field: `${prefix}.securityQuestion`, message: 'Choose a security question.' });
+  if (!c.securityAnswer.trim()) problems.push({ field: `${prefix}.securityAnswer`, message: 'Enter the answer to the security question.' });
+  const loc = c.emergencyResponseLocation;
+  if (loc && 'locationId' in loc && !ctx.emergencyLocations.has(loc.locationId)) {
+    problems.push({ field: `${prefix}.emergencyResponseLocation.locationId`, message: 'No such emergency response location in this account.' });
+  }
+  if (loc && 'address' in loc) {
+    if (!loc.nickname.trim()) problems.push({ field: `${prefix}.emergencyResponseLocation.nickname`, message: 'Give the location a nickname, e.g. the user\'s name.' });
+    if (loc.site !== undefined && (!ctx.multiSite || !ctx.sites.includes(loc.site))) problems.push({ field: `${prefix}.emergencyResponseLocation.site`, message: 'Sites are only available on multi-site accounts, and must be one of the account\'s.' });
+    problems.push(...addressProblems(loc.address, `${prefix}.emergencyResponseLocation.address`));
+  }
+  return problems;
+}
+
+/** Users with phone service activated by credentials but with no emergency response location. */
+export function missingEmergencyAddress(req: AddUsersRequest): FieldError[] {
+  return req.users.flatMap((u, i) =>
+    hasPhoneService(u.userType) && u.setup.option === 'assign_credentials' && !u.setup.emergencyResponseLocation
+      ? [{ field: at(i, 'setup.emergencyResponseLocation'), message: `${u.firstName} ${u.lastName} has no emergency response location: add one, or continue without (they will be asked to add it at first sign-in).` }]
+      : [],
+  );
+}
+
+export interface QuoteItem {
+  kind: 'license_seats' | 'deskphone' | 'phone_number';
+  description: string;
+  /** The license for seats, the model for deskphones. */
+  item: string;
+  quantity: number;
+  unitPriceCents: number;
+  amountCents: number;
+  /** Seats are charged monthly; deskphones and numbers once. */
+  billing: 'monthly' | 'one_time';
+}
+
+export interface PriceList {
+  items: QuoteItem[];
+  totalCents: number;
+  currency: string;
+}
+
+/** What the request buys: seats beyond what the inventory has free, deskphones to purchase, new numbers. */
+export function purchasesFor(req: AddUsersRequest, seatsFree: Record<'ringex' | 'video_pro_plus', number>): PriceList {
+  const items: QuoteItem[] = [];
+  for (const license of ['ringex', 'video_pro_plus'] as const) {
+    const wanted = req.users.filter((u) => u.userType === license && needsPaidSeat(license)).length;
+    const toBuy = wanted - Math.max(0, seatsFree[license]);
+    if (toBuy > 0) {
+      const unit = seatPriceCents[license];
+      items.push({ kind: 'license_seats', item: license, description: `${userTypeNames[license]} license`, quantity: toBuy, unitPriceCents: unit, amountCents: unit * toBuy, billing: 'monthly' });
+    }
+  }
+  const models = new Map<string, number>();
+  for (const u of req.users) if (hasPhoneService(u.userType) && u.phone?.option === 'purchase') models.set(u.phone.model, (models.get(u.phone.model) ?? 0) + 1);
+  for (const [id, quantity] of models) {
+    const model = deskphoneModel(id)!;
+    items.push({ kind: 'deskphone', item: id, description: model.name, quantity, unitPriceCents: model.priceCents, amountCents: model.priceCents * quantity, billing: 'one_time' });
+  }
+  const numbers = req.users.filter((u) => hasPhoneService(u.userType) && u.number?.option === 'new').length;
+  if (numbers > 0) items.push({ kind: 'phone_number', item: 'local', description: 'New local number', quantity: numbers, unitPriceCents: newNumberPriceCents, amountCents: newNumberPriceCents * numbers, billing: 'one_time' });
+  return { items, totalCents: items.reduce((sum, i) => sum + i.amountCents, 0), currency: CURRENCY };
+}
+
+/** What a quote is for: the request without its secrets, in a canonical form (a changed request needs a new quote). */
+export function quoteSubject(req: AddUsersRequest): string {
+  const users = req.users.map((u) => {
+    if (u.setup.option !== 'assign_credentials') return u;
+    const { password: _p, passwordConfirmation: _pc, pin: _pin, pinConfirmation: _pinc, securityAnswer: _a, ...rest } = u.setup;
+    return { ...u, setup: rest };
+  });
+  return canonicalJson({ users, shipTo: req.shipTo ?? null });
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}

@@ -1,0 +1,68 @@
+// How every invitation workflow is started: its input, readable id, search attributes, summary
+// and memo. Workflow-safe, so the API (client starts) and the user-provisioning workflow (child
+// starts) build invitations the same way.
+import type { InviteeType } from '../domain/invitee-type';
+import type { InvitationChannel, InvitationInput, License } from './definitions';
+import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from './search-attributes';
+
+export interface InvitingAccount {
+  id: string;
+  name: string;
+  plan: 'video_pro' | 'video_pro_plus' | 'ringex';
+  invitation_lifetime_seconds: number;
+}
+
+export interface InviteeToStart {
+  id: string;
+  channel: InvitationChannel;
+  email?: string;
+  phone?: string;
+  type: InviteeType | null;
+  role: string;
+  textMessage?: string;
+  mediaUrl?: string;
+}
+
+export function invitationIdFor(accountId: string, invitee: string): string {
+  return `invitation:${accountId}:${invitee}`;
+}
+
+export function invitationStart(
+  account: InvitingAccount,
+  invitedBy: string,
+  invitedByRole: string,
+  invitee: InviteeToStart,
+  sendAt: string | undefined,
+  firstTokenGeneration: number,
+  /** A user an admin added already holds a seat for this license: activation gives it, no Super Admin step. */
+  provisionedLicense?: License,
+) {
+  const input: InvitationInput = {
+    invitationId: invitee.id,
+    accountId: account.id,
+    channel: invitee.channel,
+    ...(invitee.email ? { inviteeEmail: invitee.email } : {}),
+    ...(invitee.phone ? { inviteePhone: invitee.phone } : {}),
+    lifetimeMs: account.invitation_lifetime_seconds * 1000,
+    firstTokenGeneration,
+    ...(sendAt ? { sendAt } : {}),
+    ...(provisionedLicense
+      ? { licenseOnActivation: provisionedLicense }
+      : account.plan === 'video_pro_plus' ? { licenseAfterSignup: 'video_pro_plus' as const } : {}),
+  };
+  const who = invitee.email ?? invitee.phone!;
+  return {
+    workflowId: invitee.id,
+    args: [input] as [InvitationInput],
+    typedSearchAttributes: [
+      { key: AccountId, value: account.id },
+      { key: OnboardingChannel, value: invitee.channel },
+      { key: OnboardingStage, value: sendAt ? 'scheduled' : invitee.channel === 'link' ? 'awaiting_signup' : 'sending' },
+      ...(invitee.email ? [{ key: InviteeEmail, value: invitee.email }] : []),
+      ...(invitee.phone ? [{ key: InviteePhone, value: invitee.phone }] : []),
+    ],
+    staticSummary: `Invitation by ${invitee.channel} to ${who}${invitee.type ? ` (${invitee.type})` : ''} for ${account.name}`,
+    staticDetails: `Invited by ${invitedBy} (${invitedByRole.replace('_', ' ')}) as ${invitee.role}${sendAt ? `, scheduled for ${sendAt}` : ''}.`,
+    memo: { summary: sendAt ? `Scheduled for ${sendAt}` : invitee.channel === 'link' ? `${who} is signing up through the invite link` : `Sending invitation to ${who}` },
+  };
+}
