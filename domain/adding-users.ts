@@ -210,7 +210,8 @@ export function quoteSubject(req: AddUsersRequest): string {
   return canonicalJson({ users, shipTo: req.shipTo ?? null });
 }
 
-function canonicalJson(v: unknown): string {
+/** JSON with keys in sorted order, so equal values compare equal whatever order they were built (or stored in jsonb) in. */
+export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;

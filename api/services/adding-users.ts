@@ -8,6 +8,7 @@ import type { Db } from '../../db';
 import { inTransaction } from '../../db';
 import {
   addUsersProblems,
+  canonicalJson,
   missingEmergencyAddress,
   purchasesFor,
   quoteSubject,
@@ -159,7 +160,8 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
     return { id: rows[0]!.id, expiresAt: rows[0]!.expires_at.toISOString(), ...price };
   }
 
-  const samePrices = (a: QuoteItem[], b: QuoteItem[]) => JSON.stringify(a) === JSON.stringify(b);
+  // jsonb keeps keys in its own order: compare canonical forms.
+  const samePrices = (a: QuoteItem[], b: QuoteItem[]) => canonicalJson(a) === canonicalJson(b);
 
   /** The workflow's view of one user: validated, normalised, secrets hashed. */
   async function toProvision(u: NewUserInput, index: number, req: AddUsersRequest, now: Date, country: 'US' | 'CA'): Promise<UserToProvision> {

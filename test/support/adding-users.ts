@@ -40,6 +40,7 @@ export async function seedInventory(stack: TestStack, accountId: string, inv: { 
 export async function completedRequest(stack: TestStack, accountId: string, requestId: string, credential?: string, timeoutMs = 60_000) {
   return eventually(async () => {
     const r = await stack.api('GET', `/v1/accounts/${accountId}/provisioning-requests/${requestId}`, { credential });
+    if (r.status !== 200) throw new Error(`GET answered ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body.stage === 'completed' ? r.body : undefined;
   }, timeoutMs, `request ${requestId} to complete`);
 }
