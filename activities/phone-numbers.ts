@@ -31,8 +31,9 @@ export function createPhoneNumberActivities({ db, carrier }: Pick<ActivityDepend
     return owned.find((n) => n.phoneNumber === phoneNumber)?.sid;
   }
 
-  async function buy(reservationKey: string, phoneNumber: string): Promise<{ phoneNumber: string }> {
-    let sid = await ownedSid(phoneNumber);
+  /** `retry`: an earlier attempt claimed this number and may have bought it; ask before buying. */
+  async function buy(reservationKey: string, phoneNumber: string, retry: boolean): Promise<{ phoneNumber: string }> {
+    let sid = retry ? await ownedSid(phoneNumber) : undefined;
     if (!sid) {
       try {
         sid = (await numbers.incomingPhoneNumbers.create({ phoneNumber })).sid;
@@ -67,7 +68,7 @@ export function createPhoneNumberActivities({ db, carrier }: Pick<ActivityDepend
     async purchasePhoneNumber(r: { reservationKey: string; accountId: string; country: 'US' | 'CA'; region: string; areaCode: string }): Promise<{ phoneNumber: string }> {
       const { rows: mine } = await db.query<NumberRow>(`SELECT number, status, carrier_sid, bought_for FROM phone_numbers WHERE reservation_key = $1`, [r.reservationKey]);
       if (mine[0]?.status === 'reserved') return { phoneNumber: mine[0].number };
-      if (mine[0]?.status === 'purchasing') return buy(r.reservationKey, mine[0].number);
+      if (mine[0]?.status === 'purchasing') return buy(r.reservationKey, mine[0].number, true);
 
       const found = await numbers.availablePhoneNumbers(r.country).local.list({ areaCode: Number(r.areaCode), inRegion: r.region, limit: 20 });
       // Claim one no other step holds (two users buying in one area code at once get different numbers).
@@ -78,7 +79,7 @@ export function createPhoneNumberActivities({ db, carrier }: Pick<ActivityDepend
            VALUES ($1, $2, $3, $4, 'purchasing', $5, $5) ON CONFLICT (number) DO NOTHING`,
           [candidate.phoneNumber, r.accountId, r.region, r.areaCode, r.reservationKey],
         );
-        if (rowCount) return buy(r.reservationKey, candidate.phoneNumber);
+        if (rowCount) return buy(r.reservationKey, candidate.phoneNumber, false);
       }
       throw ApplicationFailure.create({
         type: provisioningFailureTypes.numberUnavailable,

@@ -41,7 +41,8 @@ import { OnboardingStage, OnboardingStageSince } from './search-attributes';
 
 /** Reservations: transient trouble is retried for a while; a refusal (non-retryable) fails the user at once. */
 const reservations = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // Short: a worker that dies mid-step is replaced within seconds (every step is idempotent).
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
 });
 

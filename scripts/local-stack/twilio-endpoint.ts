@@ -42,6 +42,10 @@ export interface TwilioEndpoint {
   setFault(fn: ((req: { method: string; path: string; form: Record<string, string[]> }) => TwilioFault) | undefined): void;
   /** Numbers bought through this endpoint and not released: E.164 → sid. */
   ownedNumbers: Map<string, string>;
+  /** Holds every request this long before answering (a slow carrier: tests kill a worker while requests are in flight). */
+  setLatency(ms: number): void;
+  /** Requests received and not yet answered. */
+  inFlight(): Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
 
@@ -170,12 +174,18 @@ export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number
   const requests: RecordedTwilioRequest[] = [];
   let fault: ((req: { method: string; path: string; form: Record<string, string[]> }) => TwilioFault) | undefined;
   const stock = new NumberStock(JSON.parse(fs.readFileSync(TWILIO_SPEC, 'utf8')));
+  let latencyMs = 0;
+  const inFlight = new Set<{ method: string; path: string }>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const pending = { method: req.method ?? 'GET', path: req.url ?? '/' };
+      inFlight.add(pending);
       void (async () => {
+        // Work on with the request even if the caller has gone: as at a real carrier, a purchase whose answer was lost still happened.
+        if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
         const raw = Buffer.concat(chunks).toString('utf8');
         const reqPath = req.url ?? '/';
         const form = parseForm(raw);
@@ -215,10 +225,12 @@ export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number
         requests.push({ method: req.method ?? 'GET', path: reqPath, form, authorization: req.headers.authorization, status, response });
         res.writeHead(status, { 'content-type': contentType });
         res.end(text);
-      })().catch((err: unknown) => {
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: 20500, message: `local endpoint: ${String(err)}`, status: 502 }));
-      });
+      })()
+        .catch((err: unknown) => {
+          res.writeHead(502, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ code: 20500, message: `local endpoint: ${String(err)}`, status: 502 }));
+        })
+        .finally(() => inFlight.delete(pending));
     });
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
@@ -227,6 +239,10 @@ export async function startTwilioEndpoint(opts: { mockUrl: string; port?: number
     url: `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`,
     requests,
     ownedNumbers: stock.owned,
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    inFlight: () => [...inFlight],
     setFault(fn) {
       fault = fn;
     },
