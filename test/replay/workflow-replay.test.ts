@@ -9,6 +9,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@t
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
+import { address, completedRequest, credentials, newUser, seedInventory } from '../support/adding-users';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
 const record = process.env.RECORD_HISTORIES === '1';
@@ -80,6 +81,42 @@ describe('fresh runs', () => {
     await replaysCleanly(shared.body.workflowId, 'share-invite-link.json');
     expect((await submitSignup(link.body.url, { ...validSignup, email: 'linked@gmail.com' })).status).toBe(200);
     await replaysCleanly('invitation:acme:linked@gmail.com', 'invitation-link-guest-activated.json');
+  });
+
+  test('adding users: a request with every setup option, a refused number purchase compensated, activation later', async () => {
+    const account = await stack.createAccount({ id: 'replay-add', companyDomains: ['replay-add.test'] });
+    await seedInventory(stack, 'replay-add', { ringexSeats: 1, deskphones: ['DP-R'] });
+    stack.twilio.setFault((req) => (req.method === 'POST' && req.path.endsWith('/IncomingPhoneNumbers.json') && req.form.PhoneNumber?.[0]?.startsWith('+1212')
+      ? { status: 400, body: { code: 21422, message: 'PhoneNumber requested is not available', status: 400 } } : undefined));
+    try {
+      const request = {
+        shipTo: address,
+        continueWithoutEmergencyAddress: true,
+        users: [
+          newUser('invite@replay-add.test', { userType: 'ringex', phone: { option: 'inventory', deviceId: 'DP-R' }, number: { option: 'new', region: 'CA', areaCode: '415' }, setup: { option: 'send_invite' } }),
+          newUser('refused@replay-add.test', { userType: 'ringex', phone: { option: 'purchase', model: 'cisco-6871' }, number: { option: 'new', region: 'NY', areaCode: '212' }, setup: { option: 'assign_credentials', ...credentials } }),
+          newUser('later@replay-add.test'),
+        ],
+      };
+      const path = '/v1/accounts/replay-add/provisioning-requests';
+      const quoted = await stack.api('POST', path, { body: request, credential: account.credential });
+      const res = await stack.api('POST', path, { body: { ...request, quoteId: quoted.body.quote.id, acknowledgeCharges: true }, credential: account.credential });
+      expect(res.status).toBe(202);
+      const done = await completedRequest(stack, 'replay-add', res.body.requestId, account.credential);
+      expect(done.users.map((u: any) => u.outcome)).toEqual(['created', 'failed', 'created']);
+      await replaysCleanly(res.body.workflowId, 'provisioning-request.json');
+      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated.json');
+
+      const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('invite@replay-add.test')));
+      expect((await submitSignup(url, validSignup)).status).toBe(200);
+      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated.json');
+
+      const activated = await stack.api('POST', `/v1/accounts/replay-add/users/${done.users[2].userId}/activation`, { body: { option: 'assign_credentials', ...credentials }, credential: account.credential });
+      expect(activated.body.activation.stage).toBe('activated');
+      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials.json');
+    } finally {
+      stack.twilio.setFault(undefined);
+    }
   });
 
   test('a stalled-activations sweep, as its schedule runs it', async () => {
