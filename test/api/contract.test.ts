@@ -2,6 +2,8 @@
 // and no secret in logs or workflow histories.
 import { PassThrough } from 'node:stream';
 import { addPersonWithCredential } from '../../api/services/accounts';
+import { credentials, newUser } from '../support/adding-users';
+import { historyText } from '../support/history-text';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
@@ -25,6 +27,12 @@ test('no caller reaches another account: every resource answers 404, never a hin
   await stack.api('POST', '/v1/accounts/globex/invite-link', { body: {}, credential: globex.credential });
   const creds = await stack.api('GET', '/v1/accounts/globex/credentials', { credential: globex.credential });
   const globexCredential = creds.body.credentials[0].id;
+  const added = await stack.api('POST', '/v1/accounts/globex/provisioning-requests', { body: { users: [newUser('later@globex.test')] }, credential: globex.credential });
+  const globexRequest = added.body.requestId;
+  const globexUser = (await eventually(async () => {
+    const r = await stack.api('GET', `/v1/accounts/globex/provisioning-requests/${globexRequest}`, { credential: globex.credential });
+    return r.body.stage === 'completed' ? r.body : undefined;
+  })).users[0].userId;
 
   const attempts: Array<[string, string, unknown?]> = [
     ['POST', '/v1/accounts/globex/invitations', { channel: 'email', emails: 'y@globex.test' }],
@@ -45,6 +53,15 @@ test('no caller reaches another account: every resource answers 404, never a hin
     ['GET', `/v1/accounts/acme/invitations/${globexInvitation}`],
     ['DELETE', `/v1/accounts/acme/invitations/${globexInvitation}`],
     ['DELETE', `/v1/accounts/acme/credentials/${globexCredential}`],
+    ['POST', '/v1/accounts/globex/provisioning-quotes', { users: [newUser('q@globex.test')] }],
+    ['POST', '/v1/accounts/globex/provisioning-requests', { users: [newUser('r@globex.test')] }],
+    ['GET', `/v1/accounts/globex/provisioning-requests/${globexRequest}`],
+    ['GET', `/v1/accounts/globex/users/${globexUser}`],
+    ['POST', `/v1/accounts/globex/users/${globexUser}/activation`, { option: 'send_invite' }],
+    ['GET', '/v1/accounts/globex/inventory'],
+    ['GET', `/v1/accounts/acme/provisioning-requests/${globexRequest}`],
+    ['GET', `/v1/accounts/acme/users/${globexUser}`],
+    ['POST', `/v1/accounts/acme/users/${globexUser}/activation`, { option: 'send_invite' }],
   ];
   for (const [method, path, body] of attempts) {
     const res = await stack.api(method, path, { body });
@@ -54,6 +71,7 @@ test('no caller reaches another account: every resource answers 404, never a hin
   // And nothing changed over there.
   expect((await stack.api('GET', `/v1/accounts/globex/invitations/${globexInvitation}`, { credential: globex.credential })).body.stage).not.toBe('revoked');
   expect((await stack.api('GET', '/v1/accounts/globex/invite-link', { credential: globex.credential })).status).toBe(200);
+  expect((await stack.api('GET', `/v1/accounts/globex/users/${globexUser}`, { credential: globex.credential })).body.activation.stage).toBe('awaiting_activation');
 });
 
 test('credentials: shown once, stored hashed, revocable; a revoked one stops working at once; roles apply', async () => {
@@ -152,19 +170,27 @@ test('no secret is ever written to the logs or to a workflow history', async () 
   const link = await stack.api('POST', '/v1/accounts/acme/invite-link', { body: {} });
   const linkToken = link.body.url.split('/join/')[1];
   await fetch(link.body.url);
+  // Credentials an admin assigns while adding a user: password, PIN and security answer.
+  const assigned = { ...credentials, password: 'Assigned-pass-77', passwordConfirmation: 'Assigned-pass-77', pin: '736251', pinConfirmation: '736251', securityAnswer: 'Sesame street' };
+  const added = await stack.api('POST', '/v1/accounts/acme/provisioning-requests', { body: { users: [newUser('assigned@acme.test', { setup: { option: 'assign_credentials', ...assigned } })] } });
+  expect(added.status).toBe(202);
+  await eventually(async () => (await stack.api('GET', `/v1/accounts/acme/provisioning-requests/${added.body.requestId}`)).body.stage === 'completed');
 
   await eventually(async () => logLines.some((l) => l.includes('/signup/[token]')), 5_000, 'request logs');
-  const secrets = [token, password, stack.account.credential, issued.body.secret, linkToken];
+  const secrets = [token, password, stack.account.credential, issued.body.secret, linkToken, assigned.password, assigned.pin, assigned.securityAnswer];
   const logs = logLines.join('\n');
   for (const secret of secrets) expect(logs).not.toContain(secret);
 
   const histories: string[] = [];
   for await (const wf of stack.client.workflow.list({ query: `AccountId = "acme"` })) {
-    histories.push(JSON.stringify(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()));
+    histories.push(historyText(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory()));
   }
   expect(histories.length).toBeGreaterThan(0);
   const all = histories.join('\n');
   expect(all).toContain(id);
+  // The payloads are read, not just the envelope: the assigned security question is there in clear, its answer only hashed.
+  expect(all).toContain('First pet?');
+  expect(all).toContain('scrypt$');
   for (const secret of secrets) expect(all).not.toContain(secret);
 });
 
