@@ -47,6 +47,16 @@ async function demoCredential(db: Db): Promise<string> {
   return (await createCredentialService({ db }).issue('demo', rows[0].id, 'dev')).secret;
 }
 
+/** Something in the demo account's inventories to assign when adding users (kept if already there). */
+async function seedDemoInventory(db: Db): Promise<void> {
+  await db.query(`INSERT INTO license_inventory (account_id, license, seats_total) VALUES ('demo', 'ringex', 5) ON CONFLICT DO NOTHING`);
+  await db.query(`INSERT INTO deskphone_inventory (id, account_id, model) VALUES ('DP-100', 'demo', 'poly-vvx-250'), ('DP-101', 'demo', 'yealink-t54w') ON CONFLICT DO NOTHING`);
+  await db.query(
+    `INSERT INTO phone_numbers (number, account_id, region, area_code, status) VALUES ('+16505550100', 'demo', 'CA', '650', 'available'), ('+16505550101', 'demo', 'CA', '650', 'available')
+     ON CONFLICT DO NOTHING`,
+  );
+}
+
 async function main() {
   const config = loadConfig();
   const dataDir = path.resolve(config.DATA_DIR);
@@ -139,6 +149,7 @@ async function main() {
   stops.push({ name: 'API', stop: () => app.close() });
 
   const credential = await demoCredential(db);
+  await seedDemoInventory(db);
   const api = `http://localhost:${config.PORT}`;
   console.log(`
   API            ${api}   (OpenAPI: ${api}/docs, health: ${api}/health, metrics: ${api}/metrics)
@@ -152,6 +163,9 @@ async function main() {
   Try:
     curl -s -X POST ${api}/v1/accounts/demo/invitations -H "authorization: Bearer $TOKEN" \\
          -H 'content-type: application/json' -d '{"channel":"email","emails":"ana@demo.example, guest@gmail.com"}'
+    curl -s -X POST ${api}/v1/accounts/demo/provisioning-requests -H "authorization: Bearer $TOKEN" \
+         -H 'content-type: application/json' -d '{"users":[{"userType":"ringex","email":"kim@demo.example","firstName":"Kim","lastName":"Lee",
+           "phone":{"option":"inventory","deviceId":"DP-100"},"number":{"option":"inventory","phoneNumber":"+16505550100"},"setup":{"option":"send_invite"}}]}'
 
   Ctrl-C stops everything.
 `);

@@ -110,8 +110,8 @@ class NumberStock {
   readonly owned = new Map<string, string>();
   private readonly incomingTemplate: Record<string, unknown>;
 
-  constructor(spec: { paths: Record<string, any> }) {
-    this.incomingTemplate = spec.paths['/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json'].post.responses['201'].content['application/json'].examples.create.value;
+  constructor(spec: { paths: Record<string, { post?: { responses: Record<string, { content: Record<string, { examples: Record<string, { value: Record<string, unknown> }> }> }> } }> }) {
+    this.incomingTemplate = spec.paths['/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json']!.post!.responses['201']!.content['application/json']!.examples.create!.value;
   }
 
   static sidFor(number: string) {
@@ -124,13 +124,13 @@ class NumberStock {
   }
 
   /** Rewrites Prism's answer (already a success) to what Twilio would answer for this account's numbers; or a Twilio error. */
-  answer(method: string, url: URL, form: Record<string, string[]>, body: any): { status?: number; body: unknown } | undefined {
+  answer(method: string, url: URL, form: Record<string, string[]>, body: { available_phone_numbers?: Array<Record<string, unknown>> } | undefined): { status?: number; body: unknown } | undefined {
     const rest = url.pathname.replace(ACCOUNT_PATH, '');
     const search = /^\/AvailablePhoneNumbers\/([A-Z]{2})\/Local\.json$/.exec(rest);
     if (method === 'GET' && search) {
       const areaCode = url.searchParams.get('AreaCode') ?? '415';
       const pageSize = Math.min(Number(url.searchParams.get('PageSize') ?? 20), 50);
-      const template = body.available_phone_numbers?.[0] ?? {};
+      const template = body?.available_phone_numbers?.[0] ?? {};
       const free: unknown[] = [];
       for (let line = 100; line < 10_000 && free.length < pageSize; line++) {
         const number = `+1${areaCode}555${String(line).padStart(4, '0')}`;
