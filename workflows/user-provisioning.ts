@@ -39,18 +39,25 @@ import {
 } from './provisioning-definitions';
 import { OnboardingStage, OnboardingStageSince } from './search-attributes';
 
-/** Reservations: transient trouble is retried for a while; a refusal (non-retryable) fails the user at once. */
-const reservations = proxyActivities<Activities>({
-  // Short: a worker that dies mid-step is replaced within seconds (every step is idempotent).
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
-});
+/**
+ * Reservations, each with a one-line summary for the Temporal UI's timeline: transient trouble is
+ * retried for a while; a refusal (non-retryable) fails the user at once. The timeout is short: a
+ * worker that dies mid-step is replaced within seconds (every step is idempotent).
+ */
+const step = (summary: string) =>
+  proxyActivities<Activities>({
+    summary,
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
+  });
 
 /** Giving back must eventually succeed: retried until it does. */
-const compensations = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const giveBackStep = (summary: string) =>
+  proxyActivities<Activities>({
+    summary,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
 
 export async function userProvisioningWorkflow(input: UserProvisioningInput): Promise<UserProvisioningStatus> {
   const { user, accountId } = input;
@@ -116,30 +123,30 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
   const giveBack: Array<{ what: string; run: () => Promise<{ released?: string | boolean }> }> = [];
   try {
     if (needsPaidSeat(user.license)) {
-      giveBack.unshift({ what: `${userTypeNames[user.license]} seat`, run: () => compensations.releaseSeat({ reservationKey: key }) });
-      const seat = await reservations.reserveSeat({ reservationKey: key, accountId, license: user.license });
+      giveBack.unshift({ what: `${userTypeNames[user.license]} seat`, run: () => giveBackStep(`Give back the ${userTypeNames[user.license]} seat`).releaseSeat({ reservationKey: key }) });
+      const seat = await step(`Reserve a ${userTypeNames[user.license]} seat`).reserveSeat({ reservationKey: key, accountId, license: user.license });
       if (!seat.reserved) throw ApplicationFailure.create({ type: 'NoSeatAvailable', nonRetryable: true, message: `No ${userTypeNames[user.license]} seat available` });
     }
     const phone = hasPhoneService(user.license) ? user.deskphone : undefined;
     if (phone && phone.kind !== 'app') {
-      giveBack.unshift({ what: 'deskphone', run: () => compensations.releaseDeskphone({ reservationKey: key }) });
+      giveBack.unshift({ what: 'deskphone', run: () => giveBackStep('Cancel the deskphone order or return the deskphone to inventory').releaseDeskphone({ reservationKey: key }) });
       if (phone.kind === 'inventory') {
-        await reservations.reserveDeskphone({ reservationKey: key, accountId, deviceId: phone.deviceId });
+        await step(`Assign deskphone ${phone.deviceId} from inventory`).reserveDeskphone({ reservationKey: key, accountId, deviceId: phone.deviceId });
         status.deskphone = { kind: 'inventory', deviceId: phone.deviceId };
       } else {
-        const order = await reservations.orderDeskphone({ reservationKey: key, accountId, model: phone.model, priceCents: phone.priceCents, shipTo: phone.shipTo });
+        const order = await step(`Order a ${phone.model} deskphone`).orderDeskphone({ reservationKey: key, accountId, model: phone.model, priceCents: phone.priceCents, shipTo: phone.shipTo });
         status.deskphone = { kind: 'order', orderId: order.orderId, model: phone.model };
       }
     }
     const number = hasPhoneService(user.license) ? user.number : undefined;
     if (number) {
-      giveBack.unshift({ what: 'phone number', run: () => compensations.releasePhoneNumber({ reservationKey: key }) });
+      giveBack.unshift({ what: 'phone number', run: () => giveBackStep('Release the phone number').releasePhoneNumber({ reservationKey: key }) });
       const got = number.kind === 'inventory'
-        ? await reservations.reservePhoneNumber({ reservationKey: key, accountId, phoneNumber: number.phoneNumber })
-        : await reservations.purchasePhoneNumber({ reservationKey: key, accountId, country: number.country, region: number.region, areaCode: number.areaCode });
+        ? await step(`Assign ${number.phoneNumber} from the number inventory`).reservePhoneNumber({ reservationKey: key, accountId, phoneNumber: number.phoneNumber })
+        : await step(`Buy a number in area code ${number.areaCode} (${number.region})`).purchasePhoneNumber({ reservationKey: key, accountId, country: number.country, region: number.region, areaCode: number.areaCode });
       status.phoneNumber = got.phoneNumber;
     }
-    const created = await reservations.createProvisionedUser({
+    const created = await step('Create the user with the next extension').createProvisionedUser({
       reservationKey: key,
       accountId,
       workflowId: status.workflowId,
@@ -172,14 +179,14 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
   let activation: Activation | LaterActivation = user.activation;
   for (;;) {
     if (activation.option === 'assign_credentials') {
-      const done = await reservations.activateWithCredentials({ userId: status.userId!, accountId, reservationKey: key, credentials: activation.credentials, emergency: activation.emergency });
+      const done = await step('Activate with the assigned credentials').activateWithCredentials({ userId: status.userId!, accountId, reservationKey: key, credentials: activation.credentials, emergency: activation.emergency });
       status.mustAddEmergencyAddress = done.mustAddEmergencyAddress;
       enter('activated', `${who} is active with assigned credentials (extension ${status.extension})${done.mustAddEmergencyAddress ? '; must add an emergency address at first sign-in' : ''}`);
       break;
     }
     if (activation.option === 'send_invite' || activation.option === 'schedule_invite') {
       const sendAt = activation.option === 'schedule_invite' ? activation.sendAt : undefined;
-      const invitation = await reservations.recordProvisionedInvitation({ userId: status.userId!, accountId, invitedBy: input.requestedBy.userId });
+      const invitation = await step('Record the welcome email\'s invitation').recordProvisionedInvitation({ userId: status.userId!, accountId, invitedBy: input.requestedBy.userId });
       status.invitationId = invitation.invitationId;
       status.waitingReason = undefined;
       enter('invited', `${who} (extension ${status.extension}) ${sendAt ? `will be sent a welcome email at ${sendAt}` : 'is sent a welcome email'}`);
