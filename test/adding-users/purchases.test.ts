@@ -134,6 +134,25 @@ describe('a request that buys', () => {
   });
 });
 
+test('an admin without purchasing permission assigns from the existing inventory: seat, deskphone and number', async () => {
+  const account = await stack.createAccount({ id: 'stocked', companyDomains: ['stocked.test'] });
+  await seedInventory(stack, 'stocked', { ringexSeats: 1, deskphones: ['DP-S'], numbers: ['+16505550177'] });
+  const admin = await addPersonWithCredential(stack.db, 'stocked', { email: 'ops@stocked.test', firstName: 'Op', lastName: 'S', role: 'admin' });
+  const inventory = await stack.api('GET', '/v1/accounts/stocked/inventory', { credential: admin.credential });
+  expect(inventory.body).toMatchObject({ deskphones: [{ id: 'DP-S', model: 'poly-vvx-250' }], phoneNumbers: [{ phoneNumber: '+16505550177' }], seats: expect.arrayContaining([{ license: 'ringex', seatsTotal: 1, seatsUsed: 0, seatsFree: 1 }]) });
+  const res = await stack.api('POST', '/v1/accounts/stocked/provisioning-requests', {
+    credential: admin.credential,
+    body: { continueWithoutEmergencyAddress: true, users: [ringex('desk@stocked.test', { phone: { option: 'inventory', deviceId: 'DP-S' }, number: { option: 'inventory', phoneNumber: '+16505550177' } })] },
+  });
+  expect(res.status).toBe(202);
+  expect(res.body.charges).toBeUndefined();
+  const [created] = (await completedRequest(stack, 'stocked', res.body.requestId, admin.credential)).users;
+  expect(created).toMatchObject({ outcome: 'created', phoneNumber: '+16505550177', deskphone: { kind: 'inventory', deviceId: 'DP-S' } });
+  const after = await stack.api('GET', '/v1/accounts/stocked/inventory', { credential: admin.credential });
+  expect(after.body).toMatchObject({ deskphones: [], phoneNumbers: [] });
+  expect(stack.twilio.requests.filter((r) => r.form.PhoneNumber?.[0] === '+16505550177')).toHaveLength(0);
+});
+
 describe('concurrent requests', () => {
   test('two requests at once never hand out the same extension or seat: 15 seats, 20 users asking', async () => {
     const account = await stack.createAccount({ id: 'race', companyDomains: ['race.test'] });
