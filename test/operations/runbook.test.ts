@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { invalidNumberFault } from '../../scripts/local-stack/twilio-endpoint';
 import { findOrBuildTemporalCli } from '../../scripts/local-stack/temporal-cli';
+import { newUser } from '../support/adding-users';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
@@ -35,6 +36,15 @@ test('every runbook command answers its question', async () => {
   await stack.api('POST', `/v1/accounts/acme/invitations/${encodeURIComponent('invitation:acme:pat@acme.com')}/license`);
   stack.twilio.setFault((r) => (r.form.To?.[0] === '+14155550123' ? invalidNumberFault('+14155550123') : undefined));
   await post({ channel: 'text', phone: '+1 415 555 0123' });
+  // Added by an admin: one user activated later, one whose new number the carrier refuses to sell.
+  stack.twilio.setFault((r) =>
+    r.form.To?.[0] === '+14155550123' ? invalidNumberFault('+14155550123')
+      : r.method === 'POST' && r.path.endsWith('/IncomingPhoneNumbers.json') ? { status: 400, body: { code: 21422, message: 'PhoneNumber requested is not available', status: 400 } }
+        : undefined);
+  const users = [newUser('kim@acme.com'), newUser('refused@acme.com', { number: { option: 'new', region: 'NY', areaCode: '212' }, userType: 'ringex', setup: { option: 'send_invite' } })];
+  const quoted = await stack.api('POST', '/v1/accounts/acme/provisioning-requests', { body: { users } });
+  const confirmed = await stack.api('POST', '/v1/accounts/acme/provisioning-requests', { body: { users, quoteId: quoted.body.quote.id, acknowledgeCharges: true } });
+  expect(confirmed.status).toBe(202);
 
   const cli = findOrBuildTemporalCli()!;
   const commands = runbookCommands();
@@ -50,6 +60,8 @@ test('every runbook command answers its question', async () => {
     [/InviteePhone = "\+14155550123"/, ['invitation:acme:+14155550123']],
     [/--workflow-id invitation:acme:\+14155550123/, ['delivery_failed', 'not a valid phone number']],
     [/OnboardingStageSince </, ['invitation:acme:ana@acme.com']],
+    [/OnboardingChannel = "admin" AND OnboardingStage = "failed"/, [`${confirmed.body.workflowId}:user-2`]],
+    [/OnboardingChannel = "admin" AND OnboardingStage = "awaiting_activation"/, [`${confirmed.body.workflowId}:user-1`]],
   ];
   for (const args of commands) {
     const line = args.join(' ');
