@@ -163,7 +163,7 @@ async function main() {
   Try:
     curl -s -X POST ${api}/v1/accounts/demo/invitations -H "authorization: Bearer $TOKEN" \\
          -H 'content-type: application/json' -d '{"channel":"email","emails":"ana@demo.example, guest@gmail.com"}'
-    curl -s -X POST ${api}/v1/accounts/demo/provisioning-requests -H "authorization: Bearer $TOKEN" \
+    curl -s -X POST ${api}/v1/accounts/demo/provisioning-requests -H "authorization: Bearer $TOKEN" \\
          -H 'content-type: application/json' -d '{"users":[{"userType":"ringex","email":"kim@demo.example","firstName":"Kim","lastName":"Lee",
            "phone":{"option":"inventory","deviceId":"DP-100"},"number":{"option":"inventory","phoneNumber":"+16505550100"},"setup":{"option":"send_invite"}}]}'
 
