@@ -28,6 +28,13 @@ export interface MailInbox {
   waitForUnacknowledged(timeoutMs?: number): Promise<void>;
   /** Messages dropped because the client went away before the acknowledgement. */
   dropped: ReceivedMail[];
+  /**
+   * Refuse some deliveries with a transient 451 (the message is not kept), as a busy server does:
+   * `fn` gets the recipient and how many times this recipient was tried before. Undefined: accept all.
+   */
+  setTransientFailure(fn: ((recipient: string, attemptsBefore: number) => boolean) | undefined): void;
+  /** Deliveries refused with a transient error so far. */
+  readonly transientlyRefused: number;
   /** Serves the web inbox; returns its URL. */
   serveWeb(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -64,6 +71,9 @@ export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailI
   let unacknowledged = 0;
   let heldWaiters: Array<() => void> = [];
   const waiters = new Set<{ predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }>();
+  let transientFailure: ((recipient: string, attemptsBefore: number) => boolean) | undefined;
+  const attempts = new Map<string, number>();
+  let transientlyRefused = 0;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -84,6 +94,13 @@ export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailI
       simpleParser(stream)
         .then(async (parsed) => {
           const mail = toReceived(parsed, to);
+          const recipient = to[0] ?? '';
+          const before = attempts.get(recipient) ?? 0;
+          attempts.set(recipient, before + 1);
+          if (transientFailure?.(recipient, before)) {
+            transientlyRefused += 1;
+            return callback(Object.assign(new Error('4.3.0 Temporary failure, try again later'), { responseCode: 451 }));
+          }
           if (opts.ackDelayMs) {
             unacknowledged += 1;
             heldWaiters.forEach((w) => w());
@@ -123,6 +140,12 @@ export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailI
     dropped,
     get unacknowledged() {
       return unacknowledged;
+    },
+    setTransientFailure(fn) {
+      transientFailure = fn;
+    },
+    get transientlyRefused() {
+      return transientlyRefused;
     },
     waitForUnacknowledged(timeoutMs = 30_000) {
       if (unacknowledged > 0) return Promise.resolve();
