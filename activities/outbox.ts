@@ -33,33 +33,66 @@ export interface OutboxMessage {
 }
 
 export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId: string; sentAt: Date }> {
-  const { rows } = await db.query<{ status: string; sent_at: Date | null; provider_message_id: string | null; last_error: string | null }>(
+  // Counted outside the transaction below, so an attempt that dies mid-send still counts.
+  await db.query(
     `INSERT INTO message_outbox (key, invitation_id, channel, recipient, attempts) VALUES ($1, $2, $3, $4, 1)
-     ON CONFLICT (key) DO UPDATE SET attempts = message_outbox.attempts + 1
-     RETURNING status, sent_at, provider_message_id, last_error`,
+     ON CONFLICT (key) DO UPDATE SET attempts = message_outbox.attempts + 1`,
     [m.key, m.invitationId ?? null, m.channel, m.recipient],
   );
-  const row = rows[0]!;
-  if (row.status === 'sent') return { messageId: row.provider_message_id!, sentAt: row.sent_at! };
-  if (row.status === 'failed') throw ApplicationFailure.nonRetryable(row.last_error ?? `${m.channel} to ${m.recipient} was rejected`, failureTypes.deliveryRejected);
-
-  let messageId: string;
+  // The row stays locked from the claim until the outcome is committed, on a connection held for
+  // the whole send: a second attempt of the same message (a retry while the first is still alive)
+  // waits and then finds it sent, and the gap between the provider's "accepted" and our commit is
+  // one round trip to the database, not a wait for a pooled connection. A worker that dies in that
+  // gap leaves the row pending and the message is sent again: with the same Message-ID, which
+  // receiving systems use to drop the repeat (the only window SMTP leaves).
+  const tx = await db.connect();
+  let released = false;
+  const release = (err?: Error) => {
+    if (!released) tx.release(err);
+    released = true;
+  };
   try {
-    messageId = await withHeartbeat(m.deliver());
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    if (err instanceof PermanentRejection) {
-      await db.query(`UPDATE message_outbox SET status = 'failed', last_error = $2 WHERE key = $1`, [m.key, reason]);
-      throw ApplicationFailure.nonRetryable(reason, failureTypes.deliveryRejected);
+    await tx.query('BEGIN');
+    const { rows } = await tx.query<{ status: string; sent_at: Date | null; provider_message_id: string | null; last_error: string | null }>(
+      `SELECT status, sent_at, provider_message_id, last_error FROM message_outbox WHERE key = $1 FOR UPDATE`,
+      [m.key],
+    );
+    const row = rows[0]!;
+    if (row.status === 'sent') {
+      await tx.query('COMMIT');
+      return { messageId: row.provider_message_id!, sentAt: row.sent_at! };
     }
-    await db.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [m.key, reason]);
-    throw err; // transient: Temporal retries with backoff
+    if (row.status === 'failed') {
+      await tx.query('COMMIT');
+      throw ApplicationFailure.nonRetryable(row.last_error ?? `${m.channel} to ${m.recipient} was rejected`, failureTypes.deliveryRejected);
+    }
+
+    let messageId: string;
+    try {
+      messageId = await withHeartbeat(m.deliver());
+    } catch (err) {
+      await tx.query('ROLLBACK');
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof PermanentRejection) {
+        await tx.query(`UPDATE message_outbox SET status = 'failed', last_error = $2 WHERE key = $1`, [m.key, reason]);
+        throw ApplicationFailure.nonRetryable(reason, failureTypes.deliveryRejected);
+      }
+      await tx.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [m.key, reason]);
+      throw err; // transient: Temporal retries with backoff
+    }
+    const { rows: done } = await tx.query<{ sent_at: Date }>(
+      `UPDATE message_outbox SET status = 'sent', provider_message_id = $2, sent_at = now(), last_error = NULL WHERE key = $1 RETURNING sent_at`,
+      [m.key, messageId],
+    );
+    await tx.query('COMMIT');
+    return { messageId, sentAt: done[0]!.sent_at };
+  } catch (err) {
+    // After an unexpected error (the database went away, say) the connection is discarded, not reused.
+    if (!(err instanceof ApplicationFailure)) release(err instanceof Error ? err : new Error(String(err)));
+    throw err;
+  } finally {
+    release();
   }
-  const { rows: done } = await db.query<{ sent_at: Date }>(
-    `UPDATE message_outbox SET status = 'sent', provider_message_id = $2, sent_at = now(), last_error = NULL WHERE key = $1 RETURNING sent_at`,
-    [m.key, messageId],
-  );
-  return { messageId, sentAt: done[0]!.sent_at };
 }
 
 /** SMTP replies 5xx (and nodemailer's envelope errors) are final; anything else may pass on retry. */

@@ -13,6 +13,9 @@ export interface OnboardingWorkerOptions {
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
+/** A send holds its database connection from claim to commit (activities/outbox.ts): room for that many sends at once. */
+export const WORKER_DB_POOL_SIZE = 30;
+
 export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,

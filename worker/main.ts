@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireRuntimeConfig } from '../config';
 import { createDb } from '../db';
-import { createOnboardingWorker } from '.';
+import { createOnboardingWorker, WORKER_DB_POOL_SIZE } from '.';
 import { activitiesWithServices } from './activity-services';
 import { installWorkerRuntime } from './runtime';
 
@@ -12,7 +12,7 @@ async function main() {
   installWorkerRuntime({ logLevel: config.LOG_LEVEL, metricsAddress: config.WORKER_METRICS_ADDRESS });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { max: WORKER_DB_POOL_SIZE });
   const worker = await createOnboardingWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

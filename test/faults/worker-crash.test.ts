@@ -1,5 +1,6 @@
 // The worker dies (SIGKILL) in the middle of sending an invitation, while the SMTP server is
-// still holding its reply; a new worker takes over. The invitee gets exactly one email.
+// still holding its reply; a new worker takes over. The invitee gets exactly one email. Then the
+// same at random moments while 200 invitations are in flight (`npm run chaos`: 1,000 and more kills).
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -36,3 +37,46 @@ test('a worker killed mid-send is replaced and the message is delivered exactly 
   expect(counts).toEqual({ sent: 1, received: 1, duplicates: 0, lost: 0, attempts: 2 });
   expect(mail.messageId).toBe(stack.inbox.dropped[0]!.messageId);
 });
+
+const CHAOS = process.env.CHAOS === '1';
+const IN_FLIGHT = CHAOS ? 1_000 : 200;
+const KILLS = CHAOS ? 6 : 3;
+
+test(`workers killed at random moments while ${IN_FLIGHT} invitations are in flight: each invitee gets exactly one email`, async () => {
+  for (const w of workers) await w.kill();
+  const emails = Array.from({ length: IN_FLIGHT }, (_, i) => `inflight${i}@acme.test`);
+  workers.push(await spawnWorkerProcess(stack.workerSettings));
+  for (let i = 0; i < emails.length; i += 20) {
+    expect((await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: emails.slice(i, i + 20) } })).status).toBe(201);
+  }
+  const delivered = () => stack.inbox.messages.filter((m) => emails.includes(m.to[0]!));
+  const killedAt: number[] = [];
+  for (let k = 0; k < KILLS; k++) {
+    // A random moment while messages are still going out.
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 1_500));
+    killedAt.push(delivered().length);
+    await workers.at(-1)!.kill();
+    workers.push(await spawnWorkerProcess(stack.workerSettings));
+  }
+  await eventually(async () => new Set(delivered().map((m) => m.to[0])).size === emails.length, CHAOS ? 600_000 : 120_000, 'every invitee\'s email');
+  // A moment more: a duplicate, if any, would arrive now.
+  await new Promise((r) => setTimeout(r, 2_000));
+
+  const received = delivered();
+  const { rows } = await stack.db.query(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, sum(attempts)::int AS attempts FROM message_outbox WHERE recipient = ANY($1)`, [emails]);
+  const counts = {
+    invited: emails.length,
+    sent: rows[0].sent,
+    received: received.length,
+    duplicates: received.length - new Set(received.map((m) => m.to[0])).size,
+    lost: emails.filter((e) => !received.some((m) => m.to[0] === e)).length,
+    kills: KILLS,
+    deliveredAtEachKill: killedAt,
+    droppedMidSend: stack.inbox.dropped.filter((m) => emails.includes(m.to[0]!)).length,
+    attempts: rows[0].attempts,
+  };
+  console.log(`workers killed at random: ${JSON.stringify(counts)}`);
+  expect(counts).toMatchObject({ invited: IN_FLIGHT, sent: IN_FLIGHT, received: IN_FLIGHT, duplicates: 0, lost: 0 });
+  // The kills really did land mid-run.
+  expect(killedAt[0]).toBeLessThan(IN_FLIGHT);
+}, CHAOS ? 900_000 : 180_000);

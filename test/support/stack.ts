@@ -75,7 +75,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    const db = createDb(databaseUrl(env.postgresAdminUrl, dbName));
+    const db = createDb(databaseUrl(env.postgresAdminUrl, dbName), { max: 20 });
     cleanups.push(() => db.end());
     const inbox = await startMailInbox({ rejectRecipient: opts.rejectRecipient, ackDelayMs: opts.ackDelayMs });
     cleanups.push(() => inbox.stop());
