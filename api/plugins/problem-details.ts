@@ -13,12 +13,18 @@ function send(reply: FastifyReply, p: Problem) {
     .send({ type: `/problems/${p.slug}`, title: p.title, status: p.status, detail: p.detail, instance: reply.request.url, ...extra });
 }
 
-/** Postgres or Temporal out of reach: the caller should retry, it is not a bug. */
-function isBackendUnavailable(err: unknown): boolean {
-  const e = err as { code?: string | number; message?: string };
+/** gRPC status codes for a Temporal server that cannot be reached or did not answer in time. */
+const GRPC_UNAVAILABLE = 14, GRPC_DEADLINE_EXCEEDED = 4;
+
+/** Postgres or Temporal out of reach (the SDK wraps the gRPC error as the cause): the caller should retry, it is not a bug. */
+function isBackendUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string | number; message?: string; cause?: unknown } | undefined;
+  if (!e || depth > 5) return false;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(String(e.code)) ||
-    /Connection terminated|timeout exceeded when trying to connect|UNAVAILABLE|DEADLINE_EXCEEDED/.test(e.message ?? '')
+    e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED ||
+    /Connection terminated|timeout exceeded when trying to connect|UNAVAILABLE|DEADLINE_EXCEEDED/.test(e.message ?? '') ||
+    isBackendUnavailable(e.cause, depth + 1)
   );
 }
 

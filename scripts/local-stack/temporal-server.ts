@@ -12,6 +12,8 @@ export interface TemporalDevServer {
   address: string;
   uiUrl?: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would (fault tests); a persistent database file survives it. */
+  kill?(): Promise<void>;
 }
 
 export interface TemporalDevServerOptions {
@@ -113,6 +115,12 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   return {
     address,
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -48,6 +48,8 @@ export interface TestStackOptions {
   /** false: no worker in this process (a test runs workers as child processes, see worker-process.ts). */
   inProcessWorker?: boolean;
   rateLimits?: Partial<import('../../api/plugins/rate-limits').RateLimitSettings>;
+  /** A Temporal server of the test's own (e.g. one it stops and restarts) instead of the shared one. */
+  temporalAddress?: string;
   /** Capture the API's logs (pino JSON lines) at this level. */
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
@@ -81,7 +83,8 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     cleanups.push(() => inbox.stop());
     const twilio = await startTwilioEndpoint({ mockUrl: env.twilioMockUrl });
     cleanups.push(() => twilio.stop());
-    const clientConnection = await Connection.connect({ address: env.temporalAddress });
+    const temporalAddress = opts.temporalAddress ?? env.temporalAddress;
+    const clientConnection = await Connection.connect({ address: temporalAddress });
     cleanups.push(() => clientConnection.close());
     const client = new Client({ connection: clientConnection, namespace: 'default' });
     const taskQueue = `test-${dbName}`;
@@ -95,7 +98,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     await app.listen({ port, host: '127.0.0.1' });
 
     const workerSettings: WorkerSettings = {
-      temporalAddress: env.temporalAddress,
+      temporalAddress,
       taskQueue,
       workflowBundlePath: env.workflowBundlePath,
       databaseUrl: databaseUrl(env.postgresAdminUrl, dbName),
