@@ -48,6 +48,8 @@ export interface TestStackOptions {
   /** false: no worker in this process (a test runs workers as child processes, see worker-process.ts). */
   inProcessWorker?: boolean;
   rateLimits?: Partial<import('../../api/plugins/rate-limits').RateLimitSettings>;
+  /** A PostgreSQL server of the test's own (e.g. one it stops and restarts), holding a migrated template database of the same name as the shared one's. */
+  postgresAdminUrl?: string;
   /** A Temporal server of the test's own (e.g. one it stops and restarts) instead of the shared one. */
   temporalAddress?: string;
   /** Capture the API's logs (pino JSON lines) at this level. */
@@ -70,14 +72,15 @@ export interface WorkerSettings {
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
   const env = testStackEnv();
   const dbName = `t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-  await ensureDatabase(env.postgresAdminUrl, dbName, env.postgresTemplate);
+  const postgresAdminUrl = opts.postgresAdminUrl ?? env.postgresAdminUrl;
+  await ensureDatabase(postgresAdminUrl, dbName, env.postgresTemplate);
   // Whatever started is stopped again if a later step fails, so a failed set-up leaks nothing.
   const cleanups: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    const db = createDb(databaseUrl(env.postgresAdminUrl, dbName), { max: 20 });
+    const db = createDb(databaseUrl(postgresAdminUrl, dbName), { max: 20 });
     cleanups.push(() => db.end());
     const inbox = await startMailInbox({ rejectRecipient: opts.rejectRecipient, ackDelayMs: opts.ackDelayMs });
     cleanups.push(() => inbox.stop());
@@ -101,7 +104,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       temporalAddress,
       taskQueue,
       workflowBundlePath: env.workflowBundlePath,
-      databaseUrl: databaseUrl(env.postgresAdminUrl, dbName),
+      databaseUrl: databaseUrl(postgresAdminUrl, dbName),
       smtpUrl: inbox.smtpUrl,
       twilioUrl: twilio.url,
       publicBaseUrl: baseUrl,
