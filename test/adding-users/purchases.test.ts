@@ -135,7 +135,7 @@ describe('a request that buys', () => {
 });
 
 test('an admin without purchasing permission assigns from the existing inventory: seat, deskphone and number', async () => {
-  const account = await stack.createAccount({ id: 'stocked', companyDomains: ['stocked.test'] });
+  await stack.createAccount({ id: 'stocked', companyDomains: ['stocked.test'] });
   await seedInventory(stack, 'stocked', { ringexSeats: 1, deskphones: ['DP-S'], numbers: ['+16505550177'] });
   const admin = await addPersonWithCredential(stack.db, 'stocked', { email: 'ops@stocked.test', firstName: 'Op', lastName: 'S', role: 'admin' });
   const inventory = await stack.api('GET', '/v1/accounts/stocked/inventory', { credential: admin.credential });
