@@ -130,6 +130,10 @@ export async function startMailInbox(opts: MailInboxOptions = {}): Promise<MailI
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const smtpPort = (server.server.address() as AddressInfo).port;
+  // A client that dies mid-session (a killed worker) resets its connection: that ends the session,
+  // not the server (smtp-server reports it as a server 'error', which would otherwise be thrown).
+  server.removeAllListeners('error');
+  server.on('error', () => undefined);
 
   let web: { close(): Promise<unknown> } | undefined;
 
