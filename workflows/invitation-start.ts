@@ -1,6 +1,6 @@
-// How every invitation workflow is started: its input, readable id, search attributes, summary
-// and memo. Workflow-safe, so the API (client starts) and the user-provisioning workflow (child
-// starts) build invitations the same way.
+// How every invitation workflow is started: its input, readable id, search attributes and summary
+// (where it stands is the workflow's own current details). Workflow-safe, so the API (client
+// starts) and the user-provisioning workflow (child starts) build invitations the same way.
 import type { InviteeType } from '../domain/invitee-type';
 import type { InvitationChannel, InvitationInput, License } from './definitions';
 import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from './search-attributes';
@@ -63,6 +63,5 @@ export function invitationStart(
     ],
     staticSummary: `Invitation by ${invitee.channel} to ${who}${invitee.type ? ` (${invitee.type})` : ''} for ${account.name}`,
     staticDetails: `Invited by ${invitedBy} (${invitedByRole.replace('_', ' ')}) as ${invitee.role}${sendAt ? `, scheduled for ${sendAt}` : ''}.`,
-    memo: { summary: sendAt ? `Scheduled for ${sendAt}` : invitee.channel === 'link' ? `${who} is signing up through the invite link` : `Sending invitation to ${who}` },
   };
 }

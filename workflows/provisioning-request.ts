@@ -7,9 +7,9 @@ import {
   condition,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
-  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -48,7 +48,8 @@ export async function provisioningRequestWorkflow(input: ProvisioningRequestInpu
       { key: OnboardingStage, value: stage },
       { key: OnboardingStageSince, value: new Date() },
     ]);
-    upsertMemo({ summary });
+    // Where it stands, in the UI's current details (no history event).
+    setCurrentDetails(summary);
     log.info(summary, { stage });
   };
 

@@ -14,8 +14,8 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
-  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -83,7 +83,8 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
       { key: OnboardingStage, value: stage },
       { key: OnboardingStageSince, value: now },
     ]);
-    upsertMemo({ summary });
+    // Where it stands, in the UI's current details (no history event).
+    setCurrentDetails(summary);
     log.info(summary, { stage });
   };
 

@@ -52,7 +52,7 @@ describe('fresh runs', () => {
     await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 20_000, 'expiry');
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
-    await replaysCleanly(id, 'invitation-email-expired-resent-revoked.json');
+    await replaysCleanly(id, 'invitation-email-expired-resent-revoked-lean.json');
   });
 
   test('email invitation in a Video Pro+ company: signup, no seat, seats added, license assigned, activated', async () => {
@@ -64,7 +64,7 @@ describe('fresh runs', () => {
     const pending = await stack.api('POST', `${path}/license`);
     expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
     expect((await stack.api('POST', '/v1/accounts/acme/licenses/video_pro_plus/seats', { body: { seats: 1 } })).status).toBe(200);
-    await replaysCleanly(id, 'invitation-email-license-after-seats-added.json');
+    await replaysCleanly(id, 'invitation-email-license-after-seats-added-lean.json');
   });
 
   test('text invitation signed up by a guest; the invite link shared by email and used to sign up', async () => {
@@ -73,14 +73,14 @@ describe('fresh runs', () => {
     const sms = await eventually(async () => stack.twilio.requests.find((r) => r.form.To?.[0] === '+14155552699'));
     const { url } = signupLinkIn(sms.form.Body![0]!);
     expect((await submitSignup(url, { ...validSignup, email: 'texted-guest@gmail.com' })).status).toBe(200);
-    await replaysCleanly(textId, 'invitation-text-guest-activated.json');
+    await replaysCleanly(textId, 'invitation-text-guest-activated-lean.json');
 
     const link = await stack.api('POST', '/v1/accounts/acme/invite-link', { body: {} });
     const shared = await stack.api('POST', '/v1/accounts/acme/invite-link/share', { body: { emails: ['share-replay@acme.test'] } });
     expect(shared.body.sent).toEqual(['share-replay@acme.test']);
     await replaysCleanly(shared.body.workflowId, 'share-invite-link.json');
     expect((await submitSignup(link.body.url, { ...validSignup, email: 'linked@gmail.com' })).status).toBe(200);
-    await replaysCleanly('invitation:acme:linked@gmail.com', 'invitation-link-guest-activated.json');
+    await replaysCleanly('invitation:acme:linked@gmail.com', 'invitation-link-guest-activated-lean.json');
   });
 
   test('adding users: a request with every setup option, a refused number purchase compensated, activation later', async () => {
