@@ -1,0 +1,54 @@
+// The benchmark's worker, in a process of its own so its memory is measured alone: the product's
+// workflows and activities plus the engine floor's no-op, on the real local services.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { LOCAL_TWILIO } from '../config';
+import { createDb } from '../db';
+import { createOnboardingWorker, WORKER_DB_POOL_SIZE, type WorkerTuning } from '../worker';
+import { activitiesWithServices } from '../worker/activity-services';
+
+export interface BenchWorkerSettings {
+  temporalAddress: string;
+  taskQueue: string;
+  bundlePath: string;
+  databaseUrl: string;
+  smtpUrl: string;
+  twilioUrl: string;
+  publicBaseUrl: string;
+  invitationTokenSecret: string;
+  tuning: Partial<WorkerTuning>;
+}
+
+async function main() {
+  const s = JSON.parse(process.env.BENCH_WORKER ?? '') as BenchWorkerSettings;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const db = createDb(s.databaseUrl, { max: WORKER_DB_POOL_SIZE });
+  const client = new Client({ connection: await Connection.connect({ address: s.temporalAddress }) });
+  const worker = await createOnboardingWorker({
+    connection: await NativeConnection.connect({ address: s.temporalAddress }),
+    namespace: 'default',
+    taskQueue: s.taskQueue,
+    workflowBundlePath: s.bundlePath,
+    tuning: s.tuning,
+    activities: {
+      ...activitiesWithServices(db, client, {
+        smtpUrl: s.smtpUrl,
+        mailFrom: 'Bench <bench@onboarding.test>',
+        twilio: { ...LOCAL_TWILIO, apiBaseUrl: s.twilioUrl },
+        publicBaseUrl: s.publicBaseUrl,
+        invitationTokenSecret: s.invitationTokenSecret,
+      }),
+      benchNoop: async () => undefined,
+    } as never,
+  });
+  process.once('SIGTERM', () => worker.shutdown());
+  const run = worker.run();
+  process.stdout.write('WORKER READY\n');
+  await run;
+  await db.end();
+  process.exit(0);
+}
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
