@@ -66,9 +66,16 @@ interface InvitationRow {
 const INVITATION_COLUMNS = 'id, channel, invitee_email, invitee_phone, invitee_type, role, invited_by, token_generation, created_at';
 
 export async function loadAccount(db: Db, accountId: string): Promise<AccountRow> {
-  const { rows } = await db.query<AccountRow>(
-    `SELECT id, name, company_domains, plan, country, locale, users_may_invite, invitation_lifetime_seconds FROM accounts WHERE id = $1`,
-    [accountId],
+  return loadAccountWithActiveUsers(db, accountId, []);
+}
+
+/** The account, and which of `emails` already belong to its active users: one round trip (invitations are the API's hot path). */
+async function loadAccountWithActiveUsers(db: Db, accountId: string, emails: string[]): Promise<AccountRow & { activeUsers: string[] }> {
+  const { rows } = await db.query<AccountRow & { activeUsers: string[] }>(
+    `SELECT a.id, a.name, a.company_domains, a.plan, a.country, a.locale, a.users_may_invite, a.invitation_lifetime_seconds,
+            ARRAY(SELECT lower(u.email) FROM users u WHERE u.account_id = a.id AND lower(u.email) = ANY($2) AND u.status = 'active') AS "activeUsers"
+       FROM accounts a WHERE a.id = $1`,
+    [accountId, emails],
   );
   if (!rows[0]) throw problems.notFound(`Account ${accountId}`);
   return rows[0];
@@ -253,22 +260,16 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
 
   return {
     async inviteByEmail(caller: Caller, request: EmailInvitationRequest): Promise<InvitationView[]> {
-      const account = await loadAccount(db, caller.accountId);
-      const asAdmin = request.role === 'admin';
-      assertMayInvite(caller, account, asAdmin);
-
       // The whole request is checked before anything is recorded or sent: all of it goes, or none.
       const { addresses, errors } = checkEmailList(request.emails);
+      const account = await loadAccountWithActiveUsers(db, caller.accountId, addresses);
+      const asAdmin = request.role === 'admin';
+      assertMayInvite(caller, account, asAdmin);
       if (errors.length > 0) throw problems.validation('The invitation was not sent: fix the listed addresses.', errors);
       const sendAt = scheduledSendAt(request);
-
-      const { rows: existingUsers } = await db.query<{ email: string }>(
-        `SELECT lower(email) AS email FROM users WHERE account_id = $1 AND lower(email) = ANY($2) AND status = 'active'`,
-        [account.id, addresses],
-      );
-      if (existingUsers.length > 0) {
+      if (account.activeUsers.length > 0) {
         throw problems.conflict('already-a-user', 'Some of these people already have an active account in this company; nothing was sent.', {
-          addresses: existingUsers.map((u) => u.email),
+          addresses: account.activeUsers,
         });
       }
 
