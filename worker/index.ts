@@ -20,13 +20,16 @@ export interface WorkerTuning {
 }
 
 /**
- * Chosen from `npm run bench` (README, "Benchmark"): invitations wait for days, and a cached
- * workflow answers a signal or update without replaying its history; 2,000 cached invitations cost
- * little memory with V8 context reuse (the SDK default). Task slots stay at the SDK's defaults: on
- * 2 cores the Temporal server, not the worker, is the limit.
+ * Chosen from `npm run bench` (README, "Benchmark"). Each cached workflow costs the worker about
+ * 0.28 MB (3,000 waiting: 378 MB with 100 cached, 904 MB with 2,000), while an invitation is woken
+ * only a few times in its life (signup, license, a resend) and replaying its short history on a
+ * cache miss takes milliseconds; so the cache is small. With V8's old space held to 192 MB
+ * (`node --max-old-space-size=192`, as `npm run start:worker` and docker-compose run it), 10,000
+ * open invitations fit in 378 MB; without that limit V8 let the heap grow to 492 MB at peak.
+ * Task slots stay at the SDK's defaults: on 2 cores the Temporal server, not the worker, is the limit.
  */
 export const defaultWorkerTuning: WorkerTuning = {
-  maxCachedWorkflows: 2_000,
+  maxCachedWorkflows: 200,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 100,
 };
