@@ -8,10 +8,6 @@ export const MAX_USERS_PER_REQUEST = 25;
 
 export type Role = 'super_admin' | 'admin' | 'user';
 
-/** The four setup options, per user. */
-export const setupOptions = ['send_invite', 'schedule_invite', 'assign_credentials', 'activate_later'] as const;
-export type SetupOption = (typeof setupOptions)[number];
-
 /** Credentials as the workflow receives them: every secret already hashed by the API. */
 export interface AssignedCredentials {
   passwordHash: string;

@@ -28,6 +28,7 @@ import { invitationStart } from './invitation-start';
 import {
   activateUserAccount,
   getUserProvisioningStatus,
+  provisioningFailureTypes,
   reservationKey,
   userProvisioned,
   type Activation,
@@ -126,7 +127,7 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
     if (needsPaidSeat(user.license)) {
       giveBack.unshift({ what: `${userTypeNames[user.license]} seat`, run: () => giveBackStep(`Give back the ${userTypeNames[user.license]} seat`).releaseSeat({ reservationKey: key }) });
       const seat = await step(`Reserve a ${userTypeNames[user.license]} seat`).reserveSeat({ reservationKey: key, accountId, license: user.license });
-      if (!seat.reserved) throw ApplicationFailure.create({ type: 'NoSeatAvailable', nonRetryable: true, message: `No ${userTypeNames[user.license]} seat available` });
+      if (!seat.reserved) throw ApplicationFailure.create({ type: provisioningFailureTypes.noSeatAvailable, nonRetryable: true, message: `No ${userTypeNames[user.license]} seat available` });
     }
     const phone = hasPhoneService(user.license) ? user.deskphone : undefined;
     if (phone && phone.kind !== 'app') {

@@ -2,7 +2,7 @@
 // what a schema cannot (inventories, sites, addresses, the account's settings).
 import { z } from 'zod';
 import { userTypes } from '../../../domain/user-types';
-import { MAX_USERS_PER_REQUEST, setupOptions, userStages } from '../../../workflows/provisioning-definitions';
+import { MAX_USERS_PER_REQUEST, userStages } from '../../../workflows/provisioning-definitions';
 import { accountParams } from '../schemas';
 
 export const postalAddress = z.strictObject({
@@ -116,4 +116,3 @@ export const requestStatusView = z.object({
 });
 
 export const requestParams = accountParams.extend({ requestId: z.uuid() });
-export { setupOptions };
