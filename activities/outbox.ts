@@ -44,12 +44,19 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
   // waits and then finds it sent, and the gap between the provider's "accepted" and our commit is
   // one round trip to the database, not a wait for a pooled connection. A worker that dies in that
   // gap leaves the row pending and the message is sent again: with the same Message-ID, which
-  // receiving systems use to drop the repeat (the only window SMTP leaves).
+  // receiving systems use to drop the repeat (the only window SMTP leaves). The same holds when the
+// database itself goes away between the provider's "accepted" and the commit.
   const tx = await db.connect();
+  // The database can go away while the connection is held (an outage, a restart): the error then
+  // arrives on the next query; without a listener the client's 'error' event would end the process.
+  const onConnectionError = () => undefined;
+  tx.on('error', onConnectionError);
   let released = false;
   const release = (err?: Error) => {
-    if (!released) tx.release(err);
+    if (released) return;
     released = true;
+    tx.off('error', onConnectionError);
+    tx.release(err);
   };
   try {
     await tx.query('BEGIN');
@@ -80,18 +87,39 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
       await tx.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [m.key, reason]);
       throw err; // transient: Temporal retries with backoff
     }
-    const { rows: done } = await tx.query<{ sent_at: Date }>(
-      `UPDATE message_outbox SET status = 'sent', provider_message_id = $2, sent_at = now(), last_error = NULL WHERE key = $1 RETURNING sent_at`,
-      [m.key, messageId],
-    );
-    await tx.query('COMMIT');
-    return { messageId, sentAt: done[0]!.sent_at };
+    try {
+      const { rows: done } = await tx.query<{ sent_at: Date }>(MARK_SENT, [m.key, messageId]);
+      await tx.query('COMMIT');
+      return { messageId, sentAt: done[0]!.sent_at };
+    } catch (err) {
+      // The message is out; only its record failed (the database went away). Keep recording it
+      // while this attempt lives, so a short outage does not make the retry send it again.
+      release(err instanceof Error ? err : new Error(String(err)));
+      return { messageId, sentAt: await recordSentDespiteOutage(db, m.key, messageId) };
+    }
   } catch (err) {
     // After an unexpected error (the database went away, say) the connection is discarded, not reused.
     if (!(err instanceof ApplicationFailure)) release(err instanceof Error ? err : new Error(String(err)));
     throw err;
   } finally {
     release();
+  }
+}
+
+const MARK_SENT = `UPDATE message_outbox SET status = 'sent', provider_message_id = $2, sent_at = now(), last_error = NULL WHERE key = $1 RETURNING sent_at`;
+
+/** Retries recording a delivered message until it sticks, heartbeating, until Temporal cancels the attempt. */
+async function recordSentDespiteOutage(db: Db, key: string, messageId: string): Promise<Date> {
+  const ctx = Context.current();
+  for (;;) {
+    ctx.heartbeat();
+    try {
+      const { rows } = await db.query<{ sent_at: Date }>(MARK_SENT, [key, messageId]);
+      return rows[0]!.sent_at;
+    } catch (err) {
+      if (ctx.cancellationSignal.aborted) throw err;
+      await Promise.race([new Promise((r) => setTimeout(r, 500)), ctx.cancelled.catch(() => undefined)]);
+    }
   }
 }
 

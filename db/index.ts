@@ -13,6 +13,9 @@ export function createDb(connectionString: string, options: Omit<PoolConfig, 'co
 /** Runs `fn` in one transaction, rolling back on any error. */
 export async function inTransaction<T>(db: Db, fn: (client: import('pg').PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  // A connection lost mid-transaction reports on the next query; the event itself must not end the process.
+  const onConnectionError = () => undefined;
+  client.on('error', onConnectionError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -22,6 +25,7 @@ export async function inTransaction<T>(db: Db, fn: (client: import('pg').PoolCli
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
+    client.off('error', onConnectionError);
     client.release();
   }
 }

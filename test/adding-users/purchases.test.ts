@@ -154,6 +154,36 @@ test('an admin without purchasing permission assigns from the existing inventory
 });
 
 describe('concurrent requests', () => {
+  test('two requests racing for one address: one user is created; the other gives back its seat and releases the number it bought at the carrier', async () => {
+    const account = await stack.createAccount({ id: 'samemail', companyDomains: ['samemail.test'] });
+    await seedInventory(stack, 'samemail', { ringexSeats: 2 });
+    const body = { continueWithoutEmergencyAddress: true, users: [ringex('twin@samemail.test', { number: { option: 'new', region: 'WA', areaCode: '206' } })] };
+    // Both pass the API's check (neither user exists yet); the database's unique index decides.
+    const quotes = await Promise.all([0, 1].map(() => stack.api('POST', '/v1/accounts/samemail/provisioning-requests', { body, credential: account.credential })));
+    const [a, b] = await Promise.all(quotes.map((q) => stack.api('POST', '/v1/accounts/samemail/provisioning-requests', { body: { ...body, quoteId: q.body.quote.id, acknowledgeCharges: true }, credential: account.credential })));
+    expect([a!.status, b!.status]).toEqual([202, 202]);
+    const users = [
+      ...(await completedRequest(stack, 'samemail', a!.body.requestId, account.credential)).users,
+      ...(await completedRequest(stack, 'samemail', b!.body.requestId, account.credential)).users,
+    ];
+    const created = users.filter((u: any) => u.outcome === 'created');
+    const failed = users.filter((u: any) => u.outcome === 'failed');
+    expect(created).toHaveLength(1);
+    expect(failed).toHaveLength(1);
+    expect(failed[0].failure).toBe('twin@samemail.test already belongs to a user of this account');
+    expect(failed[0].released).toEqual([expect.stringMatching(/^\+1206555\d{4}$/), 'RingEX seat']);
+    const releasedNumber = failed[0].released[0];
+    // Given back to the carrier through Twilio's API (DELETE, as its description says), and gone from the inventory.
+    const deletion = stack.twilio.requests.find((r) => r.method === 'DELETE' && r.path.includes('/IncomingPhoneNumbers/PN'));
+    expect(deletion).toMatchObject({ status: 204 });
+    expect(stack.twilio.ownedNumbers.has(releasedNumber)).toBe(false);
+    expect(stack.twilio.ownedNumbers.has(created[0].phoneNumber)).toBe(true);
+    const { rows } = await stack.db.query(`SELECT status, user_id FROM phone_numbers WHERE number = $1`, [releasedNumber]);
+    expect(rows[0]).toEqual({ status: 'released', user_id: null });
+    const { rows: seats } = await stack.db.query(`SELECT count(*)::int AS n FROM license_assignments WHERE account_id = 'samemail' AND released_at IS NULL`);
+    expect(seats[0].n).toBe(1);
+  });
+
   test('two requests at once never hand out the same extension or seat: 15 seats, 20 users asking', async () => {
     const account = await stack.createAccount({ id: 'race', companyDomains: ['race.test'] });
     await seedInventory(stack, 'race', { ringexSeats: 15 });
