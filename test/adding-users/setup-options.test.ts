@@ -92,7 +92,7 @@ describe('the four setup options', () => {
         newUser('invited@acme.test', { userType: 'ringex', setup: { option: 'send_invite' } }),
         newUser('scheduled@acme.test', { setup: sendAt }),
         newUser('creds@acme.test', { userType: 'video_pro', setup: { option: 'assign_credentials', ...credentials } }),
-        newUser('later@acme.test', { userType: 'mobile' }),
+        newUser('creds-later@acme.test', { userType: 'mobile' }),
       ],
     });
     expect(res.status).toBe(202);
@@ -135,7 +135,7 @@ describe('the four setup options', () => {
     expect(await verifyPassword(credentials.pin, c[0].pin_hash)).toBe(true);
     expect(await verifyPassword('rex the dog', c[0].security_answer_hash)).toBe(true);
     expect(JSON.stringify(c[0])).not.toContain(credentials.pin);
-    expect(stack.inbox.messages.filter((m) => m.to.includes('creds@acme.test') || m.to.includes('later@acme.test'))).toHaveLength(0);
+    expect(stack.inbox.messages.filter((m) => m.to.includes('creds@acme.test') || m.to.includes('creds-later@acme.test'))).toHaveLength(0);
 
     // Activate later, then by credentials through the API: the waiting workflow goes on.
     expect((await userView(later.userId)).body).toMatchObject({ status: 'not_activated', activation: { stage: 'awaiting_activation' } });
@@ -162,7 +162,7 @@ describe('the four setup options', () => {
   });
 
   test('a scheduled invite in the past is refused', async () => {
-    const res = await add({ users: [newUser('past@acme.test', { setup: { option: 'schedule_invite', localDateTime: '2020-01-01T09:00', timeZone: 'America/New_York' } })] });
+    const res = await add({ users: [newUser('past-add@acme.test', { setup: { option: 'schedule_invite', localDateTime: '2020-01-01T09:00', timeZone: 'America/New_York' } })] });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'body.users.0.setup.localDateTime', message: 'The scheduled time is in the past' }]);
   });

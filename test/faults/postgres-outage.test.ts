@@ -44,7 +44,7 @@ test(`PostgreSQL is down for ${OUTAGE_MS / 1000} s mid-run: 503 meanwhile, then 
   const deliveredBeforeOutage = stack.inbox.messages.length;
 
   const started = Date.now();
-  const down = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'later@acme.test' } });
+  const down = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'after-pg-outage@acme.test' } });
   const answeredInMs = Date.now() - started;
   expect(down.status).toBe(503);
   expect(down.headers.get('content-type')).toContain('application/problem+json');
@@ -58,7 +58,7 @@ test(`PostgreSQL is down for ${OUTAGE_MS / 1000} s mid-run: 503 meanwhile, then 
     const views = await Promise.all(emails.map((e) => stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(`invitation:acme:${e}`)}`)));
     return views.every((v) => v.body.stage === 'awaiting_signup');
   }, 30_000, 'every invitation awaiting signup');
-  expect((await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'later@acme.test' } })).status).toBe(201);
+  expect((await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'after-pg-outage@acme.test' } })).status).toBe(201);
 
   const received = stack.inbox.messages.filter((m) => emails.includes(m.to[0]!));
   // A send the mail server accepted just as the database went away could not be recorded, so it is
