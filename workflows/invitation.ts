@@ -37,8 +37,10 @@ import { InviteeEmail, OnboardingStage, OnboardingStageSince } from './search-at
 const messaging = (summary: string) =>
   proxyActivities<Activities>({
     summary,
-    startToCloseTimeout: '30 seconds',
-    // A worker that dies mid-send is noticed within seconds, not after the start-to-close timeout.
+    // A worker that dies mid-send is noticed by the heartbeat within seconds; the start-to-close
+    // bound only limits a live attempt, which may be waiting out a database outage to record a
+    // message the provider already accepted (re-sending it instead would be the worse outcome).
+    startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '10 seconds',
     // Transient SMTP/SMS trouble is retried with backoff for up to a day; a permanent rejection
     // (DeliveryRejected, non-retryable) ends in `delivery_failed` at once.

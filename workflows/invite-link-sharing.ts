@@ -4,7 +4,10 @@ import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 const { sendInviteLinkEmail } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // As the invitation's sends (workflows/invitation.ts): a dead worker is noticed by the heartbeat,
+  // and a live attempt may wait out a database outage to record what was already sent.
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });

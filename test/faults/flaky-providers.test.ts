@@ -81,4 +81,4 @@ test('half of all SMTP and Twilio attempts fail transiently: everything is deliv
     stack.inbox.setTransientFailure(undefined);
     stack.twilio.setFault(undefined);
   }
-});
+}, CHAOS ? 900_000 : 90_000);
