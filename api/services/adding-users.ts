@@ -36,6 +36,7 @@ import {
 import { AccountId, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
 import { Problem, problems } from '../problems';
 import type { Caller } from './credentials';
+import { seatInventory } from './licenses';
 import { hashPassword } from './password-hash';
 
 /** How long a quote's prices hold. */
@@ -69,14 +70,10 @@ export async function addUsersContext(db: Db, accountId: string): Promise<{ acco
     db.query<{ id: string }>(`SELECT id FROM deskphone_inventory WHERE account_id = $1 AND reservation_key IS NULL AND user_id IS NULL`, [accountId]),
     db.query<{ number: string }>(`SELECT number FROM phone_numbers WHERE account_id = $1 AND status = 'available'`, [accountId]),
     db.query<{ id: string }>(`SELECT id FROM emergency_response_locations WHERE account_id = $1`, [accountId]),
-    db.query<{ license: 'ringex' | 'video_pro_plus'; free: number }>(
-      `SELECT l.license, coalesce(i.seats_total, 0) - (SELECT count(*)::int FROM license_assignments a WHERE a.account_id = $1 AND a.license = l.license AND a.released_at IS NULL) AS free
-         FROM (VALUES ('ringex'), ('video_pro_plus')) AS l(license) LEFT JOIN license_inventory i ON i.account_id = $1 AND i.license = l.license`,
-      [accountId],
-    ),
+    seatInventory(db, accountId),
   ]);
   const seatsFree = { ringex: 0, video_pro_plus: 0 };
-  for (const s of seats.rows) seatsFree[s.license] = s.free;
+  for (const s of seats) seatsFree[s.license] = s.seatsTotal - s.seatsUsed;
   return {
     account,
     seatsFree,

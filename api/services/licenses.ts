@@ -12,18 +12,21 @@ export interface InventoryLine {
   seatsUsed: number;
 }
 
+/** Seats owned and in use per paid license (a released reservation no longer counts). */
+export async function seatInventory(db: Db, accountId: string): Promise<InventoryLine[]> {
+  const { rows } = await db.query<InventoryLine>(
+    `SELECT l.license, coalesce(i.seats_total, 0) AS "seatsTotal",
+            (SELECT count(*)::int FROM license_assignments a WHERE a.account_id = $1 AND a.license = l.license AND a.released_at IS NULL) AS "seatsUsed"
+       FROM (VALUES ('ringex'), ('video_pro_plus')) AS l(license)
+       LEFT JOIN license_inventory i ON i.account_id = $1 AND i.license = l.license
+      ORDER BY l.license`,
+    [accountId],
+  );
+  return rows;
+}
+
 export function createLicenseService({ db, temporal }: { db: Db; temporal: Client }) {
-  async function inventory(accountId: string): Promise<InventoryLine[]> {
-    const { rows } = await db.query<InventoryLine>(
-      `SELECT l.license, coalesce(i.seats_total, 0) AS "seatsTotal",
-              (SELECT count(*)::int FROM license_assignments a WHERE a.account_id = $1 AND a.license = l.license AND a.released_at IS NULL) AS "seatsUsed"
-         FROM (VALUES ('ringex'), ('video_pro_plus')) AS l(license)
-         LEFT JOIN license_inventory i ON i.account_id = $1 AND i.license = l.license
-        ORDER BY l.license`,
-      [accountId],
-    );
-    return rows;
-  }
+  const inventory = (accountId: string) => seatInventory(db, accountId);
 
   return {
     inventory: (caller: Caller) => inventory(caller.accountId),

@@ -3,7 +3,7 @@
 // purchase gives back that user's seat and deskphone order and leaves the others created; and
 // concurrent requests never share an extension or a seat.
 import { addPersonWithCredential } from '../../api/services/accounts';
-import { address, completedRequest, credentials, newUser, seedInventory } from '../support/adding-users';
+import { address, completedRequest, credentials, newUser, seedInventory, settledUsers } from '../support/adding-users';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -162,12 +162,7 @@ describe('concurrent requests', () => {
     const quotes = await Promise.all([0, 1].map(() => stack.api('POST', '/v1/accounts/samemail/provisioning-requests', { body, credential: account.credential })));
     const [a, b] = await Promise.all(quotes.map((q) => stack.api('POST', '/v1/accounts/samemail/provisioning-requests', { body: { ...body, quoteId: q.body.quote.id, acknowledgeCharges: true }, credential: account.credential })));
     expect([a!.status, b!.status]).toEqual([202, 202]);
-    const users = [
-      ...(await completedRequest(stack, 'samemail', a!.body.requestId, account.credential)).users,
-      ...(await completedRequest(stack, 'samemail', b!.body.requestId, account.credential)).users,
-    ];
-    const created = users.filter((u: any) => u.outcome === 'created');
-    const failed = users.filter((u: any) => u.outcome === 'failed');
+    const { created, failed } = await settledUsers(stack, 'samemail', [a!.body.requestId, b!.body.requestId], account.credential);
     expect(created).toHaveLength(1);
     expect(failed).toHaveLength(1);
     expect(failed[0].failure).toBe('twin@samemail.test already belongs to a user of this account');
@@ -191,12 +186,7 @@ describe('concurrent requests', () => {
     // Each request alone fits in the 15 free seats, so neither buys anything; together they ask for 20.
     const [a, b] = await Promise.all(['a', 'b'].map((tag) => stack.api('POST', '/v1/accounts/race/provisioning-requests', { body: batch(tag), credential: account.credential })));
     expect([a!.status, b!.status]).toEqual([202, 202]);
-    const results = [
-      ...(await completedRequest(stack, 'race', a!.body.requestId, account.credential)).users,
-      ...(await completedRequest(stack, 'race', b!.body.requestId, account.credential)).users,
-    ];
-    const created = results.filter((u: any) => u.outcome === 'created');
-    const failed = results.filter((u: any) => u.outcome === 'failed');
+    const { created, failed } = await settledUsers(stack, 'race', [a!.body.requestId, b!.body.requestId], account.credential);
     expect(created).toHaveLength(15);
     expect(failed).toHaveLength(5);
     for (const f of failed) expect(f).toMatchObject({ failure: 'No RingEX seat available', released: [] });

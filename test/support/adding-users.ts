@@ -44,3 +44,10 @@ export async function completedRequest(stack: TestStack, accountId: string, requ
     return r.body.stage === 'completed' ? r.body : undefined;
   }, timeoutMs, `request ${requestId} to complete`);
 }
+
+/** The users of several requests once all have completed, split by outcome. */
+export async function settledUsers(stack: TestStack, accountId: string, requestIds: string[], credential?: string) {
+  const users = [];
+  for (const id of requestIds) users.push(...(await completedRequest(stack, accountId, id, credential)).users);
+  return { created: users.filter((u: { outcome: string }) => u.outcome === 'created'), failed: users.filter((u: { outcome: string }) => u.outcome === 'failed') };
+}
