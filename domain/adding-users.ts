@@ -151,12 +151,18 @@ export function credentialProblems(c: CredentialsInput, ctx: Pick<AddUsersContex
   return problems;
 }
 
-/** Users with phone service activated by credentials but with no emergency response location. */
+/** A user with phone service activated by credentials without an emergency response location ("Missing Emergency Address"). */
+export function lacksEmergencyLocation(userType: License, setup: { option: string; emergencyResponseLocation?: unknown }): boolean {
+  return hasPhoneService(userType) && setup.option === 'assign_credentials' && !setup.emergencyResponseLocation;
+}
+
+export const missingEmergencyAddressMessage = (firstName: string, lastName: string) =>
+  `${firstName} ${lastName} has no emergency response location: add one, or continue without (they will be asked to add it at first sign-in).`;
+
+/** The request's users that lack an emergency response location. */
 export function missingEmergencyAddress(req: AddUsersRequest): FieldError[] {
   return req.users.flatMap((u, i) =>
-    hasPhoneService(u.userType) && u.setup.option === 'assign_credentials' && !u.setup.emergencyResponseLocation
-      ? [{ field: at(i, 'setup.emergencyResponseLocation'), message: `${u.firstName} ${u.lastName} has no emergency response location: add one, or continue without (they will be asked to add it at first sign-in).` }]
-      : [],
+    lacksEmergencyLocation(u.userType, u.setup) ? [{ field: at(i, 'setup.emergencyResponseLocation'), message: missingEmergencyAddressMessage(u.firstName, u.lastName) }] : [],
   );
 }
 

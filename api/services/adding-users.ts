@@ -35,6 +35,7 @@ import {
 } from '../../workflows/provisioning-definitions';
 import { AccountId, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
 import { Problem, problems } from '../problems';
+import type { License } from '../../workflows/definitions';
 import type { Caller } from './credentials';
 import { seatInventory } from './licenses';
 import { hashPassword } from './password-hash';
@@ -98,7 +99,7 @@ export function assertMayAddUsers(caller: Caller, users: Array<Pick<NewUserInput
 }
 
 /** The secrets stop here: the workflow gets scrypt hashes only (the answer is compared case- and space-insensitively). */
-export async function hashCredentials(c: CredentialsInput): Promise<AssignedCredentials> {
+async function hashCredentials(c: CredentialsInput): Promise<AssignedCredentials> {
   const [passwordHash, pinHash, securityAnswerHash] = await Promise.all([
     hashPassword(c.password),
     hashPassword(c.pin),
@@ -107,11 +108,20 @@ export async function hashCredentials(c: CredentialsInput): Promise<AssignedCred
   return { passwordHash, temporaryPassword: c.temporaryPassword, pinHash, securityQuestion: c.securityQuestion.trim(), securityAnswerHash };
 }
 
-export function emergencyChoice(c: CredentialsInput, continueWithout: boolean): EmergencyLocationChoice | undefined {
+function emergencyChoice(c: CredentialsInput, continueWithout: boolean): EmergencyLocationChoice | undefined {
   const loc = c.emergencyResponseLocation;
   if (!loc) return continueWithout ? { kind: 'none_acknowledged' } : undefined;
   if ('locationId' in loc) return { kind: 'existing', locationId: loc.locationId };
   return { kind: 'new', nickname: loc.nickname.trim(), ...(loc.site ? { siteId: loc.site } : {}), address: normalizeAddress(loc.address) };
+}
+
+/**
+ * "Activate by assigning credentials" as the workflow takes it, at creation or later: secrets
+ * hashed, and an emergency location only for users with phone service (they alone make calls).
+ */
+export async function credentialsActivation(c: CredentialsInput, license: License, continueWithoutEmergencyAddress: boolean): Promise<Extract<Activation, { option: 'assign_credentials' }>> {
+  const emergency = hasPhoneService(license) ? emergencyChoice(c, continueWithoutEmergencyAddress) : undefined;
+  return { option: 'assign_credentials', credentials: await hashCredentials(c), ...(emergency ? { emergency } : {}) };
 }
 
 export function missingEmergencyAddressProblem(errors: Array<{ field: string; message: string }>) {
@@ -165,9 +175,7 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
     const s = u.setup;
     let activation: Activation;
     if (s.option === 'assign_credentials') {
-      // Only users with phone service make emergency calls.
-      const emergency = hasPhoneService(u.userType) ? emergencyChoice(s, !!req.continueWithoutEmergencyAddress) : undefined;
-      activation = { option: 'assign_credentials', credentials: await hashCredentials(s), ...(emergency ? { emergency } : {}) };
+      activation = await credentialsActivation(s, u.userType, !!req.continueWithoutEmergencyAddress);
     } else if (s.option === 'schedule_invite') {
       const r = resolveSchedule(s, now);
       if (!r.ok) throw problems.validation('No user was added.', [{ field: `body.users.${index}.setup.${r.field}`, message: r.message }]);

@@ -2,8 +2,7 @@
 // activating a user who was added with "activate later" (or whose welcome email ended unused).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db';
-import { credentialProblems, missingEmergencyAddress, type CredentialsInput } from '../../domain/adding-users';
-import { hasPhoneService } from '../../domain/user-types';
+import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../domain/adding-users';
 import type { License } from '../../workflows/definitions';
 import {
   activateUserAccount,
@@ -12,7 +11,7 @@ import {
   type UserProvisioningStatus,
 } from '../../workflows/provisioning-definitions';
 import { problems } from '../problems';
-import { addUsersContext, emergencyChoice, hashCredentials, missingEmergencyAddressProblem } from './adding-users';
+import { addUsersContext, credentialsActivation, missingEmergencyAddressProblem } from './adding-users';
 import type { Caller } from './credentials';
 import { updateProblem } from './workflow-errors';
 
@@ -123,10 +122,10 @@ export function createUserService({ db, temporal }: { db: Db; temporal: Client }
       } else {
         const errors = credentialProblems(req, ctx, 'body');
         if (errors.length > 0) throw problems.validation('The user was not activated: fix the listed fields.', errors);
-        const missing = hasPhoneService(u.license) ? missingEmergencyAddress({ users: [{ userType: u.license, firstName: u.first_name, lastName: u.last_name, email: u.email, role: 'user', setup: req }] }) : [];
-        if (missing.length > 0 && !req.continueWithoutEmergencyAddress) throw missingEmergencyAddressProblem(missing.map((m) => ({ ...m, field: 'body.emergencyResponseLocation' })));
-        const emergency = hasPhoneService(u.license) ? emergencyChoice(req, !!req.continueWithoutEmergencyAddress) : undefined;
-        activation = { option: 'assign_credentials', credentials: await hashCredentials(req), ...(emergency ? { emergency } : {}) };
+        if (lacksEmergencyLocation(u.license, req) && !req.continueWithoutEmergencyAddress) {
+          throw missingEmergencyAddressProblem([{ field: 'body.emergencyResponseLocation', message: missingEmergencyAddressMessage(u.first_name, u.last_name) }]);
+        }
+        activation = await credentialsActivation(req, u.license, !!req.continueWithoutEmergencyAddress);
       }
       try {
         await temporal.workflow.getHandle(u.provisioning_workflow_id).executeUpdate(activateUserAccount, { args: [activation] });
