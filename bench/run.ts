@@ -14,7 +14,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { deriveInvitationToken, hashToken } from '../activities/invitation-tokens';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
-import { invitationWorkflowOptions } from '../api/services/invitations';
+import { clientStartOptions } from '../api/services/invitations';
 import { hashPassword } from '../api/services/password-hash';
 import { createDb } from '../db';
 import { ensureDatabase } from '../db/databases';
@@ -26,6 +26,7 @@ import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
 import { startTwilioEndpoint, startTwilioMock } from '../scripts/local-stack/twilio-endpoint';
 import { defaultWorkerTuning } from '../worker';
 import { assignLicense, getInvitationStatus, signUp } from '../workflows/definitions';
+import { invitationStart } from '../workflows/invitation-start';
 import type { BenchWorkerSettings } from './worker-main';
 
 const { values: flags } = parseArgs({
@@ -177,10 +178,10 @@ async function main() {
   t = performance.now();
   await pool(Array.from({ length: N }, (_, i) => i), C, async (i) => {
     const email = `direct${i}@bench.test`;
-    await client.workflow.start('invitationWorkflow', invitationWorkflowOptions(
+    await client.workflow.start('invitationWorkflow', clientStartOptions(invitationStart(
       { id: 'bench', name: 'Bench Co', plan: 'video_pro_plus', invitation_lifetime_seconds: 3600 }, 'Ben Ch', 'super_admin',
-      { id: `invitation:bench:${email}`, channel: 'email', email, type: 'coworker', role: 'user' }, undefined, 1, 'bench-idle',
-    ));
+      { id: `invitation:bench:${email}`, channel: 'email', email, type: 'coworker', role: 'user' }, undefined, 1,
+    ), 'bench-idle'));
   });
   const direct = N / ((performance.now() - t) / 1000);
   t = performance.now();

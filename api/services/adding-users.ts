@@ -177,8 +177,8 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
     if (s.option === 'assign_credentials') {
       activation = await credentialsActivation(s, u.userType, !!req.continueWithoutEmergencyAddress);
     } else if (s.option === 'schedule_invite') {
-      const r = resolveSchedule(s, now);
-      if (!r.ok) throw problems.validation('No user was added.', [{ field: `body.users.${index}.setup.${r.field}`, message: r.message }]);
+      // addUsersProblems accepted this schedule at this same `now`, so it resolves.
+      const r = resolveSchedule(s, now) as Extract<ReturnType<typeof resolveSchedule>, { ok: true }>;
       activation = { option: 'schedule_invite', sendAt: r.sendAt.toISOString() };
     } else {
       activation = { option: s.option };

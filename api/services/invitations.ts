@@ -17,7 +17,7 @@ import {
   type InvitationStage,
   type InvitationStatus,
 } from '../../workflows/definitions';
-import { invitationIdFor, invitationStart, type InviteeToStart, type InvitingAccount } from '../../workflows/invitation-start';
+import { invitationIdFor, invitationStart, type InviteeToStart } from '../../workflows/invitation-start';
 import { Problem, problems } from '../problems';
 import type { Caller } from './credentials';
 import { updateProblem } from './workflow-errors';
@@ -106,22 +106,10 @@ export interface TextInvitationRequest extends ScheduleOption {
   role: 'user' | 'admin';
 }
 
-/** How every invitation workflow is started from the API (the shared start, plus the client's options). */
-export function invitationWorkflowOptions(
-  account: InvitingAccount,
-  invitedBy: string,
-  invitedByRole: string,
-  invitee: InviteeToStart,
-  sendAt: string | undefined,
-  firstTokenGeneration: number,
-  taskQueue: string,
-) {
-  return {
-    ...invitationStart(account, invitedBy, invitedByRole, invitee, sendAt, firstTokenGeneration),
-    taskQueue,
-    // Two concurrent requests for the same person land on one workflow.
-    workflowIdConflictPolicy: 'USE_EXISTING' as const,
-  };
+/** The client's start options around the shared invitation start (workflows/invitation-start.ts). */
+export function clientStartOptions(start: ReturnType<typeof invitationStart>, taskQueue: string) {
+  // USE_EXISTING: two concurrent requests for the same person land on one workflow.
+  return { ...start, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' as const };
 }
 
 export interface InvitationServiceDeps {
@@ -210,7 +198,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
         )
       ).rows[0]!;
     }
-    const options = invitationWorkflowOptions(account, caller.name || caller.userId, caller.role, invitee, sendAt, row.token_generation + 1, taskQueue);
+    const options = clientStartOptions(invitationStart(account, caller.name || caller.userId, caller.role, invitee, sendAt, row.token_generation + 1), taskQueue);
     try {
       // USE_EXISTING: two concurrent requests for the same person land on one workflow.
       await temporal.workflow.start('invitationWorkflow', options);

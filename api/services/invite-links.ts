@@ -13,7 +13,8 @@ import { signUp, type SignupResult } from '../../workflows/definitions';
 import type { ShareInviteLinkResult } from '../../workflows/invite-link-sharing';
 import { problems } from '../problems';
 import type { Caller } from './credentials';
-import { assertMayInvite, invitationIdFor, invitationWorkflowOptions, loadAccount, type AccountRow } from './invitations';
+import { invitationStart } from '../../workflows/invitation-start';
+import { assertMayInvite, clientStartOptions, invitationIdFor, loadAccount, type AccountRow } from './invitations';
 import { signupRefusal, toSubmission, type SignupForm } from './signup';
 
 export interface InviteLinkView {
@@ -170,7 +171,7 @@ export function createInviteLinkService({ db, temporal, taskQueue, tokenSecret, 
          ON CONFLICT (id) DO UPDATE SET updated_at = now() RETURNING token_generation`,
         [id, account.id, email, inviteeTypeFor(email, account.company_domains, false), link.created_by, account.locale],
       );
-      const options = invitationWorkflowOptions(account, page.inviterName || 'the invite link', 'invite link', { id, channel: 'link', email, type: null, role: 'user' }, undefined, rows[0]!.token_generation + 1, taskQueue);
+      const options = clientStartOptions(invitationStart(account, page.inviterName || 'the invite link', 'invite link', { id, channel: 'link', email, type: null, role: 'user' }, undefined, rows[0]!.token_generation + 1), taskQueue);
       try {
         // Starts the invitation (or finds the person's live one) and signs up in one call.
         const result = await temporal.workflow.executeUpdateWithStart(signUp, {
