@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { DatabaseError } from 'pg';
 import type { ActivityDependencies } from '.';
 import { inTransaction } from '../db';
+import type { InviteeType } from '../domain/invitee-type';
 import type { InvitingAccount } from '../workflows/invitation-start';
 import { invitationIdFor } from '../workflows/invitation-start';
 import {
@@ -91,9 +92,9 @@ export function createProvisionedUserActivities({ db }: Pick<ActivityDependencie
     },
 
     /** The welcome email's invitation row, already linked to the user (the signup activates that user). */
-    async recordProvisionedInvitation(r: { userId: string; accountId: string; invitedBy: string }): Promise<{ invitationId: string; email: string; role: string; firstTokenGeneration: number; account: InvitingAccount }> {
+    async recordProvisionedInvitation(r: { userId: string; accountId: string; invitedBy: string }): Promise<{ invitationId: string; email: string; role: string; inviteeType: InviteeType; firstTokenGeneration: number; account: InvitingAccount }> {
       return inTransaction(db, async (tx) => {
-        const { rows: found } = await tx.query<{ email: string; role: string; user_type: string } & InvitingAccount & { locale: string }>(
+        const { rows: found } = await tx.query<{ email: string; role: string; user_type: InviteeType } & InvitingAccount & { locale: string }>(
           `SELECT lower(u.email) AS email, u.role, u.user_type, a.id, a.name, a.plan, a.invitation_lifetime_seconds, a.locale
              FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.id = $1 AND u.account_id = $2`,
           [r.userId, r.accountId],
@@ -113,6 +114,7 @@ export function createProvisionedUserActivities({ db }: Pick<ActivityDependencie
           invitationId,
           email: u.email,
           role: u.role,
+          inviteeType: u.user_type,
           firstTokenGeneration: rows[0]!.token_generation + 1,
           account: { id: u.id, name: u.name, plan: u.plan, invitation_lifetime_seconds: u.invitation_lifetime_seconds },
         };

@@ -197,7 +197,7 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
         invitation.account,
         input.requestedBy.name || input.requestedBy.userId,
         input.requestedBy.role,
-        { id: invitation.invitationId, channel: 'email', email: invitation.email, type: invitation.role === 'user' ? 'coworker' : 'admin', role: invitation.role },
+        { id: invitation.invitationId, channel: 'email', email: invitation.email, type: invitation.inviteeType, role: invitation.role },
         sendAt,
         invitation.firstTokenGeneration,
         user.license,
