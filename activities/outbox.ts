@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
-import type { Db } from '../db';
+import { withConnection, type Db } from '../db';
 import { failureTypes } from '../workflows/definitions';
 
 /** Thrown by a deliver() function: the provider refused for good, retrying cannot help. */
@@ -43,66 +43,53 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
   // the whole send: a second attempt of the same message (a retry while the first is still alive)
   // waits and then finds it sent, and the gap between the provider's "accepted" and our commit is
   // one round trip to the database, not a wait for a pooled connection. A worker that dies in that
-  // gap leaves the row pending and the message is sent again: with the same Message-ID, which
-  // receiving systems use to drop the repeat (the only window SMTP leaves). The same holds when the
-// database itself goes away between the provider's "accepted" and the commit.
-  const tx = await db.connect();
-  // The database can go away while the connection is held (an outage, a restart): the error then
-  // arrives on the next query; without a listener the client's 'error' event would end the process.
-  const onConnectionError = () => undefined;
-  tx.on('error', onConnectionError);
-  let released = false;
-  const release = (err?: Error) => {
-    if (released) return;
-    released = true;
-    tx.off('error', onConnectionError);
-    tx.release(err);
-  };
+  // gap leaves the row pending and the message is sent again, with the same Message-ID, which
+  // receiving systems use to drop the repeat (the only window SMTP leaves).
   try {
-    await tx.query('BEGIN');
-    const { rows } = await tx.query<{ status: string; sent_at: Date | null; provider_message_id: string | null; last_error: string | null }>(
-      `SELECT status, sent_at, provider_message_id, last_error FROM message_outbox WHERE key = $1 FOR UPDATE`,
-      [m.key],
-    );
-    const row = rows[0]!;
-    if (row.status === 'sent') {
-      await tx.query('COMMIT');
-      return { messageId: row.provider_message_id!, sentAt: row.sent_at! };
-    }
-    if (row.status === 'failed') {
-      await tx.query('COMMIT');
-      throw ApplicationFailure.nonRetryable(row.last_error ?? `${m.channel} to ${m.recipient} was rejected`, failureTypes.deliveryRejected);
-    }
+    return await withConnection(db, async (tx) => {
+      await tx.query('BEGIN');
+      const { rows } = await tx.query<{ status: string; sent_at: Date | null; provider_message_id: string | null; last_error: string | null }>(
+        `SELECT status, sent_at, provider_message_id, last_error FROM message_outbox WHERE key = $1 FOR UPDATE`,
+        [m.key],
+      );
+      const row = rows[0]!;
+      if (row.status !== 'pending') await tx.query('COMMIT');
+      if (row.status === 'sent') return { messageId: row.provider_message_id!, sentAt: row.sent_at! };
+      if (row.status === 'failed') throw ApplicationFailure.nonRetryable(row.last_error ?? `${m.channel} to ${m.recipient} was rejected`, failureTypes.deliveryRejected);
 
-    let messageId: string;
-    try {
-      messageId = await withHeartbeat(m.deliver());
-    } catch (err) {
-      await tx.query('ROLLBACK');
-      const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof PermanentRejection) {
-        await tx.query(`UPDATE message_outbox SET status = 'failed', last_error = $2 WHERE key = $1`, [m.key, reason]);
-        throw ApplicationFailure.nonRetryable(reason, failureTypes.deliveryRejected);
+      let messageId: string;
+      try {
+        messageId = await withHeartbeat(m.deliver());
+      } catch (err) {
+        await tx.query('ROLLBACK');
+        const reason = err instanceof Error ? err.message : String(err);
+        if (err instanceof PermanentRejection) {
+          await tx.query(`UPDATE message_outbox SET status = 'failed', last_error = $2 WHERE key = $1`, [m.key, reason]);
+          throw ApplicationFailure.nonRetryable(reason, failureTypes.deliveryRejected);
+        }
+        await tx.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [m.key, reason]);
+        throw err; // transient: Temporal retries with backoff
       }
-      await tx.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [m.key, reason]);
-      throw err; // transient: Temporal retries with backoff
-    }
-    try {
-      const { rows: done } = await tx.query<{ sent_at: Date }>(MARK_SENT, [m.key, messageId]);
-      await tx.query('COMMIT');
-      return { messageId, sentAt: done[0]!.sent_at };
-    } catch (err) {
-      // The message is out; only its record failed (the database went away). Keep recording it
-      // while this attempt lives, so a short outage does not make the retry send it again.
-      release(err instanceof Error ? err : new Error(String(err)));
-      return { messageId, sentAt: await recordSentDespiteOutage(db, m.key, messageId) };
-    }
+      try {
+        const { rows: done } = await tx.query<{ sent_at: Date }>(MARK_SENT, [m.key, messageId]);
+        await tx.query('COMMIT');
+        return { messageId, sentAt: done[0]!.sent_at };
+      } catch {
+        throw new DeliveredButUnrecorded(messageId);
+      }
+    });
   } catch (err) {
-    // After an unexpected error (the database went away, say) the connection is discarded, not reused.
-    if (!(err instanceof ApplicationFailure)) release(err instanceof Error ? err : new Error(String(err)));
+    // The message is out; only its record failed (the database went away). Keep recording it while
+    // this attempt lives, so an outage does not make the retry send it again.
+    if (err instanceof DeliveredButUnrecorded) return { messageId: err.messageId, sentAt: await recordSentDespiteOutage(db, m.key, err.messageId) };
     throw err;
-  } finally {
-    release();
+  }
+}
+
+/** The provider accepted the message but the database could not record it. */
+class DeliveredButUnrecorded extends Error {
+  constructor(readonly messageId: string) {
+    super(`message ${messageId} was delivered but not recorded`);
   }
 }
 

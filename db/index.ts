@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 export type Db = Pool;
 
@@ -10,22 +10,40 @@ export function createDb(connectionString: string, options: Omit<PoolConfig, 'co
   return pool;
 }
 
-/** Runs `fn` in one transaction, rolling back on any error. */
-export async function inTransaction<T>(db: Db, fn: (client: import('pg').PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` on one connection held throughout. The database can go away meanwhile (an outage, a
+ * restart): that reports on the next query, and the connection's 'error' event must not end the
+ * process. A connection that saw an error, or whose work threw, is discarded, not reused.
+ */
+export async function withConnection<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
-  // A connection lost mid-transaction reports on the next query; the event itself must not end the process.
-  const onConnectionError = () => undefined;
-  client.on('error', onConnectionError);
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
+    return await fn(client);
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    broken ??= err instanceof Error ? err : new Error(String(err));
     throw err;
   } finally {
-    client.off('error', onConnectionError);
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
+}
+
+/** Runs `fn` in one transaction, rolling back on any error. */
+export async function inTransaction<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withConnection(db, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 }
