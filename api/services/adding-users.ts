@@ -63,16 +63,17 @@ export interface AccountSettings {
 
 /** The context the rules need: the account's settings and what its inventories hold right now. */
 export async function addUsersContext(db: Db, accountId: string): Promise<{ account: AccountSettings; ctx: AddUsersContext; seatsFree: Record<'ringex' | 'video_pro_plus', number> }> {
-  const { rows: accounts } = await db.query<AccountSettings>(`SELECT id, name, country, multi_site, require_unique_email FROM accounts WHERE id = $1`, [accountId]);
-  const account = accounts[0];
-  if (!account) throw problems.notFound(`Account ${accountId}`);
-  const [sites, deskphones, numbers, locations, seats] = await Promise.all([
+  // Side by side: one round trip's wait instead of six.
+  const [accounts, sites, deskphones, numbers, locations, seats] = await Promise.all([
+    db.query<AccountSettings>(`SELECT id, name, country, multi_site, require_unique_email FROM accounts WHERE id = $1`, [accountId]),
     db.query<{ id: string }>(`SELECT id FROM account_sites WHERE account_id = $1`, [accountId]),
     db.query<{ id: string }>(`SELECT id FROM deskphone_inventory WHERE account_id = $1 AND reservation_key IS NULL AND user_id IS NULL`, [accountId]),
     db.query<{ number: string }>(`SELECT number FROM phone_numbers WHERE account_id = $1 AND status = 'available'`, [accountId]),
     db.query<{ id: string }>(`SELECT id FROM emergency_response_locations WHERE account_id = $1`, [accountId]),
     seatInventory(db, accountId),
   ]);
+  const account = accounts.rows[0];
+  if (!account) throw problems.notFound(`Account ${accountId}`);
   const seatsFree = { ringex: 0, video_pro_plus: 0 };
   for (const s of seats) seatsFree[s.license] = s.seatsTotal - s.seatsUsed;
   return {
