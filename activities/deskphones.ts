@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDependencies } from '.';
 import type { PostalAddress } from '../domain/postal-address';
-import { provisioningFailureTypes } from '../workflows/provisioning-definitions';
+import { failureTypes } from '../domain/failures';
 
 export function createDeskphoneActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
@@ -14,7 +14,7 @@ export function createDeskphoneActivities({ db }: Pick<ActivityDependencies, 'db
           WHERE id = $2 AND account_id = $3 AND (reservation_key IS NULL OR reservation_key = $1)`,
         [reservationKey, deviceId, accountId],
       );
-      if (!rowCount) throw ApplicationFailure.create({ type: provisioningFailureTypes.deskphoneUnavailable, nonRetryable: true, message: `Deskphone ${deviceId} is no longer available in the inventory` });
+      if (!rowCount) throw ApplicationFailure.create({ type: failureTypes.deskphoneUnavailable, nonRetryable: true, message: `Deskphone ${deviceId} is no longer available in the inventory` });
       return { deviceId };
     },
 

@@ -9,10 +9,10 @@ import { createInvitationMessagingActivities } from './invitation-messaging';
 import { createInviteLinkSharingActivities } from './invite-link-sharing';
 import { createLicenseActivities } from './licenses';
 import type { TwilioClient } from './twilio-client';
-import { createUserActivities } from './users';
+import { createUserAccountActivities } from './user-accounts';
 import { createDeskphoneActivities } from './deskphones';
 import { createPhoneNumberActivities } from './phone-numbers';
-import { createProvisionedUserActivities } from './provisioned-users';
+import { createUserProvisioningActivities } from './user-provisioning';
 
 export interface ActivityDependencies {
   db: Db;
@@ -34,11 +34,11 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createInvitationMessagingActivities(deps),
     ...createInviteLinkSharingActivities(deps),
-    ...createUserActivities(deps),
+    ...createUserAccountActivities(deps),
     ...createLicenseActivities(deps),
     ...createPhoneNumberActivities(deps),
     ...createDeskphoneActivities(deps),
-    ...createProvisionedUserActivities(deps),
+    ...createUserProvisioningActivities(deps),
     ...createStalledSweepActivities(deps),
   };
 }

@@ -2,11 +2,13 @@
 // keyed by invitation, step and token generation.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDependencies } from '.';
-import { failureTypes, type SentMessage } from '../workflows/definitions';
-import { renderInvitationEmail, type Locale } from '../messages/invitation-email';
+import { type SentMessage } from '../workflows/invitation/definitions';
+import { renderInvitationEmail } from '../messages/invitation-email';
 import { renderInvitationText } from '../messages/invitation-text';
-import { deriveInvitationToken, hashToken } from './invitation-tokens';
+import { deriveInvitationToken, hashToken } from '../domain/invitation-tokens';
 import { deliverOnce, emailSender, PermanentRejection } from './outbox';
+import { failureTypes } from '../domain/failures';
+import type { Locale } from '../domain/locales';
 
 export interface SendInvitationInput {
   invitationId: string;

@@ -2,11 +2,11 @@
 // invitation tokens), so the activity rebuilds the URL without it ever entering a workflow.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDependencies } from '.';
-import type { Locale } from '../messages/invitation-email';
 import { renderInviteLinkEmail } from '../messages/invite-link-email';
-import { failureTypes } from '../workflows/definitions';
-import { inviteLinkToken } from './invitation-tokens';
+import { inviteLinkToken } from '../domain/invitation-tokens';
 import { deliverOnce, emailSender, PermanentRejection } from './outbox';
+import type { Locale } from '../domain/locales';
+import { failureTypes } from '../domain/failures';
 
 export function createInviteLinkSharingActivities({ db, mailer, settings }: ActivityDependencies) {
   const sendEmail = emailSender(mailer, settings.mailFrom);

@@ -2,9 +2,8 @@
 // retried or replayed activity never takes a second seat. The inventory row is locked while counting.
 import type { ActivityDependencies } from '.';
 import { inTransaction } from '../db';
-import type { License } from '../workflows/definitions';
+import type { License, PaidLicense } from '../domain/licenses';
 
-type PaidLicense = 'ringex' | 'video_pro_plus';
 
 export function createLicenseActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   async function reserveSeat(r: { reservationKey: string; accountId: string; license: License; userId?: string }): Promise<{ reserved: boolean }> {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { withConnection, type Db } from '../db';
-import { failureTypes } from '../workflows/definitions';
+import { failureTypes } from '../domain/failures';
 
 /** Thrown by a deliver() function: the provider refused for good, retrying cannot help. */
 export class PermanentRejection extends Error {}

@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDependencies } from '.';
 import { inTransaction } from '../db';
-import { provisioningFailureTypes } from '../workflows/provisioning-definitions';
+import { failureTypes } from '../domain/failures';
 
 /** Twilio 4xx other than 429 (number no longer available, invalid area code) are final. */
 function isCarrierRefusal(err: unknown): err is { status: number; code?: number; message: string } {
@@ -42,7 +42,7 @@ export function createPhoneNumberActivities({ db, carrier }: Pick<ActivityDepend
         // Refused for good: let the number go, so it is not held for nothing.
         await db.query(`DELETE FROM phone_numbers WHERE number = $1 AND reservation_key = $2 AND status = 'purchasing'`, [phoneNumber, reservationKey]);
         throw ApplicationFailure.create({
-          type: provisioningFailureTypes.numberPurchaseRefused,
+          type: failureTypes.numberPurchaseRefused,
           nonRetryable: true,
           message: `The carrier refused to sell ${phoneNumber}: ${err.message}${err.code ? ` (code ${err.code})` : ''}`,
         });
@@ -60,7 +60,7 @@ export function createPhoneNumberActivities({ db, carrier }: Pick<ActivityDepend
           WHERE number = $2 AND account_id = $3 AND (status = 'available' OR reservation_key = $1)`,
         [reservationKey, phoneNumber, accountId],
       );
-      if (!rowCount) throw ApplicationFailure.create({ type: provisioningFailureTypes.numberUnavailable, nonRetryable: true, message: `${phoneNumber} is no longer available in the number inventory` });
+      if (!rowCount) throw ApplicationFailure.create({ type: failureTypes.numberUnavailable, nonRetryable: true, message: `${phoneNumber} is no longer available in the number inventory` });
       return { phoneNumber };
     },
 
@@ -82,7 +82,7 @@ export function createPhoneNumberActivities({ db, carrier }: Pick<ActivityDepend
         if (rowCount) return buy(r.reservationKey, candidate.phoneNumber, false);
       }
       throw ApplicationFailure.create({
-        type: provisioningFailureTypes.numberUnavailable,
+        type: failureTypes.numberUnavailable,
         nonRetryable: true,
         message: `No new number is available in area code ${r.areaCode} (${r.region})`,
       });

@@ -19,7 +19,7 @@ import licenseRoutes from './routes/licenses';
 import provisioningRoutes from './routes/provisioning-requests';
 import signupPageRoutes from './routes/signup';
 import userRoutes from './routes/users';
-import { createAddingUsersService } from './services/adding-users';
+import { createProvisioningRequestService } from './services/provisioning-requests';
 import { createCredentialService } from './services/credentials';
 import { createInviteLinkService } from './services/invite-links';
 import { createInventoryService } from './services/inventory';
@@ -80,7 +80,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(invitationRoutes, { prefix: '/v1', invitations: createInvitationService({ db, temporal, taskQueue }) });
   await app.register(licenseRoutes, { prefix: '/v1', licenses: createLicenseService({ db, temporal }) });
   await app.register(credentialRoutes, { prefix: '/v1', credentials });
-  await app.register(provisioningRoutes, { prefix: '/v1', addingUsers: createAddingUsersService({ db, temporal, taskQueue }) });
+  await app.register(provisioningRoutes, { prefix: '/v1', provisioningRequests: createProvisioningRequestService({ db, temporal, taskQueue }) });
   await app.register(userRoutes, { prefix: '/v1', users: createUserService({ db, temporal }) });
   await app.register(inventoryRoutes, { prefix: '/v1', inventory: createInventoryService({ db }) });
   return app;

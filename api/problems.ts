@@ -1,8 +1,5 @@
 // Errors the API answers with, as RFC 9457 problem details. `type` is stable: clients branch on it.
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from '../domain/field-errors';
 
 export class Problem extends Error {
   constructor(

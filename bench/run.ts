@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { deriveInvitationToken, hashToken } from '../activities/invitation-tokens';
+import { deriveInvitationToken, hashToken } from '../domain/invitation-tokens';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { clientStartOptions } from '../api/services/invitations';
@@ -25,9 +25,10 @@ import { startLocalPostgres, throwawayDir } from '../scripts/local-stack/postgre
 import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
 import { startTwilioEndpoint, startTwilioMock } from '../scripts/local-stack/twilio-endpoint';
 import { defaultWorkerTuning } from '../worker';
-import { assignLicense, getInvitationStatus, signUp } from '../workflows/definitions';
-import { invitationStart } from '../workflows/invitation-start';
+import { assignLicense, getInvitationStatus, signUp } from '../workflows/invitation/definitions';
+import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
+import { invitationWorkflow } from '../workflows';
 
 const { values: flags } = parseArgs({
   options: {
@@ -178,7 +179,7 @@ async function main() {
   t = performance.now();
   await pool(Array.from({ length: N }, (_, i) => i), C, async (i) => {
     const email = `direct${i}@bench.test`;
-    await client.workflow.start('invitationWorkflow', clientStartOptions(invitationStart(
+    await client.workflow.start(invitationWorkflow, clientStartOptions(invitationStart(
       { id: 'bench', name: 'Bench Co', plan: 'video_pro_plus', invitation_lifetime_seconds: 3600 }, 'Ben Ch', 'super_admin',
       { id: `invitation:bench:${email}`, channel: 'email', email, type: 'coworker', role: 'user' }, undefined, 1,
     ), 'bench-idle'));

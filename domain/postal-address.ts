@@ -1,6 +1,6 @@
+import type { FieldError } from './field-errors';
 // Shipping and emergency addresses. Validated before anything is bought or recorded: a deskphone
 // shipped to a wrong address, or an emergency call routed to one, is the failure that matters.
-import type { FieldError } from './signup-rules';
 
 export interface PostalAddress {
   street: string;

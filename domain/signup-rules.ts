@@ -1,9 +1,6 @@
 // What a signup must satisfy. Pure and deterministic: the invitation workflow's update validator
 // runs it (with workflow time as "today"), and the API runs it before starting a link signup.
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from './field-errors';
 
 export const MINIMUM_SIGNUP_AGE = 16;
 

@@ -1,7 +1,7 @@
 // The invitation email, in the account's (or invitee's) language.
 import { html } from './html';
 
-export type Locale = 'en' | 'fr';
+import type { Locale } from '../domain/locales';
 
 export interface InvitationEmailData {
   locale: Locale;

@@ -1,5 +1,5 @@
+import type { Locale } from '../domain/locales';
 // The text (SMS/MMS) invitation: the inviter's edited message, or the default one, then the link.
-import type { Locale } from './invitation-email';
 
 export function defaultInvitationText(locale: Locale, inviterName: string, companyName: string): string {
   return locale === 'fr'

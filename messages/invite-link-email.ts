@@ -1,6 +1,6 @@
 // "Share invite link via email": the account's shareable link, sent to the given addresses.
 import { html } from './html';
-import type { Locale } from './invitation-email';
+import type { Locale } from '../domain/locales';
 
 export function renderInviteLinkEmail(d: { locale: Locale; sharedBy: string; companyName: string; joinUrl: string }): { subject: string; text: string; html: string } {
   const fr = d.locale === 'fr';

@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { AccountId, InviteeEmail, InviteePhone, OnboardingStageSince } from '../workflows/search-attributes';
-import { getInvitationStatus, remindInvitee, resendInvitation, seatsAdded, type InvitationStage } from '../workflows/definitions';
+import { getInvitationStatus, remindInvitee, resendInvitation, seatsAdded } from '../workflows/invitation/definitions';
+import type { InvitationStage } from '../domain/stages';
 
 export const sweepActions = {
   /** license_pending: look at the seat inventory again (e.g. seats were added outside the API). */

@@ -1,7 +1,7 @@
 // Command-line words for a stalled-activations sweep, shared by `stalled` and `stalled:schedule`.
 import ms from 'ms';
-import { invitationStages, type InvitationStage } from '../workflows/definitions';
 import { sweepActions, type SweepAction, type SweepCriteria } from '../operations/stalled-activations';
+import { invitationStages, type InvitationStage } from '../domain/stages';
 
 export const sweepOptions = {
   stage: { type: 'string' }, 'older-than': { type: 'string' }, 'expiring-within': { type: 'string' }, account: { type: 'string' }, action: { type: 'string' },

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, ScheduleNotFoundError, type ScheduleOptionsAction } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { duration, sweepFromArgs, sweepOptions } from './stalled-args';
+import { stalledSweepWorkflow } from '../workflows';
 
 async function main() {
   const { values } = parseArgs({ options: { ...sweepOptions, every: { type: 'string' }, id: { type: 'string' }, delete: { type: 'boolean', default: false } } });
@@ -24,7 +25,7 @@ async function main() {
     const every = duration('--every', values.every ?? '1h')!;
     const workflowAction: ScheduleOptionsAction = {
       type: 'startWorkflow',
-      workflowType: 'stalledSweepWorkflow',
+      workflowType: stalledSweepWorkflow,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `${scheduleId}:run`,
       args: [[{ criteria, action }]],

@@ -1,6 +1,6 @@
 // Every workflow type the worker registers.
-export { invitationWorkflow } from './invitation';
+export { invitationWorkflow } from './invitation/invitation-workflow';
 export { shareInviteLinkWorkflow } from './invite-link-sharing';
 export { stalledSweepWorkflow } from './stalled-sweep';
-export { provisioningRequestWorkflow } from './provisioning-request';
-export { userProvisioningWorkflow } from './user-provisioning';
+export { provisioningRequestWorkflow } from './provisioning-request/provisioning-request-workflow';
+export { userProvisioningWorkflow } from './provisioning-request/user-provisioning-workflow';

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../../db';
-import { invitationStages } from '../../workflows/definitions';
+import { invitationStages } from '../../domain/stages';
 
 export default fp(async function metrics(app: FastifyInstance, { db, temporal }: { db: Db; temporal: Client }) {
   const registry = new Registry();

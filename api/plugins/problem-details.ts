@@ -2,7 +2,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { PROBLEM_CONTENT_TYPE, Problem, type FieldError } from '../problems';
+import { PROBLEM_CONTENT_TYPE, Problem } from '../problems';
+import type { FieldError } from '../../domain/field-errors';
 
 function send(reply: FastifyReply, p: Problem) {
   for (const [k, v] of Object.entries(p.extra.headers ?? {})) reply.header(k, v);

@@ -2,14 +2,17 @@
 import type { Db } from '../../db';
 import { inTransaction } from '../../db';
 import { createCredentialService } from './credentials';
+import type { Plan } from '../../domain/licenses';
+import type { Locale } from '../../domain/locales';
+import type { Role } from '../../domain/roles';
 
 export interface NewAccount {
   id: string;
   name: string;
   companyDomains: string[];
-  plan?: 'video_pro' | 'video_pro_plus' | 'ringex';
+  plan?: Plan;
   country?: string;
-  locale?: 'en' | 'fr';
+  locale?: Locale;
   usersMayInvite?: boolean;
   invitationLifetimeSeconds?: number;
   superAdmin: { email: string; firstName: string; lastName: string };
@@ -38,7 +41,7 @@ export async function createAccountWithSuperAdmin(db: Db, a: NewAccount): Promis
 export async function addPersonWithCredential(
   db: Db,
   accountId: string,
-  p: { email: string; firstName: string; lastName: string; role: 'super_admin' | 'admin' | 'user'; canPurchase?: boolean },
+  p: { email: string; firstName: string; lastName: string; role: Role; canPurchase?: boolean },
 ): Promise<{ userId: string; credential: string }> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO users (account_id, email, first_name, last_name, role, user_type, status, can_purchase, activated_at)

@@ -2,7 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db';
 
-export type Role = 'super_admin' | 'admin' | 'user';
+import type { Role } from '../../domain/roles';
+export type { Role };
 
 export interface Caller {
   credentialId: string;

@@ -8,7 +8,7 @@ import type { Caller } from './credentials';
 
 export function createInventoryService({ db }: { db: Db }) {
   return {
-    async forAddingUsers(caller: Caller) {
+    async forProvisioningRequests(caller: Caller) {
       if (caller.role === 'user') throw problems.forbidden('Only admins can add users.');
       const a = caller.accountId;
       const [seats, deskphones, numbers, locations, sites] = await Promise.all([

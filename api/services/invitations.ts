@@ -8,19 +8,15 @@ import { checkEmailList } from '../../domain/email-addresses';
 import { inviteeTypeFor, type InviteeType } from '../../domain/invitee-type';
 import { toE164 } from '../../domain/phone-numbers';
 import { resolveSchedule, type LocalSchedule } from '../../domain/schedule';
-import {
-  assignLicense,
-  getInvitationStatus,
-  resendInvitation,
-  revokeInvitation,
-  type InvitationChannel,
-  type InvitationStage,
-  type InvitationStatus,
-} from '../../workflows/definitions';
-import { invitationIdFor, invitationStart, type InviteeToStart } from '../../workflows/invitation-start';
+import { assignLicense, getInvitationStatus, resendInvitation, revokeInvitation, type InvitationStatus } from '../../workflows/invitation/definitions';
+import { invitationIdFor, invitationStart, type InviteeToStart } from '../../workflows/invitation/start';
 import { Problem, problems } from '../problems';
 import type { Caller } from './credentials';
 import { updateProblem } from './workflow-errors';
+import type { InvitationChannel, InvitationStage } from '../../domain/stages';
+import type { Plan } from '../../domain/licenses';
+import type { Locale } from '../../domain/locales';
+import { invitationWorkflow } from '../../workflows';
 
 export interface InvitationView {
   id: string;
@@ -45,9 +41,9 @@ export interface AccountRow {
   id: string;
   name: string;
   company_domains: string[];
-  plan: 'video_pro' | 'video_pro_plus' | 'ringex';
+  plan: Plan;
   country: string;
-  locale: 'en' | 'fr';
+  locale: Locale;
   users_may_invite: boolean;
   invitation_lifetime_seconds: number;
 }
@@ -201,7 +197,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
     const options = clientStartOptions(invitationStart(account, caller.name || caller.userId, caller.role, invitee, sendAt, row.token_generation + 1), taskQueue);
     try {
       // USE_EXISTING: two concurrent requests for the same person land on one workflow.
-      await temporal.workflow.start('invitationWorkflow', options);
+      await temporal.workflow.start(invitationWorkflow, options);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }

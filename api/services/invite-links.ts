@@ -5,17 +5,20 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db';
 import { inTransaction } from '../../db';
-import { hashToken, inviteLinkToken } from '../../activities/invitation-tokens';
+import { hashToken, inviteLinkToken } from '../../domain/invitation-tokens';
 import { checkEmailList } from '../../domain/email-addresses';
 import { inviteeTypeFor } from '../../domain/invitee-type';
-import { signupProblems, type FieldError } from '../../domain/signup-rules';
-import { signUp, type SignupResult } from '../../workflows/definitions';
+import { signupProblems } from '../../domain/signup-rules';
+import { signUp, type SignupResult } from '../../workflows/invitation/definitions';
 import type { ShareInviteLinkResult } from '../../workflows/invite-link-sharing';
 import { problems } from '../problems';
 import type { Caller } from './credentials';
-import { invitationStart } from '../../workflows/invitation-start';
+import { invitationStart } from '../../workflows/invitation/start';
 import { assertMayInvite, clientStartOptions, invitationIdFor, loadAccount, type AccountRow } from './invitations';
 import { signupRefusal, toSubmission, type SignupForm } from './signup';
+import type { FieldError } from '../../domain/field-errors';
+import type { Locale } from '../../domain/locales';
+import { invitationWorkflow, shareInviteLinkWorkflow } from '../../workflows';
 
 export interface InviteLinkView {
   id: string;
@@ -42,7 +45,7 @@ export interface JoinPage {
   channel: 'link';
   companyName: string;
   inviterName: string;
-  locale: 'en' | 'fr';
+  locale: Locale;
 }
 
 export type JoinOutcome =
@@ -130,7 +133,7 @@ export function createInviteLinkService({ db, temporal, taskQueue, tokenSecret, 
       const { addresses, errors } = checkEmailList(emails);
       if (errors.length) throw problems.validation('The invite link was not shared: fix the listed addresses.', errors);
       const workflowId = `invite-link-share:${caller.accountId}:${randomUUID()}`;
-      const result = await temporal.workflow.execute('shareInviteLinkWorkflow', {
+      const result = await temporal.workflow.execute(shareInviteLinkWorkflow, {
         taskQueue,
         workflowId,
         args: [{ accountId: caller.accountId, linkId: link.id, emails: addresses, sharedBy: caller.userId }],
@@ -176,7 +179,7 @@ export function createInviteLinkService({ db, temporal, taskQueue, tokenSecret, 
         // Starts the invitation (or finds the person's live one) and signs up in one call.
         const result = await temporal.workflow.executeUpdateWithStart(signUp, {
           args: [submission],
-          startWorkflowOperation: new WithStartWorkflowOperation('invitationWorkflow', options),
+          startWorkflowOperation: new WithStartWorkflowOperation(invitationWorkflow, options),
         });
         return { kind: 'signed-up', page, result };
       } catch (err) {

@@ -1,11 +1,11 @@
 // The account's license inventory. Adding seats wakes the invitations waiting for one.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db';
-import { seatsAdded } from '../../workflows/definitions';
+import { seatsAdded } from '../../workflows/invitation/definitions';
 import { problems } from '../problems';
+import type { PaidLicense } from '../../domain/licenses';
 import type { Caller } from './credentials';
 
-export type PaidLicense = 'ringex' | 'video_pro_plus';
 export interface InventoryLine {
   license: PaidLicense;
   seatsTotal: number;

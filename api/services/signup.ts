@@ -3,12 +3,15 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db';
-import { hashToken } from '../../activities/invitation-tokens';
-import { ALREADY_A_USER } from '../../activities/users';
+import { hashToken } from '../../domain/invitation-tokens';
 import { meetsPasswordPolicy } from '../../domain/password-policy';
-import type { FieldError, SignupSubmission } from '../../domain/signup-rules';
-import { failureTypes, getInvitationStatus, signUp, type InvitationStage, type SignupResult } from '../../workflows/definitions';
+import type { SignupSubmission } from '../../domain/signup-rules';
+import { getInvitationStatus, signUp, type SignupResult } from '../../workflows/invitation/definitions';
 import { hashPassword } from './password-hash';
+import { failureTypes } from '../../domain/failures';
+import type { FieldError } from '../../domain/field-errors';
+import type { InvitationStage } from '../../domain/stages';
+import type { Locale } from '../../domain/locales';
 
 export interface InvitationForSignup {
   invitationId: string;
@@ -16,7 +19,7 @@ export interface InvitationForSignup {
   companyName: string;
   inviterName: string;
   inviteeEmail: string | null;
-  locale: 'en' | 'fr';
+  locale: Locale;
   stage: InvitationStage;
   expiresAt?: string;
 }
@@ -60,7 +63,7 @@ export async function toSubmission(form: SignupForm, proof: SignupSubmission['pr
 /** Field errors from a refused signUp update, or undefined when the error is something else. */
 export function signupRefusal(err: unknown): FieldError[] | undefined {
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-  if (cause instanceof ApplicationFailure && (cause.type === failureTypes.signupRejected || cause.type === ALREADY_A_USER)) {
+  if (cause instanceof ApplicationFailure && (cause.type === failureTypes.signupRejected || cause.type === failureTypes.alreadyAUser)) {
     return (cause.details?.[0] as FieldError[] | undefined) ?? [];
   }
   return undefined;

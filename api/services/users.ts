@@ -2,18 +2,13 @@
 // activating a user who was added with "activate later" (or whose welcome email ended unused).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db';
-import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../domain/adding-users';
-import type { License } from '../../workflows/definitions';
-import {
-  activateUserAccount,
-  getUserProvisioningStatus,
-  type LaterActivation,
-  type UserProvisioningStatus,
-} from '../../workflows/provisioning-definitions';
+import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../domain/provisioning-requests';
+import { activateUserAccount, getUserProvisioningStatus, type LaterActivation, type UserProvisioningStatus } from '../../workflows/provisioning-request/definitions';
 import { problems } from '../problems';
-import { addUsersContext, credentialsActivation, missingEmergencyAddressProblem } from './adding-users';
+import { provisioningRequestContext, credentialsActivation, missingEmergencyAddressProblem } from './provisioning-requests';
 import type { Caller } from './credentials';
 import { updateProblem } from './workflow-errors';
+import type { License } from '../../domain/licenses';
 
 export type ActivationRequest = { option: 'send_invite' } | ({ option: 'assign_credentials'; continueWithoutEmergencyAddress?: boolean } & CredentialsInput);
 
@@ -112,7 +107,7 @@ export function createUserService({ db, temporal }: { db: Db; temporal: Client }
       if (caller.role === 'user') throw problems.forbidden('Only admins can activate users.');
       const u = await row(caller, userId);
       if (!u.provisioning_workflow_id) throw problems.conflict('wrong-stage', 'This user was not added by an admin and activates through their own invitation.');
-      const { account, ctx } = await addUsersContext(db, caller.accountId);
+      const { account, ctx } = await provisioningRequestContext(db, caller.accountId);
       let activation: LaterActivation;
       if (req.option === 'send_invite') {
         if (!account.require_unique_email) {

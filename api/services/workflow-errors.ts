@@ -1,9 +1,9 @@
 // How a refused Temporal update reads to an API caller.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { failureTypes } from '../../workflows/definitions';
-import { ALREADY_A_USER } from '../../activities/users';
-import { Problem, problems, type FieldError } from '../problems';
+import { Problem, problems } from '../problems';
+import { failureTypes } from '../../domain/failures';
+import type { FieldError } from '../../domain/field-errors';
 
 /** `what` exists (the caller checked its row): a workflow that cannot be found has closed. */
 export function updateProblem(err: unknown, what: string): unknown {
@@ -16,7 +16,7 @@ export function updateProblem(err: unknown, what: string): unknown {
         return problems.conflict('wrong-stage', cause.message);
       case failureTypes.signupRejected:
         return new Problem(422, 'signup-rejected', 'Signup refused', cause.message, { errors: fields });
-      case ALREADY_A_USER:
+      case failureTypes.alreadyAUser:
         return problems.conflict('already-a-user', cause.message, { errors: fields });
     }
   }

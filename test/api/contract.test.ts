@@ -2,7 +2,7 @@
 // and no secret in logs or workflow histories.
 import { PassThrough } from 'node:stream';
 import { addPersonWithCredential } from '../../api/services/accounts';
-import { credentials, newUser } from '../support/adding-users';
+import { credentials, newUser } from '../support/provisioning-requests';
 import { historyText } from '../support/history-text';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { eventually, startTestStack, type TestStack } from '../support/stack';

@@ -1,7 +1,7 @@
 // The worker dies (SIGKILL) in the middle of a 25-user request that buys seats, deskphones and
 // numbers, while number purchases are on the wire; a new worker takes over. Nothing is bought or
 // taken twice: one seat purchase, one seat, one order and at most one number per user.
-import { address, completedRequest, credentials, newUser } from '../support/adding-users';
+import { address, completedRequest, credentials, newUser } from '../support/provisioning-requests';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 

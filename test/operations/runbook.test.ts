@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { invalidNumberFault } from '../../scripts/local-stack/twilio-endpoint';
 import { findOrBuildTemporalCli } from '../../scripts/local-stack/temporal-cli';
-import { newUser } from '../support/adding-users';
+import { newUser } from '../support/provisioning-requests';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, type TestStack } from '../support/stack';

@@ -9,7 +9,8 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@t
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
-import { address, completedRequest, credentials, newUser, seedInventory } from '../support/adding-users';
+import { address, completedRequest, credentials, newUser, seedInventory } from '../support/provisioning-requests';
+import { stalledSweepWorkflow } from '../../workflows';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
 const record = process.env.RECORD_HISTORIES === '1';
@@ -125,7 +126,7 @@ describe('fresh runs', () => {
     const res = await stack.api('POST', `/v1/accounts/${account.id}/invitations`, { body: { channel: 'email', emails: 'sweep-replay@sweep.test' }, credential: account.credential });
     await eventually(async () => (await stack.api('GET', `/v1/accounts/${account.id}/invitations/${encodeURIComponent(res.body.invitations[0].id)}`, { credential: account.credential })).body.stage === 'awaiting_signup');
     const workflowId = `stalled-sweep:replay:${Date.now()}`;
-    const counts = await stack.client.workflow.execute('stalledSweepWorkflow', {
+    const counts = await stack.client.workflow.execute(stalledSweepWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId,
       args: [[{ criteria: { stage: 'awaiting_signup', accountId: account.id, expiringWithinMs: 30 * 86_400_000 }, action: 'remind' }]],

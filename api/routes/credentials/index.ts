@@ -5,8 +5,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerFor } from '../../plugins/authentication';
 import { problems } from '../../problems';
-import type { Caller, CredentialService, Role } from '../../services/credentials';
+import type { Caller, CredentialService } from '../../services/credentials';
 import { accountParams, problemSchema } from '../schemas';
+import type { Role } from '../../../domain/roles';
 
 const credentialView = z.object({ id: z.string(), userId: z.string(), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };

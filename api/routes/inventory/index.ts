@@ -24,7 +24,7 @@ const inventoryRoutes: FastifyPluginAsyncZod<{ inventory: InventoryService }> = 
       params: accountParams,
       response: { 200: inventoryView, 401: problemSchema, 403: problemSchema, 404: problemSchema },
     },
-  }, async (request) => inventory.forAddingUsers(callerFor(request, request.params.accountId)));
+  }, async (request) => inventory.forProvisioningRequests(callerFor(request, request.params.accountId)));
 };
 
 export default inventoryRoutes;

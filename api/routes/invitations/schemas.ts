@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { invitationStages } from '../../../workflows/definitions';
 import { accountParams } from '../schemas';
+import { invitationStages } from '../../../domain/stages';
 
 export const invitationParams = accountParams.extend({ invitationId: z.string().min(1).max(400) });
 

@@ -1,13 +1,13 @@
 // /v1/accounts/:accountId/provisioning-quotes and /provisioning-requests: adding up to 25 users.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { callerFor } from '../../plugins/authentication';
-import type { AddingUsersService } from '../../services/adding-users';
+import type { ProvisioningRequestService } from '../../services/provisioning-requests';
 import { accountParams, problemSchema } from '../schemas';
-import { acceptedView, addUsersBody, quoteView, requestParams, requestStatusView, submitBody } from './schemas';
+import { acceptedView, provisioningRequestBody, quoteView, requestParams, requestStatusView, submitBody } from './schemas';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
-const provisioningRoutes: FastifyPluginAsyncZod<{ addingUsers: AddingUsersService }> = async (app, { addingUsers }) => {
+const provisioningRoutes: FastifyPluginAsyncZod<{ provisioningRequests: ProvisioningRequestService }> = async (app, { provisioningRequests }) => {
   app.addHook('onRequest', app.authenticate);
   const base = { tags: ['adding users'], security: [{ bearer: [] }] };
 
@@ -16,10 +16,10 @@ const provisioningRoutes: FastifyPluginAsyncZod<{ addingUsers: AddingUsersServic
       ...base,
       summary: 'Price what a request to add users would buy (seats beyond inventory, deskphones, new numbers)',
       params: accountParams,
-      body: addUsersBody,
+      body: provisioningRequestBody,
       response: { 201: quoteView, ...errors },
     },
-  }, async (request, reply) => reply.code(201).send(await addingUsers.quote(callerFor(request, request.params.accountId), request.body)));
+  }, async (request, reply) => reply.code(201).send(await provisioningRequests.quote(callerFor(request, request.params.accountId), request.body)));
 
   app.post('/accounts/:accountId/provisioning-requests', {
     schema: {
@@ -30,7 +30,7 @@ const provisioningRoutes: FastifyPluginAsyncZod<{ addingUsers: AddingUsersServic
       body: submitBody,
       response: { 202: acceptedView, ...errors },
     },
-  }, async (request, reply) => reply.code(202).send(await addingUsers.submit(callerFor(request, request.params.accountId), request.body)));
+  }, async (request, reply) => reply.code(202).send(await provisioningRequests.submit(callerFor(request, request.params.accountId), request.body)));
 
   app.get('/accounts/:accountId/provisioning-requests/:requestId', {
     schema: {
@@ -39,7 +39,7 @@ const provisioningRoutes: FastifyPluginAsyncZod<{ addingUsers: AddingUsersServic
       params: requestParams,
       response: { 200: requestStatusView, ...errors },
     },
-  }, async (request) => addingUsers.status(callerFor(request, request.params.accountId), request.params.requestId));
+  }, async (request) => provisioningRequests.status(callerFor(request, request.params.accountId), request.params.requestId));
 };
 
 export default provisioningRoutes;

@@ -1,9 +1,10 @@
 // Request and response shapes of adding users; the domain rules (domain/adding-users.ts) check
 // what a schema cannot (inventories, sites, addresses, the account's settings).
 import { z } from 'zod';
-import { userTypes } from '../../../domain/user-types';
-import { MAX_USERS_PER_REQUEST, userStages } from '../../../workflows/provisioning-definitions';
+import { licenses } from '../../../domain/licenses';
+import { MAX_USERS_PER_REQUEST } from '../../../workflows/provisioning-request/definitions';
 import { accountParams } from '../schemas';
+import { userProvisioningStages } from '../../../domain/stages';
 
 export const postalAddress = z.strictObject({
   street: z.string().max(200),
@@ -42,7 +43,7 @@ const setup = z.discriminatedUnion('option', [
 ]);
 
 const newUser = z.strictObject({
-  userType: z.enum(userTypes).describe('RingEX and Video Pro+ take a paid seat; Mobile and Video Pro are free'),
+  userType: z.enum(licenses).describe('RingEX and Video Pro+ take a paid seat; Mobile and Video Pro are free'),
   email: z.string().max(320),
   firstName: z.string().max(100),
   lastName: z.string().max(100),
@@ -61,13 +62,13 @@ const newUser = z.strictObject({
   setup,
 });
 
-export const addUsersBody = z.strictObject({
+export const provisioningRequestBody = z.strictObject({
   users: z.array(newUser).min(1, 'Add at least one user').max(MAX_USERS_PER_REQUEST, `You can add up to ${MAX_USERS_PER_REQUEST} users at a time`),
   shipTo: postalAddress.optional().describe('One shipping address for every purchased deskphone without its own'),
   continueWithoutEmergencyAddress: z.boolean().optional().describe('"Missing Emergency Address" → Yes: those users add it at first sign-in'),
 });
 
-export const submitBody = addUsersBody.extend({
+export const submitBody = provisioningRequestBody.extend({
   quoteId: z.uuid().optional().describe('The quote of a request that buys anything'),
   acknowledgeCharges: z.boolean().optional().describe('Must be true with a quote: the charges were reviewed'),
 });
@@ -99,7 +100,7 @@ export const userResult = z.object({
   extension: z.number().optional(),
   phoneNumber: z.string().optional(),
   deskphone: z.union([z.object({ kind: z.literal('inventory'), deviceId: z.string() }), z.object({ kind: z.literal('order'), orderId: z.string(), model: z.string() })]).optional(),
-  stage: z.enum(userStages),
+  stage: z.enum(userProvisioningStages),
   invitationId: z.string().optional(),
   mustAddEmergencyAddress: z.boolean().optional(),
   failure: z.string().optional(),

@@ -5,10 +5,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { signupRateLimit, type RateLimitSettings } from '../../plugins/rate-limits';
 import type { FastifyReply } from 'fastify';
-import type { FieldError } from '../../../domain/signup-rules';
 import type { InviteLinkService } from '../../services/invite-links';
 import type { SignupForm, SignupService } from '../../services/signup';
 import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
+import type { FieldError } from '../../../domain/field-errors';
 
 const tokenParams = z.object({ token: z.string().max(200) });
 const formField = z.string().max(1000).optional();

@@ -1,12 +1,12 @@
 // The pages an invitee opens: plain server-rendered HTML, no scripts, no external assets.
 // Each field's error sits next to it (aria-describedby), with a summary at the top.
 import { html, SafeHtml } from '../../../messages/html';
-import type { FieldError } from '../../../domain/signup-rules';
 import type { InvitationForSignup, SignupForm } from '../../services/signup';
+import type { FieldError } from '../../../domain/field-errors';
+import type { InvitationStage } from '../../../domain/stages';
 
 /** What the pages show: who invited whom to which company, in which language, by which channel. */
 export type SignupPageContext = Pick<InvitationForSignup, 'companyName' | 'inviterName' | 'channel' | 'locale'>;
-import type { InvitationStage } from '../../../workflows/definitions';
 
 const style = `body{font-family:system-ui,-apple-system,Segoe UI,Arial,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
 label{display:block;margin-top:1rem;font-weight:600}input[type=text],input[type=email],input[type=password],input[type=date]{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}

@@ -1,12 +1,12 @@
 // /v1/accounts/:accountId/users/:userId: an added user, and activating them later.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { userStages } from '../../../workflows/provisioning-definitions';
-import { userTypes } from '../../../domain/user-types';
+import { licenses } from '../../../domain/licenses';
 import { callerFor } from '../../plugins/authentication';
 import type { UserService } from '../../services/users';
 import { credentials } from '../provisioning-requests/schemas';
 import { accountParams, problemSchema } from '../schemas';
+import { userProvisioningStages } from '../../../domain/stages';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const userParams = accountParams.extend({ userId: z.uuid() });
@@ -17,7 +17,7 @@ const userView = z.object({
   firstName: z.string(),
   lastName: z.string(),
   role: z.string(),
-  userType: z.enum(userTypes),
+  userType: z.enum(licenses),
   status: z.string().describe('not_activated, license_pending, active or disabled'),
   extension: z.number().nullable(),
   phoneNumber: z.string().nullable(),
@@ -27,7 +27,7 @@ const userView = z.object({
   mustChangePassword: z.boolean(),
   mustAddEmergencyAddress: z.boolean(),
   emergencyResponseLocationId: z.string().nullable(),
-  activation: z.object({ stage: z.enum(userStages), workflowId: z.string(), invitationId: z.string().optional(), waitingReason: z.string().optional() }).optional(),
+  activation: z.object({ stage: z.enum(userProvisioningStages), workflowId: z.string(), invitationId: z.string().optional(), waitingReason: z.string().optional() }).optional(),
 });
 
 const activationBody = z.discriminatedUnion('option', [

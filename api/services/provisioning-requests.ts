@@ -7,38 +7,29 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db';
 import { inTransaction } from '../../db';
 import {
-  addUsersProblems,
+  provisioningRequestProblems,
   canonicalJson,
   missingEmergencyAddress,
   purchasesFor,
   quoteSubject,
-  type AddUsersContext,
-  type AddUsersRequest,
+  type ProvisioningRequestContext,
+  type NewProvisioningRequest,
   type CredentialsInput,
   type NewUserInput,
   type PriceList,
   type QuoteItem,
-} from '../../domain/adding-users';
+} from '../../domain/provisioning-requests';
 import { deskphoneModel } from '../../domain/catalogue';
 import { normalizeAddress } from '../../domain/postal-address';
 import { resolveSchedule } from '../../domain/schedule';
-import { hasPhoneService, needsPaidSeat } from '../../domain/user-types';
-import {
-  getProvisioningStatus,
-  provisioningWorkflowId,
-  type ProvisioningStatus,
-  type Activation,
-  type AssignedCredentials,
-  type EmergencyLocationChoice,
-  type ProvisioningRequestInput,
-  type UserToProvision,
-} from '../../workflows/provisioning-definitions';
+import { hasPhoneService, needsPaidSeat, type License, type PaidLicense } from '../../domain/licenses';
+import { getProvisioningStatus, provisioningWorkflowId, type ProvisioningStatus, type Activation, type AssignedCredentials, type EmergencyLocationChoice, type ProvisioningRequestInput, type UserToProvision } from '../../workflows/provisioning-request/definitions';
 import { AccountId, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
 import { Problem, problems } from '../problems';
-import type { License } from '../../workflows/definitions';
 import type { Caller } from './credentials';
 import { seatInventory } from './licenses';
 import { hashPassword } from './password-hash';
+import { provisioningRequestWorkflow } from '../../workflows';
 
 /** How long a quote's prices hold. */
 const QUOTE_LIFETIME_MINUTES = 30;
@@ -48,7 +39,7 @@ export interface Quote extends PriceList {
   expiresAt: string;
 }
 
-export interface SubmitRequest extends AddUsersRequest {
+export interface SubmitRequest extends NewProvisioningRequest {
   quoteId?: string;
   acknowledgeCharges?: boolean;
 }
@@ -62,7 +53,7 @@ export interface AccountSettings {
 }
 
 /** The context the rules need: the account's settings and what its inventories hold right now. */
-export async function addUsersContext(db: Db, accountId: string): Promise<{ account: AccountSettings; ctx: AddUsersContext; seatsFree: Record<'ringex' | 'video_pro_plus', number> }> {
+export async function provisioningRequestContext(db: Db, accountId: string): Promise<{ account: AccountSettings; ctx: ProvisioningRequestContext; seatsFree: Record<PaidLicense, number> }> {
   // Side by side: one round trip's wait instead of six.
   const [accounts, sites, deskphones, numbers, locations, seats] = await Promise.all([
     db.query<AccountSettings>(`SELECT id, name, country, multi_site, require_unique_email FROM accounts WHERE id = $1`, [accountId]),
@@ -131,12 +122,12 @@ export function missingEmergencyAddressProblem(errors: Array<{ field: string; me
     { errors });
 }
 
-export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; temporal: Client; taskQueue: string }) {
+export function createProvisioningRequestService({ db, temporal, taskQueue }: { db: Db; temporal: Client; taskQueue: string }) {
   /** Everything that can be said about the request before any quote: 400/403/409/422 as they apply. */
-  async function check(caller: Caller, req: AddUsersRequest) {
+  async function check(caller: Caller, req: NewProvisioningRequest) {
     assertMayAddUsers(caller, req.users);
-    const { account, ctx, seatsFree } = await addUsersContext(db, caller.accountId);
-    const errors = addUsersProblems(req, ctx);
+    const { account, ctx, seatsFree } = await provisioningRequestContext(db, caller.accountId);
+    const errors = provisioningRequestProblems(req, ctx);
     if (errors.length > 0) throw problems.validation('No user was added: fix the listed fields.', errors);
     if (account.require_unique_email) {
       const emails = req.users.map((u) => u.email.trim().toLowerCase());
@@ -157,9 +148,9 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
     return { account, ctx, price };
   }
 
-  const fingerprint = (req: AddUsersRequest) => createHash('sha256').update(quoteSubject(req)).digest('hex');
+  const fingerprint = (req: NewProvisioningRequest) => createHash('sha256').update(quoteSubject(req)).digest('hex');
 
-  async function createQuote(caller: Caller, req: AddUsersRequest, price: PriceList): Promise<Quote> {
+  async function createQuote(caller: Caller, req: NewProvisioningRequest, price: PriceList): Promise<Quote> {
     const { rows } = await db.query<{ id: string; expires_at: Date }>(
       `INSERT INTO provisioning_quotes (account_id, created_by, fingerprint, items, total_cents, currency, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(mins => $7)) RETURNING id, expires_at`,
@@ -172,13 +163,13 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
   const samePrices = (a: QuoteItem[], b: QuoteItem[]) => canonicalJson(a) === canonicalJson(b);
 
   /** The workflow's view of one user: validated, normalised, secrets hashed. */
-  async function toProvision(u: NewUserInput, index: number, req: AddUsersRequest, now: Date, country: 'US' | 'CA'): Promise<UserToProvision> {
+  async function toProvision(u: NewUserInput, index: number, req: NewProvisioningRequest, now: Date, country: 'US' | 'CA'): Promise<UserToProvision> {
     const s = u.setup;
     let activation: Activation;
     if (s.option === 'assign_credentials') {
       activation = await credentialsActivation(s, u.userType, !!req.continueWithoutEmergencyAddress);
     } else if (s.option === 'schedule_invite') {
-      // addUsersProblems accepted this schedule at this same `now`, so it resolves.
+      // provisioningRequestProblems accepted this schedule at this same `now`, so it resolves.
       const r = resolveSchedule(s, now) as Extract<ReturnType<typeof resolveSchedule>, { ok: true }>;
       activation = { option: 'schedule_invite', sendAt: r.sendAt.toISOString() };
     } else {
@@ -205,7 +196,7 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
 
   return {
     /** Prices the request without starting anything. */
-    async quote(caller: Caller, req: AddUsersRequest): Promise<Quote> {
+    async quote(caller: Caller, req: NewProvisioningRequest): Promise<Quote> {
       const { price } = await check(caller, req);
       return createQuote(caller, req, price);
     },
@@ -251,10 +242,10 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
         accountId: account.id,
         requestedBy: { userId: caller.userId, name: caller.name, role: caller.role },
         users,
-        seatPurchases: price.items.filter((i) => i.kind === 'license_seats' && needsPaidSeat(i.item as 'ringex')).map((i) => ({ license: i.item as 'ringex' | 'video_pro_plus', seats: i.quantity })),
+        seatPurchases: price.items.filter((i) => i.kind === 'license_seats' && needsPaidSeat(i.item as 'ringex')).map((i) => ({ license: i.item as PaidLicense, seats: i.quantity })),
         uniqueEmail: account.require_unique_email,
       };
-      await temporal.workflow.start('provisioningRequestWorkflow', {
+      await temporal.workflow.start(provisioningRequestWorkflow, {
         taskQueue,
         workflowId,
         args: [input],
@@ -281,4 +272,4 @@ export function createAddingUsersService({ db, temporal, taskQueue }: { db: Db; 
     },
   };
 }
-export type AddingUsersService = ReturnType<typeof createAddingUsersService>;
+export type ProvisioningRequestService = ReturnType<typeof createProvisioningRequestService>;

@@ -6,16 +6,12 @@ import { DatabaseError } from 'pg';
 import type { ActivityDependencies } from '.';
 import { inTransaction } from '../db';
 import type { InviteeType } from '../domain/invitee-type';
-import type { InvitingAccount } from '../workflows/invitation-start';
-import { invitationIdFor } from '../workflows/invitation-start';
-import {
-  provisioningFailureTypes,
-  type AssignedCredentials,
-  type EmergencyLocationChoice,
-  type UserToProvision,
-} from '../workflows/provisioning-definitions';
+import type { InvitingAccount } from '../workflows/invitation/start';
+import { invitationIdFor } from '../workflows/invitation/start';
+import { type AssignedCredentials, type EmergencyLocationChoice, type UserToProvision } from '../workflows/provisioning-request/definitions';
+import { failureTypes } from '../domain/failures';
 
-export function createProvisionedUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
+export function createUserProvisioningActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
     /**
      * Creates the user with the next free extension (the account row's lock serialises concurrent
@@ -60,7 +56,7 @@ export function createProvisionedUserActivities({ db }: Pick<ActivityDependencie
         });
       } catch (err) {
         if (err instanceof DatabaseError && err.code === '23505' && err.constraint === 'users_unique_email') {
-          throw ApplicationFailure.create({ type: provisioningFailureTypes.emailInUse, nonRetryable: true, message: `${r.user.email} already belongs to a user of this account` });
+          throw ApplicationFailure.create({ type: failureTypes.emailInUse, nonRetryable: true, message: `${r.user.email} already belongs to a user of this account` });
         }
         throw err;
       }

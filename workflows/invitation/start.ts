@@ -1,14 +1,16 @@
 // How every invitation workflow is started: its input, readable id, search attributes and summary
 // (where it stands is the workflow's own current details). Workflow-safe, so the API (client
 // starts) and the user-provisioning workflow (child starts) build invitations the same way.
-import type { InviteeType } from '../domain/invitee-type';
-import type { InvitationChannel, InvitationInput, License } from './definitions';
-import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from './search-attributes';
+import type { InviteeType } from '../../domain/invitee-type';
+import type { InvitationInput } from './definitions';
+import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from '../search-attributes';
+import type { InvitationChannel } from '../../domain/stages';
+import type { License, Plan } from '../../domain/licenses';
 
 export interface InvitingAccount {
   id: string;
   name: string;
-  plan: 'video_pro' | 'video_pro_plus' | 'ringex';
+  plan: Plan;
   invitation_lifetime_seconds: number;
 }
 

@@ -1,8 +1,8 @@
 // The "add users" rules as pure functions: what a request may ask for, and what it would buy.
-import { addUsersProblems, missingEmergencyAddress, purchasesFor, quoteSubject, type AddUsersContext, type AddUsersRequest, type NewUserInput } from '../../domain/adding-users';
+import { provisioningRequestProblems, missingEmergencyAddress, purchasesFor, quoteSubject, type ProvisioningRequestContext, type NewProvisioningRequest, type NewUserInput } from '../../domain/provisioning-requests';
 import { addressProblems } from '../../domain/postal-address';
 
-const ctx: AddUsersContext = {
+const ctx: ProvisioningRequestContext = {
   now: new Date('2030-01-01T00:00:00Z'),
   country: 'US',
   multiSite: false,
@@ -13,7 +13,7 @@ const ctx: AddUsersContext = {
   emergencyLocations: new Set(),
 };
 const user = (over: Partial<NewUserInput> = {}): NewUserInput => ({ userType: 'ringex', email: 'a@acme.test', firstName: 'A', lastName: 'B', role: 'user', setup: { option: 'activate_later' }, ...over });
-const fields = (req: AddUsersRequest, c: Partial<AddUsersContext> = {}) => addUsersProblems(req, { ...ctx, ...c }).map((p) => p.field);
+const fields = (req: NewProvisioningRequest, c: Partial<ProvisioningRequestContext> = {}) => provisioningRequestProblems(req, { ...ctx, ...c }).map((p) => p.field);
 
 test('cost center and site only on multi-site accounts, and the site must be the account\'s', () => {
   expect(fields({ users: [user({ site: 'hq' })] })).toEqual(['body.users.0.site']);

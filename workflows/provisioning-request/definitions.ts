@@ -1,12 +1,12 @@
 // Names and shapes of adding users as an admin (up to 25 in one request), shared by the
 // workflows, the API and the tests. Workflow-safe: definitions and plain types only.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { PostalAddress } from '../domain/postal-address';
-import type { License } from './definitions';
+import type { PostalAddress } from '../../domain/postal-address';
+import type { License, PaidLicense } from '../../domain/licenses';
+import type { Role } from '../../domain/roles';
+import type { ProvisioningRequestStage, UserProvisioningStage } from '../../domain/stages';
 
 export const MAX_USERS_PER_REQUEST = 25;
-
-export type Role = 'super_admin' | 'admin' | 'user';
 
 /** Credentials as the workflow receives them: every secret already hashed by the API. */
 export interface AssignedCredentials {
@@ -67,7 +67,7 @@ export interface ProvisioningRequestInput {
   requestedBy: RequestedBy;
   users: UserToProvision[];
   /** Seats beyond the inventory, as quoted and acknowledged. */
-  seatPurchases: Array<{ license: 'ringex' | 'video_pro_plus'; seats: number }>;
+  seatPurchases: Array<{ license: PaidLicense; seats: number }>;
   /** The account requires unique emails (recorded on each user so the database enforces it). */
   uniqueEmail: boolean;
 }
@@ -79,10 +79,6 @@ export interface UserProvisioningInput {
   user: UserToProvision;
   uniqueEmail: boolean;
 }
-
-/** A user's workflow moves through these; invitations have their own stages in their own workflow. */
-export const userStages = ['reserving', 'awaiting_activation', 'invited', 'activated', 'failed'] as const;
-export type UserStage = (typeof userStages)[number];
 
 export type DeskphoneResult = { kind: 'inventory'; deviceId: string } | { kind: 'order'; orderId: string; model: string };
 
@@ -96,7 +92,7 @@ export interface UserProvisioningResult {
   phoneNumber?: string;
   deskphone?: DeskphoneResult;
   /** Where activation stood when provisioning settled. */
-  stage: UserStage;
+  stage: UserProvisioningStage;
   /** The invitation workflow (send or schedule invite). */
   invitationId?: string;
   mustAddEmergencyAddress?: boolean;
@@ -108,14 +104,14 @@ export interface UserProvisioningResult {
 
 export interface UserProvisioningStatus extends UserProvisioningResult {
   workflowId: string;
-  stageTimes: Partial<Record<UserStage, string>>;
+  stageTimes: Partial<Record<UserProvisioningStage, string>>;
   /** Why activation waits, e.g. the invitation expired unused. */
   waitingReason?: string;
 }
 
 export interface ProvisioningStatus {
   requestId: string;
-  stage: 'purchasing' | 'provisioning' | 'completed';
+  stage: ProvisioningRequestStage;
   userCount: number;
   /** Users whose provisioning has settled so far, by index. */
   users: UserProvisioningResult[];
@@ -129,15 +125,6 @@ export const getUserProvisioningStatus = defineQuery<UserProvisioningStatus>('ge
 /** A user's workflow tells the request's workflow that this user's provisioning has settled. */
 export const userProvisioned = defineSignal<[UserProvisioningResult]>('userProvisioned');
 export const activateUserAccount = defineUpdate<UserProvisioningStatus, [LaterActivation]>('activateUserAccount');
-
-export const provisioningFailureTypes = {
-  noSeatAvailable: 'NoSeatAvailable',
-  deskphoneUnavailable: 'DeskphoneUnavailable',
-  numberUnavailable: 'NumberUnavailable',
-  /** The carrier refused to sell the number (e.g. Twilio 21422). */
-  numberPurchaseRefused: 'NumberPurchaseRefused',
-  emailInUse: 'EmailInUse',
-} as const;
 
 export const provisioningWorkflowId = (accountId: string, requestId: string) => `provisioning:${accountId}:${requestId}`;
 export const userProvisioningWorkflowId = (accountId: string, requestId: string, index: number) => `provisioning:${accountId}:${requestId}:user-${index + 1}`;

@@ -12,19 +12,11 @@ import {
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { userTypeNames } from '../domain/user-types';
-import {
-  getProvisioningStatus,
-  userProvisioned,
-  userProvisioningWorkflowId,
-  type ProvisioningRequestInput,
-  type ProvisioningStatus,
-  type UserProvisioningResult,
-  type UserToProvision,
-} from './provisioning-definitions';
-import { AccountId, InviteeEmail, OnboardingChannel, OnboardingStage, OnboardingStageSince } from './search-attributes';
-import { userProvisioningWorkflow } from './user-provisioning';
+import type { Activities } from '../../activities';
+import { licenseNames } from '../../domain/licenses';
+import { getProvisioningStatus, userProvisioned, userProvisioningWorkflowId, type ProvisioningRequestInput, type ProvisioningStatus, type UserProvisioningResult, type UserToProvision } from './definitions';
+import { AccountId, InviteeEmail, OnboardingChannel, OnboardingStage, OnboardingStageSince } from '../search-attributes';
+import { userProvisioningWorkflow } from './user-provisioning-workflow';
 
 const purchases = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -54,7 +46,7 @@ export async function provisioningRequestWorkflow(input: ProvisioningRequestInpu
   };
 
   if (input.seatPurchases.length > 0) {
-    const what = input.seatPurchases.map((p) => `${p.seats} ${userTypeNames[p.license]}`).join(', ');
+    const what = input.seatPurchases.map((p) => `${p.seats} ${licenseNames[p.license]}`).join(', ');
     enter('purchasing', `Buying seats: ${what}`);
     await purchases.purchaseLicenseSeats({ requestId: input.requestId, accountId: input.accountId, purchases: input.seatPurchases });
   }
@@ -72,7 +64,7 @@ export async function provisioningRequestWorkflow(input: ProvisioningRequestInpu
         { key: OnboardingStage, value: 'reserving' },
         { key: InviteeEmail, value: user.email },
       ],
-      staticSummary: `Adding ${user.firstName} ${user.lastName} <${user.email}> as ${userTypeNames[user.license]} (${user.role.replace('_', ' ')}), setup: ${user.activation.option.replace(/_/g, ' ')}`,
+      staticSummary: `Adding ${user.firstName} ${user.lastName} <${user.email}> as ${licenseNames[user.license]} (${user.role.replace('_', ' ')}), setup: ${user.activation.option.replace(/_/g, ' ')}`,
       staticDetails: `User ${user.index + 1} of ${input.users.length} in request ${input.requestId}, by ${input.requestedBy.name || input.requestedBy.userId}.`,
     });
     // The user's workflow reports by signal; one that fails or is terminated before reporting still counts.

@@ -5,10 +5,9 @@ import { checkEmailList } from './email-addresses';
 import { meetsPasswordPolicy } from './password-policy';
 import { addressProblems, canadianProvinces, usStates, type PostalAddress } from './postal-address';
 import { resolveSchedule, type LocalSchedule } from './schedule';
-import type { FieldError } from './signup-rules';
-import { hasPhoneService, needsPaidSeat, userTypeNames } from './user-types';
-import type { License } from '../workflows/definitions';
-import type { Role } from '../workflows/provisioning-definitions';
+import { hasPhoneService, needsPaidSeat, licenseNames, type License } from './licenses';
+import type { FieldError } from './field-errors';
+import type { Role } from './roles';
 
 export type EmergencyResponseLocationInput = { locationId: string } | { nickname: string; site?: string; address: PostalAddress };
 
@@ -45,7 +44,7 @@ export interface NewUserInput {
   setup: SetupInput;
 }
 
-export interface AddUsersRequest {
+export interface NewProvisioningRequest {
   users: NewUserInput[];
   /** One address for every purchased deskphone that has none of its own. */
   shipTo?: PostalAddress;
@@ -53,7 +52,7 @@ export interface AddUsersRequest {
   continueWithoutEmergencyAddress?: boolean;
 }
 
-export interface AddUsersContext {
+export interface ProvisioningRequestContext {
   now: Date;
   country: string;
   multiSite: boolean;
@@ -70,7 +69,7 @@ export const PIN_PATTERN = /^\d{4,8}$/;
 const at = (i: number, field: string) => `body.users.${i}.${field}`;
 
 /** Every problem with the request, each tied to its field (empty when it can go ahead). */
-export function addUsersProblems(req: AddUsersRequest, ctx: AddUsersContext): FieldError[] {
+export function provisioningRequestProblems(req: NewProvisioningRequest, ctx: ProvisioningRequestContext): FieldError[] {
   const problems: FieldError[] = [];
   const seen = { emails: new Map<string, number>(), deskphones: new Map<string, number>(), numbers: new Map<string, number>() };
   const once = (kind: keyof typeof seen, value: string, i: number, field: string, what: string) => {
@@ -95,7 +94,7 @@ export function addUsersProblems(req: AddUsersRequest, ctx: AddUsersContext): Fi
 
     const phoneService = hasPhoneService(u.userType);
     if (!phoneService && ((u.phone && u.phone.option !== 'app') || u.number)) {
-      problems.push({ field: at(i, u.number ? 'number' : 'phone'), message: `${userTypeNames[u.userType]} users have no phone service: no deskphone or number.` });
+      problems.push({ field: at(i, u.number ? 'number' : 'phone'), message: `${licenseNames[u.userType]} users have no phone service: no deskphone or number.` });
     }
     if (phoneService && u.phone?.option === 'inventory') {
       if (!ctx.deskphonesAvailable.has(u.phone.deviceId)) problems.push({ field: at(i, 'phone.deviceId'), message: `Deskphone ${u.phone.deviceId} is not available in the inventory.` });
@@ -131,7 +130,7 @@ export function addUsersProblems(req: AddUsersRequest, ctx: AddUsersContext): Fi
 }
 
 /** Problems with assigned credentials (also used when an admin activates a user later). */
-export function credentialProblems(c: CredentialsInput, ctx: Pick<AddUsersContext, 'emergencyLocations' | 'multiSite' | 'sites'>, prefix: string): FieldError[] {
+export function credentialProblems(c: CredentialsInput, ctx: Pick<ProvisioningRequestContext, 'emergencyLocations' | 'multiSite' | 'sites'>, prefix: string): FieldError[] {
   const problems: FieldError[] = [];
   if (!meetsPasswordPolicy(c.password)) problems.push({ field: `${prefix}.password`, message: 'Use at least 8 characters with at least one letter and one number.' });
   if (c.password !== c.passwordConfirmation) problems.push({ field: `${prefix}.passwordConfirmation`, message: 'The passwords do not match.' });
@@ -160,7 +159,7 @@ export const missingEmergencyAddressMessage = (firstName: string, lastName: stri
   `${firstName} ${lastName} has no emergency response location: add one, or continue without (they will be asked to add it at first sign-in).`;
 
 /** The request's users that lack an emergency response location. */
-export function missingEmergencyAddress(req: AddUsersRequest): FieldError[] {
+export function missingEmergencyAddress(req: NewProvisioningRequest): FieldError[] {
   return req.users.flatMap((u, i) =>
     lacksEmergencyLocation(u.userType, u.setup) ? [{ field: at(i, 'setup.emergencyResponseLocation'), message: missingEmergencyAddressMessage(u.firstName, u.lastName) }] : [],
   );
@@ -185,14 +184,14 @@ export interface PriceList {
 }
 
 /** What the request buys: seats beyond what the inventory has free, deskphones to purchase, new numbers. */
-export function purchasesFor(req: AddUsersRequest, seatsFree: Record<'ringex' | 'video_pro_plus', number>): PriceList {
+export function purchasesFor(req: NewProvisioningRequest, seatsFree: Record<'ringex' | 'video_pro_plus', number>): PriceList {
   const items: QuoteItem[] = [];
   for (const license of ['ringex', 'video_pro_plus'] as const) {
     const wanted = req.users.filter((u) => u.userType === license && needsPaidSeat(license)).length;
     const toBuy = wanted - Math.max(0, seatsFree[license]);
     if (toBuy > 0) {
       const unit = seatPriceCents[license];
-      items.push({ kind: 'license_seats', item: license, description: `${userTypeNames[license]} license`, quantity: toBuy, unitPriceCents: unit, amountCents: unit * toBuy, billing: 'monthly' });
+      items.push({ kind: 'license_seats', item: license, description: `${licenseNames[license]} license`, quantity: toBuy, unitPriceCents: unit, amountCents: unit * toBuy, billing: 'monthly' });
     }
   }
   const models = new Map<string, number>();
@@ -207,7 +206,7 @@ export function purchasesFor(req: AddUsersRequest, seatsFree: Record<'ringex' | 
 }
 
 /** What a quote is for: the request without its secrets, in a canonical form (a changed request needs a new quote). */
-export function quoteSubject(req: AddUsersRequest): string {
+export function quoteSubject(req: NewProvisioningRequest): string {
   const users = req.users.map((u) => {
     if (u.setup.option !== 'assign_credentials') return u;
     const { password: _p, passwordConfirmation: _pc, pin: _pin, pinConfirmation: _pinc, securityAnswer: _a, ...rest } = u.setup;

@@ -15,23 +15,12 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { signupProblems, type SignupSubmission } from '../domain/signup-rules';
-import {
-  assignLicense,
-  failureTypes,
-  getInvitationStatus,
-  remindInvitee,
-  resendInvitation,
-  revokeInvitation,
-  seatsAdded,
-  signUp,
-  type InvitationInput,
-  type InvitationStage,
-  type InvitationStatus,
-  type SignupResult,
-} from './definitions';
-import { InviteeEmail, OnboardingStage, OnboardingStageSince } from './search-attributes';
+import type { Activities } from '../../activities';
+import { signupProblems, type SignupSubmission } from '../../domain/signup-rules';
+import { assignLicense, getInvitationStatus, remindInvitee, resendInvitation, revokeInvitation, seatsAdded, signUp, type InvitationInput, type InvitationStatus, type SignupResult } from './definitions';
+import { InviteeEmail, OnboardingStage, OnboardingStageSince } from '../search-attributes';
+import { failureTypes } from '../../domain/failures';
+import type { InvitationStage } from '../../domain/stages';
 
 /** Sending activities, each with a one-line summary shown in the Temporal UI's timeline. */
 const messaging = (summary: string) =>

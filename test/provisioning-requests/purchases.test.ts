@@ -3,7 +3,7 @@
 // purchase gives back that user's seat and deskphone order and leaves the others created; and
 // concurrent requests never share an extension or a seat.
 import { addPersonWithCredential } from '../../api/services/accounts';
-import { address, completedRequest, credentials, newUser, seedInventory, settledUsers } from '../support/adding-users';
+import { address, completedRequest, credentials, newUser, seedInventory, settledUsers } from '../support/provisioning-requests';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;

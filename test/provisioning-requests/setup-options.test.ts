@@ -2,7 +2,7 @@
 // emails, each of the four setup options end to end, and the emergency address prompt.
 import { addPersonWithCredential } from '../../api/services/accounts';
 import { verifyPassword } from '../../api/services/password-hash';
-import { address, completedRequest, credentials, inSeconds, newUser, seedInventory } from '../support/adding-users';
+import { address, completedRequest, credentials, inSeconds, newUser, seedInventory } from '../support/provisioning-requests';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 

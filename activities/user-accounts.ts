@@ -5,11 +5,10 @@ import type { ActivityDependencies } from '.';
 import { inTransaction } from '../db';
 import { inviteeTypeFor, type InviteeType } from '../domain/invitee-type';
 import type { SignupSubmission } from '../domain/signup-rules';
-import type { License } from '../workflows/definitions';
+import { failureTypes } from '../domain/failures';
+import type { License } from '../domain/licenses';
 
-export const ALREADY_A_USER = 'AlreadyAUser';
-
-export function createUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
+export function createUserAccountActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
     async createUserFromSignup({ invitationId, submission }: { invitationId: string; submission: SignupSubmission }): Promise<{ userId: string; userType: InviteeType; email: string }> {
       return inTransaction(db, async (tx) => {
@@ -30,7 +29,7 @@ export function createUserActivities({ db }: Pick<ActivityDependencies, 'db'>) {
         const { rowCount } = await tx.query(`SELECT 1 FROM users WHERE account_id = $1 AND lower(email) = $2 AND status <> 'disabled'`, [inv.account_id, email]);
         if (rowCount) {
           throw ApplicationFailure.create({
-            type: ALREADY_A_USER, nonRetryable: true, message: `${email} already has an account in this company`,
+            type: failureTypes.alreadyAUser, nonRetryable: true, message: `${email} already has an account in this company`,
             details: [[{ field: 'email', message: 'This email address already has an account in this company. Sign in instead.' }]],
           });
         }

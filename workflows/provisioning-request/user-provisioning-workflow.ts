@@ -20,25 +20,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities } from '../activities';
-import { hasPhoneService, needsPaidSeat, userTypeNames } from '../domain/user-types';
-import { failureTypes } from './definitions';
-import { invitationWorkflow } from './invitation';
-import { invitationStart } from './invitation-start';
-import {
-  activateUserAccount,
-  getUserProvisioningStatus,
-  provisioningFailureTypes,
-  reservationKey,
-  userProvisioned,
-  type Activation,
-  type LaterActivation,
-  type UserProvisioningInput,
-  type UserProvisioningResult,
-  type UserProvisioningStatus,
-  type UserStage,
-} from './provisioning-definitions';
-import { OnboardingStage, OnboardingStageSince } from './search-attributes';
+import type { Activities } from '../../activities';
+import { hasPhoneService, needsPaidSeat, licenseNames } from '../../domain/licenses';
+import { invitationWorkflow } from '../invitation/invitation-workflow';
+import { invitationStart } from '../invitation/start';
+import { activateUserAccount, getUserProvisioningStatus, reservationKey, userProvisioned, type Activation, type LaterActivation, type UserProvisioningInput, type UserProvisioningResult, type UserProvisioningStatus } from './definitions';
+import { OnboardingStage, OnboardingStageSince } from '../search-attributes';
+import { failureTypes } from '../../domain/failures';
+import type { UserProvisioningStage } from '../../domain/stages';
 
 /**
  * Reservations, each with a one-line summary for the Temporal UI's timeline: transient trouble is
@@ -74,7 +63,7 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
   };
   let requested: LaterActivation | undefined;
 
-  const enter = (stage: UserStage, summary: string) => {
+  const enter = (stage: UserProvisioningStage, summary: string) => {
     const now = new Date();
     status.stage = stage;
     status.stageTimes[stage] = now.toISOString();
@@ -121,13 +110,13 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
   // 1. Reserve what the user is given. Each give-back is registered before its reservation is
   //    attempted (they are no-ops when nothing was taken), so an attempt whose answer was lost is
   //    still undone.
-  enter('reserving', `Adding ${who} as ${userTypeNames[user.license]}`);
+  enter('reserving', `Adding ${who} as ${licenseNames[user.license]}`);
   const giveBack: Array<{ what: string; run: () => Promise<{ released?: string | boolean }> }> = [];
   try {
     if (needsPaidSeat(user.license)) {
-      giveBack.unshift({ what: `${userTypeNames[user.license]} seat`, run: () => giveBackStep(`Give back the ${userTypeNames[user.license]} seat`).releaseSeat({ reservationKey: key }) });
-      const seat = await step(`Reserve a ${userTypeNames[user.license]} seat`).reserveSeat({ reservationKey: key, accountId, license: user.license });
-      if (!seat.reserved) throw ApplicationFailure.create({ type: provisioningFailureTypes.noSeatAvailable, nonRetryable: true, message: `No ${userTypeNames[user.license]} seat available` });
+      giveBack.unshift({ what: `${licenseNames[user.license]} seat`, run: () => giveBackStep(`Give back the ${licenseNames[user.license]} seat`).releaseSeat({ reservationKey: key }) });
+      const seat = await step(`Reserve a ${licenseNames[user.license]} seat`).reserveSeat({ reservationKey: key, accountId, license: user.license });
+      if (!seat.reserved) throw ApplicationFailure.create({ type: failureTypes.noSeatAvailable, nonRetryable: true, message: `No ${licenseNames[user.license]} seat available` });
     }
     const phone = hasPhoneService(user.license) ? user.deskphone : undefined;
     if (phone && phone.kind !== 'app') {

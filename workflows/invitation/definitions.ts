@@ -1,22 +1,9 @@
 // Names and shapes shared by the workflows, the API and the tests: defined once, here.
 // Workflow-safe: this file imports nothing but @temporalio/workflow definitions and pure domain types.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { SignupSubmission } from '../domain/signup-rules';
-
-export const invitationStages = [
-  'scheduled',
-  'sending',
-  'awaiting_signup',
-  'license_pending',
-  'activated',
-  'expired',
-  'revoked',
-  'delivery_failed',
-] as const;
-export type InvitationStage = (typeof invitationStages)[number];
-
-export type InvitationChannel = 'email' | 'text' | 'link';
-export type License = 'ringex' | 'video_pro_plus' | 'video_pro' | 'mobile';
+import type { License } from '../../domain/licenses';
+import type { SignupSubmission } from '../../domain/signup-rules';
+import type { InvitationChannel, InvitationStage } from '../../domain/stages';
 
 /** What the API hands the invitation workflow: already validated, plain, and free of secrets. */
 export interface InvitationInput {
@@ -85,14 +72,3 @@ export const assignLicense = defineUpdate<InvitationStatus, []>('assignLicense')
 /** Seats were added to the account's inventory: license-pending invitations try again. */
 export const seatsAdded = defineSignal('seatsAdded');
 
-/** ApplicationFailure types raised by activities and update validators; callers branch on them. */
-export const failureTypes = {
-  /** The mailbox or number was refused for good; retrying cannot help. */
-  deliveryRejected: 'DeliveryRejected',
-  /** The invitation row the workflow refers to is gone. */
-  invitationNotFound: 'InvitationNotFound',
-  /** A signup was refused; `details[0]` lists the failing fields. */
-  signupRejected: 'SignupRejected',
-  /** The update does not apply to the invitation's current stage. */
-  wrongStage: 'WrongStage',
-} as const;
