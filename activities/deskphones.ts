@@ -2,7 +2,7 @@
 // shipped to an address. Keyed by the provisioning step: a retry or replay never places a second
 // order, and compensation cancels the order or hands the inventory phone back.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ActivityDependencies } from '.';
+import type { ActivityDependencies } from './dependencies';
 import type { PostalAddress } from '../domain/postal-address';
 import { failureTypes } from '../domain/failures';
 

@@ -1,7 +1,7 @@
 // Delivering invitations by email and by text, each exactly once through the outbox (outbox.ts),
 // keyed by invitation, step and token generation.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ActivityDependencies } from '.';
+import type { ActivityDependencies } from './dependencies';
 import { type SentMessage } from '../workflows/invitation/definitions';
 import { renderInvitationEmail } from '../messages/invitation-email';
 import { renderInvitationText } from '../messages/invitation-text';

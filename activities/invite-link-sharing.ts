@@ -1,7 +1,7 @@
 // Sending the account's invite link by email. The link's token is derived from its id (like
 // invitation tokens), so the activity rebuilds the URL without it ever entering a workflow.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ActivityDependencies } from '.';
+import type { ActivityDependencies } from './dependencies';
 import { renderInviteLinkEmail } from '../messages/invite-link-email';
 import { inviteLinkToken } from '../domain/invitation-tokens';
 import { deliverOnce, emailSender, PermanentRejection } from './outbox';

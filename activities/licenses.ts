@@ -1,6 +1,6 @@
 // Seats: a reservation is keyed by what it is for (an invitation, or a provisioning step), so a
 // retried or replayed activity never takes a second seat. The inventory row is locked while counting.
-import type { ActivityDependencies } from '.';
+import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import type { License, PaidLicense } from '../domain/licenses';
 

@@ -5,7 +5,7 @@
 // (status `purchasing`) before it is bought, and a retry first asks the carrier whether the
 // account already owns it.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ActivityDependencies } from '.';
+import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import { failureTypes } from '../domain/failures';
 

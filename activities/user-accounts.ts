@@ -1,7 +1,7 @@
 // Turning a signup into a user, and activating users. Idempotent: a retried activity finds the
 // user it already created for the invitation.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ActivityDependencies } from '.';
+import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import { inviteeTypeFor, type InviteeType } from '../domain/invitee-type';
 import type { SignupSubmission } from '../domain/signup-rules';

@@ -3,7 +3,7 @@
 // retried or replayed activity finds what it already did.
 import { ApplicationFailure } from '@temporalio/activity';
 import { DatabaseError } from 'pg';
-import type { ActivityDependencies } from '.';
+import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import type { InviteeType } from '../domain/invitee-type';
 import type { InvitingAccount } from '../workflows/invitation/start';

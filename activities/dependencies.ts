@@ -1,0 +1,24 @@
+// What the activity factories are built from: the worker passes real services, tests pass real
+// local ones (a throwaway database, an in-process SMTP server, the local Twilio-compatible
+// endpoint). Its own module, so each factory can name what it needs without importing index.ts,
+// which imports every factory.
+import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
+import type { Db } from '../db';
+import type { TwilioClient } from './twilio-client';
+
+export interface ActivityDependencies {
+  db: Db;
+  mailer: Pick<Transporter, 'sendMail'>;
+  sms: { client: Pick<TwilioClient, 'messages'>; from: string };
+  /** Searching and buying phone numbers (Twilio, or the local Twilio-compatible endpoint). */
+  carrier: { client: Pick<TwilioClient, 'availablePhoneNumbers' | 'incomingPhoneNumbers'> };
+  /** For the scheduled stalled-activations sweep, which queries and signals other workflows. */
+  temporal: Client;
+  settings: {
+    mailFrom: string;
+    /** Links in messages start with this, e.g. http://localhost:3000 */
+    publicBaseUrl: string;
+    invitationTokenSecret: string;
+  };
+}
