@@ -1,6 +1,9 @@
 // Lint: TypeScript's recommended rules everywhere, and the workflow sandbox's rules for workflows/:
 // workflow code must stay deterministic and small, so it imports no Node API, no I/O client and
 // no zod (validation happens at the API and in activities; workflows take validated plain data).
+// ESLint sees a file's own imports, as you type; what a workflow reaches through other modules (e.g. a
+// domain/ module that uses zod), and the rules between folders and against cycles, are
+// dependency-cruiser's (.dependency-cruiser.cjs, .dependency-cruiser.workflows.cjs), also in `npm run lint`.
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'];
