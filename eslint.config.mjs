@@ -19,6 +19,27 @@ export default tseslint.config(
   },
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   {
+    // Failures are raised from the one vocabulary (domain/failures.ts), in one form, so workflows and
+    // the API can match on them: ApplicationFailure.create({ type: failureTypes.x, nonRetryable, message }).
+    files: ['activities/**/*.ts', 'operations/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        {
+          selector: "CallExpression[callee.object.name='ApplicationFailure'][callee.property.name!='create'], NewExpression[callee.name='ApplicationFailure']",
+          message: 'Raise failures with ApplicationFailure.create({ type: failureTypes.…, nonRetryable, message }).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='ApplicationFailure'][callee.property.name='create']:not(:has(Property[key.name='type']))",
+          message: 'Give the failure a type from failureTypes (domain/failures.ts), so callers can match on it.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='ApplicationFailure'][callee.property.name='create'] Property[key.name='type']:not([value.type='MemberExpression'][value.object.name='failureTypes'])",
+          message: 'Failure types come from failureTypes (domain/failures.ts), not string literals: add the type there.',
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -57,7 +57,11 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
     const invitation = rows[0];
     const recipient = channel === 'email' ? invitation?.invitee_email : invitation?.invitee_phone;
     if (!invitation || !recipient) {
-      throw ApplicationFailure.nonRetryable(`Invitation ${input.invitationId} has no ${channel === 'email' ? 'email address' : 'phone number'} on record`, failureTypes.invitationNotFound);
+      throw ApplicationFailure.create({
+        type: failureTypes.invitationNotFound,
+        nonRetryable: true,
+        message: `Invitation ${input.invitationId} has no ${channel === 'email' ? 'email address' : 'phone number'} on record`,
+      });
     }
     const step = input.step ?? 'invite';
     const outboxKey = `${input.invitationId}/${step}/${input.tokenGeneration}`;

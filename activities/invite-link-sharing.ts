@@ -20,7 +20,7 @@ export function createInviteLinkSharingActivities({ db, mailer, settings }: Acti
         [linkId, sharedBy],
       );
       const link = rows[0];
-      if (!link) throw ApplicationFailure.nonRetryable(`Invite link ${linkId} not found`, failureTypes.invitationNotFound);
+      if (!link) throw ApplicationFailure.create({ type: failureTypes.inviteLinkNotFound, nonRetryable: true, message: `Invite link ${linkId} not found` });
       const key = `invite-link:${linkId}/share/${email}`;
       const joinUrl = `${settings.publicBaseUrl}/join/${inviteLinkToken(settings.invitationTokenSecret, linkId)}`;
       const { messageId } = await deliverOnce(db, {

@@ -55,7 +55,7 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
       const row = rows[0]!;
       if (row.status !== 'pending') await tx.query('COMMIT');
       if (row.status === 'sent') return { messageId: row.provider_message_id!, sentAt: row.sent_at! };
-      if (row.status === 'failed') throw ApplicationFailure.nonRetryable(row.last_error ?? `${m.channel} to ${m.recipient} was rejected`, failureTypes.deliveryRejected);
+      if (row.status === 'failed') throw deliveryRejected(row.last_error ?? `${m.channel} to ${m.recipient} was rejected`);
 
       let messageId: string;
       try {
@@ -65,7 +65,7 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
         const reason = err instanceof Error ? err.message : String(err);
         if (err instanceof PermanentRejection) {
           await tx.query(`UPDATE message_outbox SET status = 'failed', last_error = $2 WHERE key = $1`, [m.key, reason]);
-          throw ApplicationFailure.nonRetryable(reason, failureTypes.deliveryRejected);
+          throw deliveryRejected(reason);
         }
         await tx.query(`UPDATE message_outbox SET last_error = $2 WHERE key = $1`, [m.key, reason]);
         throw err; // transient: Temporal retries with backoff
@@ -84,6 +84,11 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
     if (err instanceof DeliveredButUnrecorded) return { messageId: err.messageId, sentAt: await recordSentDespiteOutage(db, m.key, err.messageId) };
     throw err;
   }
+}
+
+/** Refused for good (now, or by an earlier attempt): retrying cannot help. */
+function deliveryRejected(reason: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: failureTypes.deliveryRejected, nonRetryable: true, message: reason });
 }
 
 /** The provider accepted the message but the database could not record it. */

@@ -18,7 +18,7 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
           [invitationId],
         );
         const inv = rows[0];
-        if (!inv) throw ApplicationFailure.nonRetryable(`Invitation ${invitationId} not found`, 'InvitationNotFound');
+        if (!inv) throw ApplicationFailure.create({ type: failureTypes.invitationNotFound, nonRetryable: true, message: `Invitation ${invitationId} not found` });
         if (inv.user_id) {
           // A user an admin added (or a retried attempt): the password chosen at signup is theirs.
           await tx.query(`UPDATE users SET password_hash = coalesce(password_hash, $2) WHERE id = $1`, [inv.user_id, submission.passwordHash]);

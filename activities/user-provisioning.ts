@@ -96,7 +96,7 @@ export function createUserProvisioningActivities({ db }: Pick<ActivityDependenci
           [r.userId, r.accountId],
         );
         const u = found[0];
-        if (!u) throw ApplicationFailure.nonRetryable(`User ${r.userId} not found`, 'UserNotFound');
+        if (!u) throw ApplicationFailure.create({ type: failureTypes.userNotFound, nonRetryable: true, message: `User ${r.userId} not found` });
         const invitationId = invitationIdFor(r.accountId, u.email);
         const { rows } = await tx.query<{ token_generation: number }>(
           `INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_type, role, invited_by, locale, user_id)

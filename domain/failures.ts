@@ -5,8 +5,10 @@ export const failureTypes = {
   // Invitations
   /** The mailbox or number was refused for good; retrying cannot help. */
   deliveryRejected: 'DeliveryRejected',
-  /** The invitation row the workflow refers to is gone. */
+  /** The invitation row the workflow refers to is gone (or has no address for the channel). */
   invitationNotFound: 'InvitationNotFound',
+  /** The invite link to share is gone. */
+  inviteLinkNotFound: 'InviteLinkNotFound',
   /** A signup was refused; `details[0]` lists the failing fields (FieldError[]). */
   signupRejected: 'SignupRejected',
   /** The signup's address already belongs to an active user of the account. */
@@ -20,6 +22,11 @@ export const failureTypes = {
   /** The carrier refused to sell the number (e.g. Twilio 21422). */
   numberPurchaseRefused: 'NumberPurchaseRefused',
   emailInUse: 'EmailInUse',
+  /** The user the welcome email is for is gone from the account. */
+  userNotFound: 'UserNotFound',
+  // Operations
+  /** A stalled-activations sweep whose action does not apply to its stage (e.g. remind for expired). */
+  sweepActionMismatch: 'SweepActionMismatch',
 } as const;
 
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];

@@ -4,9 +4,11 @@
 // outbox sends one reminder per link), so a second run finds nothing left to do.
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { AccountId, InviteeEmail, InviteePhone, OnboardingStageSince } from '../workflows/search-attributes';
 import { getInvitationStatus, remindInvitee, resendInvitation, seatsAdded } from '../workflows/invitation/definitions';
 import type { InvitationStage } from '../domain/stages';
+import { failureTypes } from '../domain/failures';
 
 export const sweepActions = {
   /** license_pending: look at the seat inventory again (e.g. seats were added outside the API). */
@@ -147,7 +149,10 @@ export async function sweep(
   action: SweepAction,
   onProgress: (done: number, total: number) => void = () => undefined,
 ): Promise<SweepSummary> {
-  if (sweepActions[action] !== c.stage) throw new Error(`--action ${action} applies to stage ${sweepActions[action]}, not ${c.stage}`);
+  if (sweepActions[action] !== c.stage) {
+    // Wrong as asked, so the scheduled sweep's activity must not retry it.
+    throw ApplicationFailure.create({ type: failureTypes.sweepActionMismatch, nonRetryable: true, message: `--action ${action} applies to stage ${sweepActions[action]}, not ${c.stage}` });
+  }
   const items = await findStalled(client, c);
   const outcomes: SweepOutcome[] = [];
   onProgress(0, items.length);
