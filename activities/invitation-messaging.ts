@@ -9,6 +9,7 @@ import { deriveInvitationToken, hashToken } from '../domain/invitation-tokens';
 import { deliverOnce, emailSender, PermanentRejection } from './outbox';
 import { failureTypes } from '../domain/failures';
 import type { Locale } from '../domain/locales';
+import { isTwilioRefusal } from './twilio-client';
 
 export interface SendInvitationInput {
   invitationId: string;
@@ -29,10 +30,10 @@ interface InvitationForMessage {
   inviter_name: string;
 }
 
-/** Twilio 4xx other than 429 (invalid or unreachable number, blocked content) are final. */
-function isPermanentTwilioFailure(err: unknown): boolean {
-  const e = err as { status?: number };
-  return typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.status !== 429;
+interface MessageFrom {
+  locale: Locale;
+  inviterName: string;
+  companyName: string;
 }
 
 export function createInvitationMessagingActivities({ db, mailer, sms, settings }: ActivityDependencies) {
@@ -40,12 +41,13 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
 
   /**
    * The shared path: load the invitation, record the current token's hash (so the link works the
-   * moment the message lands), then deliver once through the outbox.
+   * moment the message lands), then deliver once through the outbox. `from` is who the message
+   * says invites, in which language: the inviter by name, or the company when they have none.
    */
   async function sendThroughOutbox(
     input: SendInvitationInput,
     channel: 'email' | 'text',
-    deliver: (m: { invitation: InvitationForMessage; recipient: string; signupUrl: string; outboxKey: string }) => Promise<string>,
+    deliver: (m: { invitation: InvitationForMessage; from: MessageFrom; recipient: string; signupUrl: string; outboxKey: string }) => Promise<string>,
   ): Promise<SentMessage> {
     const { rows } = await db.query<InvitationForMessage>(
       `SELECT i.invitee_email, i.invitee_phone, i.text_message, i.media_url, i.locale, a.name AS company_name,
@@ -70,26 +72,25 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
     await db.query(`UPDATE invitations SET token_hash = $2, token_generation = $3, updated_at = now() WHERE id = $1`, [
       input.invitationId, tokenHash, input.tokenGeneration,
     ]);
+    const from: MessageFrom = { locale: invitation.locale, inviterName: invitation.inviter_name || invitation.company_name, companyName: invitation.company_name };
     const { messageId, sentAt } = await deliverOnce(db, {
       key: outboxKey,
       invitationId: input.invitationId,
       channel,
       recipient,
-      deliver: () => deliver({ invitation, recipient, signupUrl: `${settings.publicBaseUrl}/signup/${token}`, outboxKey }),
+      deliver: () => deliver({ invitation, from, recipient, signupUrl: `${settings.publicBaseUrl}/signup/${token}`, outboxKey }),
     });
     return { outboxKey, channel, recipient, messageId, sentAt: sentAt.toISOString(), tokenHash, step };
   }
 
   return {
     async sendInvitationEmail(input: SendInvitationInput): Promise<SentMessage> {
-      return sendThroughOutbox(input, 'email', ({ invitation, recipient, signupUrl, outboxKey }) =>
+      return sendThroughOutbox(input, 'email', ({ from, recipient, signupUrl, outboxKey }) =>
         sendEmail(
           outboxKey,
           recipient,
           renderInvitationEmail({
-            locale: invitation.locale,
-            inviterName: invitation.inviter_name || invitation.company_name,
-            companyName: invitation.company_name,
+            ...from,
             signupUrl,
             expiresAt: new Date(input.expiresAt),
             reminder: input.step === 'reminder',
@@ -99,11 +100,9 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
     },
 
     async sendInvitationText(input: SendInvitationInput): Promise<SentMessage> {
-      return sendThroughOutbox(input, 'text', async ({ invitation, recipient, signupUrl }) => {
+      return sendThroughOutbox(input, 'text', async ({ invitation, from, recipient, signupUrl }) => {
         const body = renderInvitationText({
-          locale: invitation.locale,
-          inviterName: invitation.inviter_name || invitation.company_name,
-          companyName: invitation.company_name,
+          ...from,
           customMessage: input.step === 'reminder' ? null : invitation.text_message,
           reminder: input.step === 'reminder',
           signupUrl,
@@ -117,7 +116,7 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
           });
           return message.sid;
         } catch (err) {
-          if (isPermanentTwilioFailure(err)) throw new PermanentRejection(`Text to ${recipient} was rejected: ${(err as Error).message}`);
+          if (isTwilioRefusal(err)) throw new PermanentRejection(`Text to ${recipient} was rejected: ${err.message}`);
           throw err;
         }
       });

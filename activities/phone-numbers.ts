@@ -8,12 +8,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import { failureTypes } from '../domain/failures';
-
-/** Twilio 4xx other than 429 (number no longer available, invalid area code) are final. */
-function isCarrierRefusal(err: unknown): err is { status: number; code?: number; message: string } {
-  const e = err as { status?: number };
-  return typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.status !== 429;
-}
+import { isTwilioRefusal } from './twilio-client';
 
 interface NumberRow {
   number: string;
@@ -38,7 +33,7 @@ export function createPhoneNumberActivities({ db, carrier }: Pick<ActivityDepend
       try {
         sid = (await numbers.incomingPhoneNumbers.create({ phoneNumber })).sid;
       } catch (err) {
-        if (!isCarrierRefusal(err)) throw err; // transient: retried with backoff
+        if (!isTwilioRefusal(err)) throw err; // transient: retried with backoff
         // Refused for good: let the number go, so it is not held for nothing.
         await db.query(`DELETE FROM phone_numbers WHERE number = $1 AND reservation_key = $2 AND status = 'purchasing'`, [phoneNumber, reservationKey]);
         throw ApplicationFailure.create({
