@@ -1,7 +1,9 @@
-// Delivering a message at most once. Every send goes through a message_outbox row keyed by what
-// the message is for (e.g. invitation, step and token generation): a retried, replayed or
-// restarted activity finds the row already `sent` and delivers nothing twice, and a row refused
-// for good stays refused. Shared by every activity that sends email or texts.
+// Delivering a message exactly once. Every send goes through a message_outbox row keyed by what
+// the message is for (e.g. invitation, step and token generation): a transient failure is retried
+// until the provider accepts the message, so none is lost; a retried, replayed or restarted
+// activity finds the row already `sent` and delivers nothing twice; a row refused for good stays
+// refused. The one gap a provider leaves is described in deliverOnce. Shared by every activity
+// that sends email or texts.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
@@ -43,8 +45,9 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
   // the whole send: a second attempt of the same message (a retry while the first is still alive)
   // waits and then finds it sent, and the gap between the provider's "accepted" and our commit is
   // one round trip to the database, not a wait for a pooled connection. A worker that dies in that
-  // gap leaves the row pending and the message is sent again, with the same Message-ID, which
-  // receiving systems use to drop the repeat (the only window SMTP leaves).
+  // gap leaves the row pending and the message is sent again: an email with the same Message-ID,
+  // which receiving systems use to drop the repeat (the only window SMTP leaves); a text, which has
+  // no such id at Twilio, twice.
   try {
     return await withConnection(db, async (tx) => {
       await tx.query('BEGIN');

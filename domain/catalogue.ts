@@ -1,5 +1,5 @@
-// What an account can buy while adding users, with list prices in cents (USD). The deskphone
-// catalogue is the "Purchase phone" picker; seats and numbers are priced per unit.
+// What an account can buy in a provisioning request ("Add Users"), with list prices in cents (USD).
+// The deskphone catalogue is the "Purchase phone" picker; seats and numbers are priced per unit.
 export interface DeskphoneModel {
   id: string;
   name: string;

@@ -1,5 +1,6 @@
-// Who an invitee is to the company, decided from the email domain at invite time:
-// admins invited as admins, co-workers on one of the company's domains, guests otherwise.
+// Who an invitee is to the company, decided from the email domain: at invite time for email
+// invitations, at signup for text and invite-link invitations (the address they sign up with).
+// Admins invited as admins, co-workers on one of the company's domains, guests otherwise.
 // Webmail domains are never company domains, so people there are always guests.
 export type InviteeType = 'admin' | 'coworker' | 'guest';
 

@@ -1,5 +1,6 @@
-// The rules of adding users as an admin ("Add Users", up to 25 at a time), as pure functions the
-// API runs before anything is reserved, bought or sent: the whole request is accepted, or none of it.
+// The rules of a provisioning request, an admin adding users ("Add Users", up to 25 at a time), as
+// pure functions the API runs before anything is reserved, bought or sent: the whole request is
+// accepted, or none of it.
 import { CURRENCY, deskphoneModel, newNumberPriceCents, seatPriceCents } from './catalogue';
 import { checkEmailList } from './email-addresses';
 import { meetsPasswordPolicy } from './password-policy';
