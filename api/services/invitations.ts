@@ -10,9 +10,9 @@ import { toE164 } from '../../domain/phone-numbers';
 import { resolveSchedule, type LocalSchedule } from '../../domain/schedule';
 import { assignLicense, getInvitationStatus, resendInvitation, revokeInvitation, type InvitationStatus } from '../../workflows/invitation/definitions';
 import { invitationIdFor, invitationStart, type InviteeToStart } from '../../workflows/invitation/start';
-import { Problem, problems } from '../problems';
+import { problems } from '../problems';
 import type { Caller } from './credentials';
-import { updateProblem } from './workflow-errors';
+import { updateProblem } from '../failures';
 import type { InvitationChannel, InvitationStage } from '../../domain/stages';
 import type { Plan } from '../../domain/licenses';
 import type { Locale } from '../../domain/locales';
@@ -234,12 +234,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
       [phone, TEXT_INTERVAL_SECONDS],
     );
     const wait = rows[0]?.wait;
-    if (wait !== null && wait !== undefined) {
-      throw new Problem(429, 'text-rate-limited', 'Too many texts', `Please allow a full minute between texts to the same number; try again in ${Math.max(1, wait)} s.`, {
-        headers: { 'retry-after': String(Math.max(1, wait)) },
-        retryAfterSeconds: Math.max(1, wait),
-      });
-    }
+    if (wait !== null && wait !== undefined) throw problems.textRateLimited(Math.max(1, wait));
   }
 
   return {
@@ -252,9 +247,7 @@ export function createInvitationService({ db, temporal, taskQueue }: InvitationS
       if (errors.length > 0) throw problems.validation('The invitation was not sent: fix the listed addresses.', errors);
       const sendAt = scheduledSendAt(request);
       if (account.activeUsers.length > 0) {
-        throw problems.conflict('already-a-user', 'Some of these people already have an active account in this company; nothing was sent.', {
-          addresses: account.activeUsers,
-        });
+        throw problems.alreadyAUser('Some of these people already have an active account in this company; nothing was sent.', { addresses: account.activeUsers });
       }
 
       // Each person's invitation is independent of the others': start them side by side.

@@ -25,7 +25,7 @@ import { resolveSchedule } from '../../domain/schedule';
 import { hasPhoneService, needsPaidSeat, type License, type PaidLicense } from '../../domain/licenses';
 import { getProvisioningStatus, provisioningWorkflowId, type ProvisioningStatus, type Activation, type AssignedCredentials, type EmergencyLocationChoice, type ProvisioningRequestInput, type UserToProvision } from '../../workflows/provisioning-request/definitions';
 import { AccountId, OnboardingChannel, OnboardingStage } from '../../workflows/search-attributes';
-import { Problem, problems } from '../problems';
+import { problems } from '../problems';
 import type { Caller } from './credentials';
 import { seatInventory } from './licenses';
 import { hashPassword } from './password-hash';
@@ -116,12 +116,6 @@ export async function credentialsActivation(c: CredentialsInput, license: Licens
   return { option: 'assign_credentials', credentials: await hashCredentials(c), ...(emergency ? { emergency } : {}) };
 }
 
-export function missingEmergencyAddressProblem(errors: Array<{ field: string; message: string }>) {
-  return new Problem(422, 'missing-emergency-address', 'Missing emergency address',
-    'Users with phone service need an emergency response location before they can make or receive calls. Add one, or send `continueWithoutEmergencyAddress: true` to continue without: they will be asked to add it at first sign-in.',
-    { errors });
-}
-
 export function createProvisioningRequestService({ db, temporal, taskQueue }: { db: Db; temporal: Client; taskQueue: string }) {
   /** Everything that can be said about the request before any quote: 400/403/409/422 as they apply. */
   async function check(caller: Caller, req: NewProvisioningRequest) {
@@ -135,12 +129,10 @@ export function createProvisioningRequestService({ db, temporal, taskQueue }: { 
         `SELECT DISTINCT lower(email) AS email FROM users WHERE account_id = $1 AND lower(email) = ANY($2) AND status <> 'disabled'`,
         [account.id, emails],
       );
-      if (rows.length > 0) {
-        throw problems.conflict('email-in-use', 'This account requires unique emails, and some already belong to its users; no user was added.', { addresses: rows.map((r) => r.email) });
-      }
+      if (rows.length > 0) throw problems.emailInUse(rows.map((r) => r.email));
     }
     const missing = missingEmergencyAddress(req);
-    if (missing.length > 0 && !req.continueWithoutEmergencyAddress) throw missingEmergencyAddressProblem(missing);
+    if (missing.length > 0 && !req.continueWithoutEmergencyAddress) throw problems.missingEmergencyAddress(missing);
     const price = purchasesFor(req, seatsFree);
     if (price.items.length > 0 && !caller.canPurchase) {
       throw problems.forbidden('This request buys licenses, deskphones or numbers, which needs an admin with purchasing permission. Please contact your company billing admin, or assign from the existing inventory.');
@@ -205,7 +197,7 @@ export function createProvisioningRequestService({ db, temporal, taskQueue }: { 
       const { account, ctx, price } = await check(caller, req);
       const buys = price.items.length > 0;
       if (buys && !req.quoteId) {
-        throw problems.conflict('purchase-confirmation-required', 'This request buys licenses, deskphones or numbers. Review the quote, then submit again with its `quoteId` and `acknowledgeCharges: true`.', { quote: await createQuote(caller, req, price) });
+        throw problems.purchaseConfirmationRequired(await createQuote(caller, req, price));
       }
       if (buys && req.acknowledgeCharges !== true) {
         throw problems.validation('Review the charges and acknowledge them.', [{ field: 'body.acknowledgeCharges', message: 'Check the acknowledgment of the charges to continue.' }]);
@@ -223,11 +215,11 @@ export function createProvisioningRequestService({ db, temporal, taskQueue }: { 
           );
           const q = rows[0];
           if (!q) throw problems.notFound(`Quote ${req.quoteId}`);
-          if (q.used_by) throw problems.conflict('quote-used', 'This quote was already used for a request; ask for a new one.');
+          if (q.used_by) throw problems.quoteUsed();
           // A changed request, changed inventory or an expired quote: the charges are not what was acknowledged.
           if (q.expired || q.fingerprint !== fingerprint(req) || !samePrices(q.items, price.items)) {
             const fresh = buys ? await createQuote(caller, req, price) : undefined;
-            throw problems.conflict('quote-mismatch', q.expired ? 'The quote has expired; review the new one.' : 'The request or the inventory changed since the quote; review the new one.', fresh ? { quote: fresh } : {});
+            throw problems.quoteMismatch(q.expired, fresh);
           }
           await tx.query(`UPDATE provisioning_quotes SET used_by = $2 WHERE id = $1`, [req.quoteId, requestId]);
         }

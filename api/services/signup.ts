@@ -1,14 +1,13 @@
 // What an invitee's link leads to. Opening a link only reads (mail scanners open links before
 // people do); only a submitted signup uses the token, through the workflow's signUp update.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../db';
 import { hashToken } from '../../domain/invitation-tokens';
 import { meetsPasswordPolicy } from '../../domain/password-policy';
 import type { SignupSubmission } from '../../domain/signup-rules';
 import { getInvitationStatus, signUp, type SignupResult } from '../../workflows/invitation/definitions';
+import { invitationMovedOn, signupRefusal } from '../failures';
 import { hashPassword } from './password-hash';
-import { failureTypes } from '../../domain/failures';
 import type { FieldError } from '../../domain/field-errors';
 import type { InvitationStage } from '../../domain/stages';
 import type { Locale } from '../../domain/locales';
@@ -60,15 +59,6 @@ export async function toSubmission(form: SignupForm, proof: SignupSubmission['pr
   };
 }
 
-/** Field errors from a refused signUp update, or undefined when the error is something else. */
-export function signupRefusal(err: unknown): FieldError[] | undefined {
-  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-  if (cause instanceof ApplicationFailure && (cause.type === failureTypes.signupRejected || cause.type === failureTypes.alreadyAUser)) {
-    return (cause.details?.[0] as FieldError[] | undefined) ?? [];
-  }
-  return undefined;
-}
-
 export function createSignupService({ db, temporal }: { db: Db; temporal: Client }) {
   async function findByToken(token: string): Promise<InvitationForSignup | undefined> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
@@ -107,16 +97,13 @@ export function createSignupService({ db, temporal }: { db: Db; temporal: Client
         const result = await temporal.workflow.getHandle(invitation.invitationId).executeUpdate(signUp, { args: [submission] });
         return { kind: 'signed-up', invitation, result };
       } catch (err) {
-        const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
         const errors = signupRefusal(err);
         if (errors) {
           if (errors.some((e) => e.field === 'token')) return { kind: 'link-not-usable', invitation: await findByToken(token) };
           return { kind: 'refused', invitation, errors };
         }
         // The invitation moved on meanwhile (expired, revoked, used, or closed altogether).
-        if ((cause instanceof ApplicationFailure && cause.type === failureTypes.wrongStage) || err instanceof WorkflowNotFoundError) {
-          return { kind: 'link-not-usable', invitation: (await findByToken(token)) ?? invitation };
-        }
+        if (invitationMovedOn(err)) return { kind: 'link-not-usable', invitation: (await findByToken(token)) ?? invitation };
         throw err;
       }
     },

@@ -5,9 +5,9 @@ import type { Db } from '../../db';
 import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../domain/provisioning-requests';
 import { activateUserAccount, getUserProvisioningStatus, type LaterActivation, type UserProvisioningStatus } from '../../workflows/provisioning-request/definitions';
 import { problems } from '../problems';
-import { provisioningRequestContext, credentialsActivation, missingEmergencyAddressProblem } from './provisioning-requests';
+import { provisioningRequestContext, credentialsActivation } from './provisioning-requests';
 import type { Caller } from './credentials';
-import { updateProblem } from './workflow-errors';
+import { updateProblem } from '../failures';
 import type { License } from '../../domain/licenses';
 
 export type ActivationRequest = { option: 'send_invite' } | ({ option: 'assign_credentials'; continueWithoutEmergencyAddress?: boolean } & CredentialsInput);
@@ -106,7 +106,7 @@ export function createUserService({ db, temporal }: { db: Db; temporal: Client }
     async activate(caller: Caller, userId: string, req: ActivationRequest): Promise<UserView> {
       if (caller.role === 'user') throw problems.forbidden('Only admins can activate users.');
       const u = await row(caller, userId);
-      if (!u.provisioning_workflow_id) throw problems.conflict('wrong-stage', 'This user was not added by an admin and activates through their own invitation.');
+      if (!u.provisioning_workflow_id) throw problems.wrongStage('This user was not added by an admin and activates through their own invitation.');
       const { account, ctx } = await provisioningRequestContext(db, caller.accountId);
       let activation: LaterActivation;
       if (req.option === 'send_invite') {
@@ -118,7 +118,7 @@ export function createUserService({ db, temporal }: { db: Db; temporal: Client }
         const errors = credentialProblems(req, ctx, 'body');
         if (errors.length > 0) throw problems.validation('The user was not activated: fix the listed fields.', errors);
         if (lacksEmergencyLocation(u.license, req) && !req.continueWithoutEmergencyAddress) {
-          throw missingEmergencyAddressProblem([{ field: 'body.emergencyResponseLocation', message: missingEmergencyAddressMessage(u.first_name, u.last_name) }]);
+          throw problems.missingEmergencyAddress([{ field: 'body.emergencyResponseLocation', message: missingEmergencyAddressMessage(u.first_name, u.last_name) }]);
         }
         activation = await credentialsActivation(req, u.license, !!req.continueWithoutEmergencyAddress);
       }
