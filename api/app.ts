@@ -19,14 +19,7 @@ import licenseRoutes from './routes/licenses';
 import provisioningRoutes from './routes/provisioning-requests';
 import signupPageRoutes from './routes/signup';
 import userRoutes from './routes/users';
-import { createProvisioningRequestService } from './services/provisioning-requests';
-import { createCredentialService } from './services/credentials';
-import { createInviteLinkService } from './services/invite-links';
-import { createInventoryService } from './services/inventory';
-import { createInvitationService } from './services/invitations';
-import { createLicenseService } from './services/licenses';
-import { createSignupService } from './services/signup';
-import { createUserService } from './services/users';
+import { createServices } from './services';
 
 export interface AppDependencies {
   db: Db;
@@ -69,19 +62,18 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(rateLimiting, limits);
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
-  const credentials = createCredentialService({ db });
-  await app.register(authentication, { credentials });
+  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl });
+  await app.register(authentication, { credentials: services.credentials });
   await app.register(idempotency, { db });
 
   await app.register(healthRoutes, { db, temporal });
-  const inviteLinks = createInviteLinkService({ db, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl });
-  await app.register(signupPageRoutes, { signup: createSignupService({ db, temporal }), inviteLinks, limits });
-  await app.register(inviteLinkRoutes, { prefix: '/v1', inviteLinks });
-  await app.register(invitationRoutes, { prefix: '/v1', invitations: createInvitationService({ db, temporal, taskQueue }) });
-  await app.register(licenseRoutes, { prefix: '/v1', licenses: createLicenseService({ db, temporal }) });
-  await app.register(credentialRoutes, { prefix: '/v1', credentials });
-  await app.register(provisioningRoutes, { prefix: '/v1', provisioningRequests: createProvisioningRequestService({ db, temporal, taskQueue }) });
-  await app.register(userRoutes, { prefix: '/v1', users: createUserService({ db, temporal }) });
-  await app.register(inventoryRoutes, { prefix: '/v1', inventory: createInventoryService({ db }) });
+  await app.register(signupPageRoutes, { signup: services.signup, inviteLinks: services.inviteLinks, limits });
+  await app.register(inviteLinkRoutes, { prefix: '/v1', inviteLinks: services.inviteLinks });
+  await app.register(invitationRoutes, { prefix: '/v1', invitations: services.invitations });
+  await app.register(licenseRoutes, { prefix: '/v1', licenses: services.licenses });
+  await app.register(credentialRoutes, { prefix: '/v1', credentials: services.credentials });
+  await app.register(provisioningRoutes, { prefix: '/v1', provisioningRequests: services.provisioningRequests });
+  await app.register(userRoutes, { prefix: '/v1', users: services.users });
+  await app.register(inventoryRoutes, { prefix: '/v1', inventory: services.inventory });
   return app;
 }

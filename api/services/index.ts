@@ -1,0 +1,44 @@
+// The services the routes call, wired once: each resource's data access over the one pool, its
+// policy, and the Temporal client for the workflows it starts, signals or updates.
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db';
+import { createAccountService, createAccountsData } from './accounts';
+import { createCredentialService } from './credentials';
+import { createInventoryData, createInventoryService } from './inventory';
+import { createInvitationService } from './invitations';
+import { createInviteLinkService } from './invite-links';
+import { createLicenseService, createLicensesData } from './licenses';
+import { createProvisioningContextLoader, createProvisioningRequestService, createProvisioningRequestsData } from './provisioning-requests';
+import { createSignupService } from './signup';
+import { createUserService, createUsersData } from './users';
+
+export interface ServiceDependencies {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** Derives the invite link's token, so the link can be shown again to copy. */
+  invitationTokenSecret: string;
+  /** Start of the links people open, e.g. http://localhost:3000 */
+  publicBaseUrl: string;
+}
+
+export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl }: ServiceDependencies) {
+  const accounts = createAccountService({ accountsData: createAccountsData(db) });
+  const inventoryData = createInventoryData(db);
+  const licensesData = createLicensesData(db);
+  const usersData = createUsersData(db);
+  const provisioningContext = createProvisioningContextLoader({ accounts, inventoryData, licensesData });
+  return {
+    credentials: createCredentialService({ db }),
+    inventory: createInventoryService({ inventoryData, licensesData }),
+    invitations: createInvitationService({ db, temporal, taskQueue }),
+    inviteLinks: createInviteLinkService({ db, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
+    licenses: createLicenseService({ licensesData, temporal }),
+    provisioningRequests: createProvisioningRequestService({
+      provisioningRequestsData: createProvisioningRequestsData(db), usersData, provisioningContext, temporal, taskQueue,
+    }),
+    users: createUserService({ usersData, provisioningContext, temporal }),
+    signup: createSignupService({ db, temporal }),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
