@@ -67,7 +67,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(idempotency, { db });
 
   await app.register(healthRoutes, { db, temporal });
-  await app.register(signupPageRoutes, { signup: services.signup, inviteLinks: services.inviteLinks, limits });
+  await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, limits });
   await app.register(inviteLinkRoutes, { prefix: '/v1', inviteLinks: services.inviteLinks });
   await app.register(invitationRoutes, { prefix: '/v1', invitations: services.invitations });
   await app.register(licenseRoutes, { prefix: '/v1', licenses: services.licenses });

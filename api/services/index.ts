@@ -5,11 +5,11 @@ import type { Db } from '../../db';
 import { createAccountService, createAccountsData } from './accounts';
 import { createCredentialService } from './credentials';
 import { createInventoryData, createInventoryService } from './inventory';
-import { createInvitationService } from './invitations';
-import { createInviteLinkService } from './invite-links';
+import { createInvitationPolicy, createInvitationService, createInvitationWorkflows, createInvitationsData } from './invitations';
+import { createInviteLinkService, createInviteLinksData } from './invite-links';
 import { createLicenseService, createLicensesData } from './licenses';
 import { createProvisioningContextLoader, createProvisioningRequestService, createProvisioningRequestsData } from './provisioning-requests';
-import { createSignupService } from './signup';
+import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserService, createUsersData } from './users';
 
 export interface ServiceDependencies {
@@ -24,21 +24,25 @@ export interface ServiceDependencies {
 
 export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl }: ServiceDependencies) {
   const accounts = createAccountService({ accountsData: createAccountsData(db) });
+  const invitationsData = createInvitationsData(db);
+  const inviteLinksData = createInviteLinksData(db);
   const inventoryData = createInventoryData(db);
   const licensesData = createLicensesData(db);
   const usersData = createUsersData(db);
+  const invitationWorkflows = createInvitationWorkflows({ temporal, taskQueue });
   const provisioningContext = createProvisioningContextLoader({ accounts, inventoryData, licensesData });
   return {
     credentials: createCredentialService({ db }),
     inventory: createInventoryService({ inventoryData, licensesData }),
-    invitations: createInvitationService({ db, temporal, taskQueue }),
-    inviteLinks: createInviteLinkService({ db, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
+    invitations: createInvitationService({ invitationsData, accounts, policy: createInvitationPolicy({ invitationsData }), workflows: invitationWorkflows }),
+    inviteLinks: createInviteLinkService({ inviteLinksData, accounts, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
     licenses: createLicenseService({ licensesData, temporal }),
     provisioningRequests: createProvisioningRequestService({
       provisioningRequestsData: createProvisioningRequestsData(db), usersData, provisioningContext, temporal, taskQueue,
     }),
     users: createUserService({ usersData, provisioningContext, temporal }),
-    signup: createSignupService({ db, temporal }),
+    signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
+    joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

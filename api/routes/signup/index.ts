@@ -5,8 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { signupRateLimit, type RateLimitSettings } from '../../plugins/rate-limits';
 import type { FastifyReply } from 'fastify';
-import type { InviteLinkService } from '../../services/invite-links';
-import type { SignupForm, SignupService } from '../../services/signup';
+import type { JoinService, SignupForm, SignupService } from '../../services/signup';
 import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
 import type { FieldError } from '../../../domain/field-errors';
 
@@ -25,7 +24,7 @@ function formAgain(reply: FastifyReply, page: SignupPageContext, action: string,
   return reply.code(422).send(signupFormPage(page, action, { form: keep, errors }));
 }
 
-const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLinks: InviteLinkService; limits: RateLimitSettings }> = async (app, { signup, inviteLinks, limits }) => {
+const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; joins: JoinService; limits: RateLimitSettings }> = async (app, { signup, joins, limits }) => {
   const views = signupRateLimit(limits.signupViewsPerMinute);
   const submits = signupRateLimit(limits.signupSubmitsPerMinute);
   await app.register(formbody);
@@ -72,7 +71,7 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
     config: views,
     schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams },
   }, async (request, reply) => {
-    const page = await inviteLinks.joinPage(request.params.token);
+    const page = await joins.joinPage(request.params.token);
     if (!page) return reply.code(404).send(joinNotUsable());
     return reply.send(signupFormPage(page, `/join/${encodeURIComponent(request.params.token)}`));
   });
@@ -81,7 +80,7 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
     config: submits,
     schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm },
   }, async (request, reply) => {
-    const outcome = await inviteLinks.join(request.params.token, request.body);
+    const outcome = await joins.join(request.params.token, request.body);
     switch (outcome.kind) {
       case 'signed-up':
         return reply.send(signedUpPage(outcome.page, outcome.result.stage));
