@@ -10,15 +10,9 @@ import openapi from './plugins/openapi';
 import problemDetails from './plugins/problem-details';
 import rateLimiting, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
 import security from './plugins/security';
-import credentialRoutes from './routes/credentials';
 import healthRoutes from './routes/health';
-import inviteLinkRoutes from './routes/invite-link';
-import invitationRoutes from './routes/invitations';
-import inventoryRoutes from './routes/inventory';
-import licenseRoutes from './routes/licenses';
-import provisioningRoutes from './routes/provisioning-requests';
 import signupPageRoutes from './routes/signup';
-import userRoutes from './routes/users';
+import accountRoutes from './routes/v1/accounts';
 import { createServices } from './services';
 
 export interface AppDependencies {
@@ -68,12 +62,6 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
 
   await app.register(healthRoutes, { db, temporal });
   await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, limits });
-  await app.register(inviteLinkRoutes, { prefix: '/v1', inviteLinks: services.inviteLinks });
-  await app.register(invitationRoutes, { prefix: '/v1', invitations: services.invitations });
-  await app.register(licenseRoutes, { prefix: '/v1', licenses: services.licenses });
-  await app.register(credentialRoutes, { prefix: '/v1', credentials: services.credentials });
-  await app.register(provisioningRoutes, { prefix: '/v1', provisioningRequests: services.provisioningRequests });
-  await app.register(userRoutes, { prefix: '/v1', users: services.users });
-  await app.register(inventoryRoutes, { prefix: '/v1', inventory: services.inventory });
+  await app.register(accountRoutes, { prefix: '/v1/accounts/:accountId', ...services });
   return app;
 }

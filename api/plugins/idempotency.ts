@@ -18,9 +18,9 @@ const requestHash = (r: FastifyRequest) => createHash('sha256').update(`${r.meth
 export default fp(async function idempotency(app: FastifyInstance, { db }: { db: Db }) {
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || typeof key !== 'string' || !request.caller) return;
+    if (request.method !== 'POST' || typeof key !== 'string' || !request.identity) return;
     if (key.length < 1 || key.length > 200) throw problems.invalidIdempotencyKey();
-    const credentialId = request.caller.credentialId;
+    const credentialId = request.identity.credentialId;
     const hash = requestHash(request);
     const { rowCount } = await db.query(
       `INSERT INTO idempotency_keys (credential_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

@@ -1,12 +1,11 @@
 // /v1/accounts/:accountId/users/:userId: an added user, and activating them later.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { licenses } from '../../../domain/licenses';
-import { callerFor } from '../../plugins/authentication';
-import type { UserService } from '../../services/users';
+import { licenses } from '../../../../../domain/licenses';
+import type { UserService } from '../../../../services/users';
 import { credentials } from '../provisioning-requests/schemas';
-import { accountParams, problemSchema } from '../schemas';
-import { userProvisioningStages } from '../../../domain/stages';
+import { accountParams, problemSchema } from '../../../schemas';
+import { userProvisioningStages } from '../../../../../domain/stages';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 const userParams = accountParams.extend({ userId: z.uuid() });
@@ -36,21 +35,20 @@ const activationBody = z.discriminatedUnion('option', [
 ]);
 
 const userRoutes: FastifyPluginAsyncZod<{ users: UserService }> = async (app, { users }) => {
-  app.addHook('onRequest', app.authenticate);
   const base = { tags: ['users'], security: [{ bearer: [] }], params: userParams };
 
-  app.get('/accounts/:accountId/users/:userId', {
+  app.get('/users/:userId', {
     schema: { ...base, summary: 'A user: extension, number, deskphone, and where activation stands', response: { 200: userView, ...errors } },
-  }, async (request) => users.get(callerFor(request, request.params.accountId), request.params.userId));
+  }, async (request) => users.get(request.caller, request.params.userId));
 
-  app.post('/accounts/:accountId/users/:userId/activation', {
+  app.post('/users/:userId/activation', {
     schema: {
       ...base,
       summary: 'Activate a user added with "activate later" (or whose welcome email ended unused): by assigning credentials or by sending the welcome email',
       body: activationBody,
       response: { 200: userView, ...errors },
     },
-  }, async (request) => users.activate(callerFor(request, request.params.accountId), request.params.userId, request.body));
+  }, async (request) => users.activate(request.caller, request.params.userId, request.body));
 };
 
 export default userRoutes;

@@ -1,9 +1,8 @@
 // /v1/accounts/:accountId/invite-link: the account's shareable link.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerFor } from '../../plugins/authentication';
-import type { InviteLinkService } from '../../services/invite-links';
-import { accountParams, problemSchema } from '../schemas';
+import type { InviteLinkService } from '../../../../services/invite-links';
+import { accountParams, problemSchema } from '../../../schemas';
 
 const linkView = z.object({
   id: z.string(),
@@ -16,14 +15,13 @@ const linkView = z.object({
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
 const inviteLinkRoutes: FastifyPluginAsyncZod<{ inviteLinks: InviteLinkService }> = async (app, { inviteLinks }) => {
-  app.addHook('onRequest', app.authenticate);
   const base = { tags: ['invite link'], security: [{ bearer: [] }], params: accountParams };
 
-  app.get('/accounts/:accountId/invite-link', {
+  app.get('/invite-link', {
     schema: { ...base, summary: 'The current invite link, to copy', response: { 200: linkView, ...errors } },
-  }, async (request) => inviteLinks.current(callerFor(request, request.params.accountId)));
+  }, async (request) => inviteLinks.current(request.caller));
 
-  app.post('/accounts/:accountId/invite-link', {
+  app.post('/invite-link', {
     schema: {
       ...base,
       summary: 'Create the invite link, or rotate it (the previous link stops working)',
@@ -33,16 +31,16 @@ const inviteLinkRoutes: FastifyPluginAsyncZod<{ inviteLinks: InviteLinkService }
       }).nullish(),
       response: { 201: linkView, ...errors },
     },
-  }, async (request, reply) => reply.code(201).send(await inviteLinks.create(callerFor(request, request.params.accountId), request.body ?? {})));
+  }, async (request, reply) => reply.code(201).send(await inviteLinks.create(request.caller, request.body ?? {})));
 
-  app.delete('/accounts/:accountId/invite-link', {
+  app.delete('/invite-link', {
     schema: { ...base, summary: 'Revoke the invite link', response: { 204: z.null().describe('Revoked'), ...errors } },
   }, async (request, reply) => {
-    await inviteLinks.revoke(callerFor(request, request.params.accountId));
+    await inviteLinks.revoke(request.caller);
     return reply.code(204).send(null);
   });
 
-  app.post('/accounts/:accountId/invite-link/share', {
+  app.post('/invite-link/share', {
     schema: {
       ...base,
       summary: 'Share the invite link by email (1 to 20 addresses)',
@@ -52,7 +50,7 @@ const inviteLinkRoutes: FastifyPluginAsyncZod<{ inviteLinks: InviteLinkService }
         ...errors,
       },
     },
-  }, async (request) => inviteLinks.share(callerFor(request, request.params.accountId), request.body.emails));
+  }, async (request) => inviteLinks.share(request.caller, request.body.emails));
 };
 
 export default inviteLinkRoutes;

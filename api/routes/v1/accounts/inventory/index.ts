@@ -1,9 +1,8 @@
 // /v1/accounts/:accountId/inventory: what can be given to users being added.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerFor } from '../../plugins/authentication';
-import type { InventoryService } from '../../services/inventory';
-import { accountParams, problemSchema } from '../schemas';
+import type { InventoryService } from '../../../../services/inventory';
+import { accountParams, problemSchema } from '../../../schemas';
 
 const inventoryView = z.object({
   seats: z.array(z.object({ license: z.string(), seatsTotal: z.number(), seatsUsed: z.number(), seatsFree: z.number() })),
@@ -15,8 +14,7 @@ const inventoryView = z.object({
 });
 
 const inventoryRoutes: FastifyPluginAsyncZod<{ inventory: InventoryService }> = async (app, { inventory }) => {
-  app.addHook('onRequest', app.authenticate);
-  app.get('/accounts/:accountId/inventory', {
+  app.get('/inventory', {
     schema: {
       tags: ['adding users'],
       summary: 'Free seats, deskphones and numbers to assign, the deskphone catalogue, emergency response locations and sites',
@@ -24,7 +22,7 @@ const inventoryRoutes: FastifyPluginAsyncZod<{ inventory: InventoryService }> = 
       params: accountParams,
       response: { 200: inventoryView, 401: problemSchema, 403: problemSchema, 404: problemSchema },
     },
-  }, async (request) => inventory.forProvisioningRequests(callerFor(request, request.params.accountId)));
+  }, async (request) => inventory.forProvisioningRequests(request.caller));
 };
 
 export default inventoryRoutes;

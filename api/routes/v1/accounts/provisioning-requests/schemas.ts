@@ -1,10 +1,10 @@
 // Request and response shapes of adding users; the domain rules (domain/adding-users.ts) check
 // what a schema cannot (inventories, sites, addresses, the account's settings).
 import { z } from 'zod';
-import { licenses } from '../../../domain/licenses';
-import { MAX_USERS_PER_REQUEST } from '../../../workflows/provisioning-request/definitions';
-import { accountParams } from '../schemas';
-import { userProvisioningStages } from '../../../domain/stages';
+import { licenses } from '../../../../../domain/licenses';
+import { MAX_USERS_PER_REQUEST } from '../../../../../workflows/provisioning-request/definitions';
+import { accountParams } from '../../../schemas';
+import { userProvisioningStages } from '../../../../../domain/stages';
 
 export const postalAddress = z.strictObject({
   street: z.string().max(200),

@@ -1,16 +1,13 @@
 // /v1/accounts/:accountId/licenses
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerFor } from '../../plugins/authentication';
-import type { LicenseService } from '../../services/licenses';
-import { accountParams, problemSchema } from '../schemas';
+import type { LicenseService } from '../../../../services/licenses';
+import { accountParams, problemSchema } from '../../../schemas';
 
 const inventoryLine = z.object({ license: z.enum(['ringex', 'video_pro_plus']), seatsTotal: z.number(), seatsUsed: z.number() });
 
 const licenseRoutes: FastifyPluginAsyncZod<{ licenses: LicenseService }> = async (app, { licenses }) => {
-  app.addHook('onRequest', app.authenticate);
-
-  app.get('/accounts/:accountId/licenses', {
+  app.get('/licenses', {
     schema: {
       tags: ['licenses'],
       summary: 'Paid license seats: owned and in use',
@@ -18,9 +15,9 @@ const licenseRoutes: FastifyPluginAsyncZod<{ licenses: LicenseService }> = async
       params: accountParams,
       response: { 200: z.object({ inventory: z.array(inventoryLine) }), 401: problemSchema, 404: problemSchema },
     },
-  }, async (request) => ({ inventory: await licenses.inventory(callerFor(request, request.params.accountId)) }));
+  }, async (request) => ({ inventory: await licenses.inventory(request.caller) }));
 
-  app.post('/accounts/:accountId/licenses/:license/seats', {
+  app.post('/licenses/:license/seats', {
     schema: {
       tags: ['licenses'],
       summary: 'Buy seats (purchasing permission); invitations waiting for a seat continue by themselves',
@@ -32,7 +29,7 @@ const licenseRoutes: FastifyPluginAsyncZod<{ licenses: LicenseService }> = async
         400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema,
       },
     },
-  }, async (request) => licenses.addSeats(callerFor(request, request.params.accountId), request.params.license, request.body.seats));
+  }, async (request) => licenses.addSeats(request.caller, request.params.license, request.body.seats));
 };
 
 export default licenseRoutes;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { accountParams } from '../schemas';
-import { invitationStages } from '../../../domain/stages';
+import { accountParams } from '../../../schemas';
+import { invitationStages } from '../../../../../domain/stages';
 
 export const invitationParams = accountParams.extend({ invitationId: z.string().min(1).max(400) });
 

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../db';
+import type { Db } from '../../../db';
 
 const check = z.object({ ok: z.boolean(), error: z.string().optional() });
 const healthResponse = z.object({ status: z.enum(['ok', 'degraded']), postgres: check, temporal: check });

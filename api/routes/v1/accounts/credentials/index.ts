@@ -3,22 +3,20 @@
 // (only a Super Admin for another Super Admin).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerFor } from '../../plugins/authentication';
-import type { CredentialService } from '../../services/credentials';
-import { accountParams, problemSchema } from '../schemas';
+import type { CredentialService } from '../../../../services/credentials';
+import { accountParams, problemSchema } from '../../../schemas';
 
 const credentialView = z.object({ id: z.string(), userId: z.string(), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
 const credentialRoutes: FastifyPluginAsyncZod<{ credentials: CredentialService }> = async (app, { credentials }) => {
-  app.addHook('onRequest', app.authenticate);
   const base = { tags: ['credentials'], security: [{ bearer: [] }] };
 
-  app.get('/accounts/:accountId/credentials', {
+  app.get('/credentials', {
     schema: { ...base, summary: 'Credentials: all of the account\'s for admins, one\'s own for users (never the secrets)', params: accountParams, response: { 200: z.object({ credentials: z.array(credentialView) }), ...errors } },
-  }, async (request) => ({ credentials: await credentials.list(callerFor(request, request.params.accountId)) }));
+  }, async (request) => ({ credentials: await credentials.list(request.caller) }));
 
-  app.post('/accounts/:accountId/credentials', {
+  app.post('/credentials', {
     schema: {
       ...base,
       summary: 'Issue a credential; its secret is in this response only',
@@ -26,12 +24,12 @@ const credentialRoutes: FastifyPluginAsyncZod<{ credentials: CredentialService }
       body: z.strictObject({ userId: z.uuid().optional().describe('Whose credential; yourself when absent'), label: z.string().max(100).default('') }),
       response: { 201: z.object({ id: z.string(), userId: z.string(), secret: z.string() }), ...errors },
     },
-  }, async (request, reply) => reply.code(201).send(await credentials.issueFor(callerFor(request, request.params.accountId), request.body.userId, request.body.label)));
+  }, async (request, reply) => reply.code(201).send(await credentials.issueFor(request.caller, request.body.userId, request.body.label)));
 
-  app.delete('/accounts/:accountId/credentials/:credentialId', {
+  app.delete('/credentials/:credentialId', {
     schema: { ...base, summary: 'Revoke a credential: it stops working at once', params: accountParams.extend({ credentialId: z.uuid() }), response: { 204: z.null(), ...errors } },
   }, async (request, reply) => {
-    await credentials.revoke(callerFor(request, request.params.accountId), request.params.credentialId);
+    await credentials.revoke(request.caller, request.params.credentialId);
     return reply.code(204).send(null);
   });
 };

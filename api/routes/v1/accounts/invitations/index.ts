@@ -1,17 +1,14 @@
 // /v1/accounts/:accountId/invitations
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerFor } from '../../plugins/authentication';
-import type { InvitationService } from '../../services/invitations';
-import { accountParams, problemSchema } from '../schemas';
+import type { InvitationService } from '../../../../services/invitations';
+import { accountParams, problemSchema } from '../../../schemas';
 import { createInvitationBody, invitationParams, invitationView } from './schemas';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
 const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }> = async (app, { invitations }) => {
-  app.addHook('onRequest', app.authenticate);
-
-  app.post('/accounts/:accountId/invitations', {
+  app.post('/invitations', {
     schema: {
       tags: ['invitations'],
       summary: 'Invite people by email (1 to 20 addresses) or one person by text',
@@ -21,13 +18,13 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
       response: { 201: z.object({ invitations: z.array(invitationView) }), ...errors, 429: problemSchema },
     },
   }, async (request, reply) => {
-    const caller = callerFor(request, request.params.accountId);
+    const caller = request.caller;
     const body = request.body;
     const created = body.channel === 'email' ? await invitations.inviteByEmail(caller, body) : [await invitations.inviteByText(caller, body)];
     return reply.code(201).send({ invitations: created });
   });
 
-  app.get('/accounts/:accountId/invitations/:invitationId', {
+  app.get('/invitations/:invitationId', {
     schema: {
       tags: ['invitations'],
       summary: 'An invitation with its current stage and the messages sent',
@@ -35,9 +32,9 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
       params: invitationParams,
       response: { 200: invitationView, ...errors },
     },
-  }, async (request) => invitations.get(callerFor(request, request.params.accountId), request.params.invitationId));
+  }, async (request) => invitations.get(request.caller, request.params.invitationId));
 
-  app.post('/accounts/:accountId/invitations/:invitationId/resend', {
+  app.post('/invitations/:invitationId/resend', {
     schema: {
       tags: ['invitations'],
       summary: 'Send a new link (the old one stops working) and restart its lifetime; revives an expired invitation',
@@ -45,9 +42,9 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
       params: invitationParams,
       response: { 200: invitationView, ...errors, 429: problemSchema },
     },
-  }, async (request) => invitations.resend(callerFor(request, request.params.accountId), request.params.invitationId));
+  }, async (request) => invitations.resend(request.caller, request.params.invitationId));
 
-  app.delete('/accounts/:accountId/invitations/:invitationId', {
+  app.delete('/invitations/:invitationId', {
     schema: {
       tags: ['invitations'],
       summary: 'Revoke an invitation: its link stops working',
@@ -55,9 +52,9 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
       params: invitationParams,
       response: { 200: invitationView, ...errors },
     },
-  }, async (request) => invitations.revoke(callerFor(request, request.params.accountId), request.params.invitationId));
+  }, async (request) => invitations.revoke(request.caller, request.params.invitationId));
 
-  app.post('/accounts/:accountId/invitations/:invitationId/license', {
+  app.post('/invitations/:invitationId/license', {
     schema: {
       tags: ['invitations', 'licenses'],
       summary: 'Assign the Video Pro+ license to a person who signed up (Super Admin only)',
@@ -65,7 +62,7 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
       params: invitationParams,
       response: { 200: invitationView, ...errors },
     },
-  }, async (request) => invitations.assignLicense(callerFor(request, request.params.accountId), request.params.invitationId));
+  }, async (request) => invitations.assignLicense(request.caller, request.params.invitationId));
 };
 
 export default invitationRoutes;
