@@ -5,10 +5,16 @@ import type { Db } from '../../db';
 import { createAccountService, createAccountsData } from './accounts';
 import { createCredentialService } from './credentials';
 import { createInventoryData, createInventoryService } from './inventory';
-import { createInvitationPolicy, createInvitationService, createInvitationWorkflows, createInvitationsData } from './invitations';
+import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
 import { createLicenseService, createLicensesData } from './licenses';
-import { createProvisioningContextLoader, createProvisioningRequestService, createProvisioningRequestsData } from './provisioning-requests';
+import {
+  createProvisioningContextLoader,
+  createProvisioningQuotes,
+  createProvisioningRequestService,
+  createProvisioningRequestsData,
+  createProvisioningWorkflows,
+} from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserService, createUsersData } from './users';
 
@@ -31,14 +37,25 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
   const usersData = createUsersData(db);
   const invitationWorkflows = createInvitationWorkflows({ temporal, taskQueue });
   const provisioningContext = createProvisioningContextLoader({ accounts, inventoryData, licensesData });
+  const provisioningRequestsData = createProvisioningRequestsData(db);
   return {
     credentials: createCredentialService({ db }),
     inventory: createInventoryService({ inventoryData, licensesData }),
-    invitations: createInvitationService({ invitationsData, accounts, policy: createInvitationPolicy({ invitationsData }), workflows: invitationWorkflows }),
+    invitations: createInvitationService({
+      invitationsData,
+      accounts,
+      policy: createInvitationPolicy({ invitationsData }),
+      workflows: invitationWorkflows,
+      startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
+    }),
     inviteLinks: createInviteLinkService({ inviteLinksData, accounts, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
     licenses: createLicenseService({ licensesData, temporal }),
     provisioningRequests: createProvisioningRequestService({
-      provisioningRequestsData: createProvisioningRequestsData(db), usersData, provisioningContext, temporal, taskQueue,
+      provisioningRequestsData,
+      usersData,
+      provisioningContext,
+      quotes: createProvisioningQuotes({ provisioningRequestsData }),
+      workflows: createProvisioningWorkflows({ temporal, taskQueue }),
     }),
     users: createUserService({ usersData, provisioningContext, temporal }),
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),

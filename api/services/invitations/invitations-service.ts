@@ -6,12 +6,13 @@ import { inviteeTypeFor } from '../../../domain/invitee-type';
 import { toE164 } from '../../../domain/phone-numbers';
 import { resolveSchedule, type LocalSchedule } from '../../../domain/schedule';
 import { assignLicense, resendInvitation, revokeInvitation } from '../../../workflows/invitation/definitions';
-import { invitationIdFor, invitationStart, type InviteeToStart } from '../../../workflows/invitation/start';
+import { invitationIdFor, type InviteeToStart } from '../../../workflows/invitation/start';
 import { problems } from '../../problems';
-import type { AccountRow, AccountService } from '../accounts';
+import type { AccountService } from '../accounts';
 import type { Caller } from '../credentials';
 import type { InvitationWorkflows } from './invitation-workflows';
-import { invitationView, startedStatus, type InvitationView } from './invitation-view';
+import type { StartInvitation } from './invitation-starts';
+import { invitationView, type InvitationView } from './invitation-view';
 import type { InvitationRow, InvitationsData } from './invitations-data';
 import type { InvitationPolicy } from './invitations-policy';
 
@@ -34,6 +35,7 @@ export interface InvitationServiceDeps {
   accounts: AccountService;
   policy: InvitationPolicy;
   workflows: InvitationWorkflows;
+  startInvitation: StartInvitation;
 }
 
 function scheduledSendAt(request: ScheduleOption): string | undefined {
@@ -43,27 +45,7 @@ function scheduledSendAt(request: ScheduleOption): string | undefined {
   return r.sendAt.toISOString();
 }
 
-export function createInvitationService({ invitationsData, accounts, policy, workflows }: InvitationServiceDeps) {
-  /**
-   * Records the invitation and starts its workflow, unless the person already has a live one,
-   * which is returned instead. An ended invitation (revoked, failed, expired for good) is started
-   * again with later token generations, so none of its old links comes back to life.
-   */
-  async function startInvitation(account: AccountRow, caller: Caller, invitee: InviteeToStart, sendAt: string | undefined): Promise<InvitationView> {
-    const record = { ...invitee, accountId: account.id, invitedBy: caller.userId, locale: account.locale };
-    // A first invitation for this person (the common case) needs no look at Temporal: no row, no workflow.
-    let row = await invitationsData.insertNew(record);
-    if (!row) {
-      // Invited before: a live invitation is returned as it is; an ended one starts again.
-      if (await workflows.isRunning(invitee.id)) {
-        return { ...invitationView((await invitationsData.byId(invitee.id))!, await workflows.status(invitee.id)), created: false };
-      }
-      row = await invitationsData.replaceEnded(record);
-    }
-    await workflows.start(invitationStart(account, caller.name || caller.userId, caller.role, invitee, sendAt, row.token_generation + 1));
-    return { ...invitationView(row, startedStatus(invitee.id, sendAt)), created: true };
-  }
-
+export function createInvitationService({ invitationsData, accounts, policy, workflows, startInvitation }: InvitationServiceDeps) {
   async function visibleInvitation(caller: Caller, id: string): Promise<InvitationRow> {
     const row = await invitationsData.byId(id, caller.accountId);
     if (!row || !policy.maySeeInvitation(caller, row)) throw problems.notFound(`Invitation ${id}`);

@@ -2,37 +2,19 @@
 // credentials), prices what it buys, holds purchases until a quote is acknowledged, and starts the
 // request's workflow. The workflows own the provisioning; this only decides whether it may start
 // and with what.
-import { createHash, randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import {
-  canonicalJson,
-  missingEmergencyAddress,
-  provisioningRequestProblems,
-  purchasesFor,
-  quoteSubject,
-  type NewProvisioningRequest,
-  type PriceList,
-} from '../../../domain/provisioning-requests';
+import { randomUUID } from 'node:crypto';
+import { missingEmergencyAddress, provisioningRequestProblems, purchasesFor, type NewProvisioningRequest, type PriceList } from '../../../domain/provisioning-requests';
 import { needsPaidSeat, type PaidLicense } from '../../../domain/licenses';
-import { provisioningRequestWorkflow } from '../../../workflows';
-import { getProvisioningStatus, provisioningWorkflowId, type ProvisioningRequestInput, type ProvisioningStatus } from '../../../workflows/provisioning-request/definitions';
-import { AccountId, OnboardingChannel, OnboardingStage } from '../../../workflows/search-attributes';
+import { provisioningWorkflowId, type ProvisioningRequestInput, type ProvisioningStatus } from '../../../workflows/provisioning-request/definitions';
 import { problems } from '../../problems';
-import type { AccountSettings } from '../accounts';
 import type { Caller } from '../credentials';
 import type { UsersData } from '../users/users-data';
 import type { ProvisioningContextLoader } from './provisioning-context';
 import { toProvision } from './provisioning-input';
-import type { LockedQuote, ProvisioningRequestsData } from './provisioning-requests-data';
+import type { ProvisioningQuotes, Quote } from './provisioning-quotes';
+import type { ProvisioningRequestsData } from './provisioning-requests-data';
 import { assertMayAddUsers, assertMayBuy, maySeeRequests } from './provisioning-requests-policy';
-
-/** How long a quote's prices hold. */
-const QUOTE_LIFETIME_MINUTES = 30;
-
-export interface Quote extends PriceList {
-  id: string;
-  expiresAt: string;
-}
+import type { ProvisioningWorkflows } from './provisioning-workflows';
 
 export interface SubmitRequest extends NewProvisioningRequest {
   quoteId?: string;
@@ -43,13 +25,14 @@ export interface ProvisioningRequestServiceDeps {
   provisioningRequestsData: ProvisioningRequestsData;
   usersData: UsersData;
   provisioningContext: ProvisioningContextLoader;
-  temporal: Client;
-  taskQueue: string;
+  quotes: ProvisioningQuotes;
+  workflows: ProvisioningWorkflows;
 }
 
-const fingerprint = (req: NewProvisioningRequest) => createHash('sha256').update(quoteSubject(req)).digest('hex');
+const seatPurchases = (price: PriceList) =>
+  price.items.filter((i) => i.kind === 'license_seats' && needsPaidSeat(i.item as 'ringex')).map((i) => ({ license: i.item as PaidLicense, seats: i.quantity }));
 
-export function createProvisioningRequestService({ provisioningRequestsData, usersData, provisioningContext, temporal, taskQueue }: ProvisioningRequestServiceDeps) {
+export function createProvisioningRequestService({ provisioningRequestsData, usersData, provisioningContext, quotes, workflows }: ProvisioningRequestServiceDeps) {
   /** Everything that can be said about the request before any quote: 400/403/409/422 as they apply. */
   async function check(caller: Caller, req: NewProvisioningRequest) {
     assertMayAddUsers(caller, req.users);
@@ -67,57 +50,20 @@ export function createProvisioningRequestService({ provisioningRequestsData, use
     return { account, ctx, price };
   }
 
-  async function createQuote(caller: Caller, req: NewProvisioningRequest, price: PriceList): Promise<Quote> {
-    const q = await provisioningRequestsData.insertQuote({
-      accountId: caller.accountId, createdBy: caller.userId, fingerprint: fingerprint(req), price, lifetimeMinutes: QUOTE_LIFETIME_MINUTES,
-    });
-    return { id: q.id, expiresAt: q.expiresAt.toISOString(), ...price };
-  }
-
-  /** The quote a buying request names must be unused and still say what the charges are now. */
-  function quoteAcceptance(caller: Caller, req: SubmitRequest, price: PriceList) {
-    return async (q: LockedQuote | undefined) => {
-      if (!q) throw problems.notFound(`Quote ${req.quoteId}`);
-      if (q.used_by) throw problems.quoteUsed();
-      // A changed request, changed inventory or an expired quote: the charges are not what was acknowledged.
-      // (jsonb keeps keys in its own order: compare canonical forms.)
-      if (q.expired || q.fingerprint !== fingerprint(req) || canonicalJson(q.items) !== canonicalJson(price.items)) {
-        const fresh = price.items.length > 0 ? await createQuote(caller, req, price) : undefined;
-        throw problems.quoteMismatch(q.expired, fresh);
-      }
-    };
-  }
-
   /** Purchases wait for a quote the admin reviewed and acknowledged. */
   async function assertChargesAcknowledged(caller: Caller, req: SubmitRequest, price: PriceList): Promise<void> {
     if (price.items.length === 0) return;
-    if (!req.quoteId) throw problems.purchaseConfirmationRequired(await createQuote(caller, req, price));
+    if (!req.quoteId) throw problems.purchaseConfirmationRequired(await quotes.create(caller, req, price));
     if (req.acknowledgeCharges !== true) {
       throw problems.validation('Review the charges and acknowledge them.', [{ field: 'body.acknowledgeCharges', message: 'Check the acknowledgment of the charges to continue.' }]);
     }
-  }
-
-  async function startRequest(caller: Caller, account: AccountSettings, input: ProvisioningRequestInput, workflowId: string, price: PriceList) {
-    const n = input.users.length;
-    await temporal.workflow.start(provisioningRequestWorkflow, {
-      taskQueue,
-      workflowId,
-      args: [input],
-      typedSearchAttributes: [
-        { key: AccountId, value: account.id },
-        { key: OnboardingChannel, value: 'admin' },
-        { key: OnboardingStage, value: input.seatPurchases.length ? 'purchasing' : 'provisioning' },
-      ],
-      staticSummary: `Adding ${n} user${n === 1 ? '' : 's'} to ${account.name}`,
-      staticDetails: `Requested by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')})${price.items.length > 0 ? `; purchases: ${price.items.map((i) => `${i.quantity} × ${i.description}`).join(', ')}` : ''}.`,
-    });
   }
 
   return {
     /** Prices the request without starting anything. */
     async quote(caller: Caller, req: NewProvisioningRequest): Promise<Quote> {
       const { price } = await check(caller, req);
-      return createQuote(caller, req, price);
+      return quotes.create(caller, req, price);
     },
 
     async submit(caller: Caller, req: SubmitRequest) {
@@ -125,21 +71,20 @@ export function createProvisioningRequestService({ provisioningRequestsData, use
       await assertChargesAcknowledged(caller, req, price);
       const requestId = randomUUID();
       const workflowId = provisioningWorkflowId(account.id, requestId);
-      const country = account.country === 'CA' ? 'CA' : 'US';
-      const users = await Promise.all(req.users.map((u, i) => toProvision(u, i, req, ctx.now, country)));
+      const users = await Promise.all(req.users.map((u, i) => toProvision(u, i, req, ctx.now, account.country === 'CA' ? 'CA' : 'US')));
       await provisioningRequestsData.record(
         { requestId, accountId: account.id, requestedBy: caller.userId, quoteId: req.quoteId, userCount: users.length, workflowId },
-        quoteAcceptance(caller, req, price),
+        quotes.acceptance(caller, req, price),
       );
       const input: ProvisioningRequestInput = {
         requestId,
         accountId: account.id,
         requestedBy: { userId: caller.userId, name: caller.name, role: caller.role },
         users,
-        seatPurchases: price.items.filter((i) => i.kind === 'license_seats' && needsPaidSeat(i.item as 'ringex')).map((i) => ({ license: i.item as PaidLicense, seats: i.quantity })),
+        seatPurchases: seatPurchases(price),
         uniqueEmail: account.require_unique_email,
       };
-      await startRequest(caller, account, input, workflowId, price);
+      await workflows.start(caller, account, input, workflowId, price);
       return { requestId, workflowId, userCount: users.length, ...(price.items.length > 0 ? { charges: price } : {}) };
     },
 
@@ -147,8 +92,7 @@ export function createProvisioningRequestService({ provisioningRequestsData, use
     async status(caller: Caller, requestId: string): Promise<ProvisioningStatus & { workflowId: string; createdAt: string }> {
       const request = await provisioningRequestsData.request(caller.accountId, requestId);
       if (!request || !maySeeRequests(caller)) throw problems.notFound(`Provisioning request ${requestId}`);
-      const status = await temporal.workflow.getHandle(request.workflowId).query(getProvisioningStatus);
-      return { ...status, workflowId: request.workflowId, createdAt: request.createdAt.toISOString() };
+      return { ...(await workflows.status(request.workflowId)), workflowId: request.workflowId, createdAt: request.createdAt.toISOString() };
     },
   };
 }
