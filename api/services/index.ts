@@ -62,4 +62,3 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
   };
 }
-export type Services = ReturnType<typeof createServices>;

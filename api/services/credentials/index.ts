@@ -5,7 +5,6 @@ import { createCredentialsData } from './credentials-data';
 import { createCredentialService as serviceOver } from './credentials-service';
 
 export type { Caller } from './caller';
-export type { Role } from '../../../domain/roles';
 export { createCredentialsData, type CredentialsData, type CredentialView } from './credentials-data';
 export type { CredentialService } from './credentials-service';
 
