@@ -10,23 +10,10 @@ import openapi from './plugins/openapi';
 import problemDetails from './plugins/problem-details';
 import rateLimiting, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
 import security from './plugins/security';
-import credentialRoutes from './routes/credentials';
 import healthRoutes from './routes/health';
-import inviteLinkRoutes from './routes/invite-link';
-import invitationRoutes from './routes/invitations';
-import inventoryRoutes from './routes/inventory';
-import licenseRoutes from './routes/licenses';
-import provisioningRoutes from './routes/provisioning-requests';
 import signupPageRoutes from './routes/signup';
-import userRoutes from './routes/users';
-import { createProvisioningRequestService } from './services/provisioning-requests';
-import { createCredentialService } from './services/credentials';
-import { createInviteLinkService } from './services/invite-links';
-import { createInventoryService } from './services/inventory';
-import { createInvitationService } from './services/invitations';
-import { createLicenseService } from './services/licenses';
-import { createSignupService } from './services/signup';
-import { createUserService } from './services/users';
+import accountRoutes from './routes/v1/accounts';
+import { createServices } from './services';
 
 export interface AppDependencies {
   db: Db;
@@ -69,19 +56,12 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(rateLimiting, limits);
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
-  const credentials = createCredentialService({ db });
-  await app.register(authentication, { credentials });
+  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl });
+  await app.register(authentication, { credentials: services.credentials });
   await app.register(idempotency, { db });
 
   await app.register(healthRoutes, { db, temporal });
-  const inviteLinks = createInviteLinkService({ db, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl });
-  await app.register(signupPageRoutes, { signup: createSignupService({ db, temporal }), inviteLinks, limits });
-  await app.register(inviteLinkRoutes, { prefix: '/v1', inviteLinks });
-  await app.register(invitationRoutes, { prefix: '/v1', invitations: createInvitationService({ db, temporal, taskQueue }) });
-  await app.register(licenseRoutes, { prefix: '/v1', licenses: createLicenseService({ db, temporal }) });
-  await app.register(credentialRoutes, { prefix: '/v1', credentials });
-  await app.register(provisioningRoutes, { prefix: '/v1', provisioningRequests: createProvisioningRequestService({ db, temporal, taskQueue }) });
-  await app.register(userRoutes, { prefix: '/v1', users: createUserService({ db, temporal }) });
-  await app.register(inventoryRoutes, { prefix: '/v1', inventory: createInventoryService({ db }) });
+  await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, limits });
+  await app.register(accountRoutes, { prefix: '/v1/accounts/:accountId', ...services });
   return app;
 }

@@ -1,4 +1,5 @@
 // Errors the API answers with, as RFC 9457 problem details. `type` is stable: clients branch on it.
+// Every problem the API sends is made here; each slug has one entry.
 import type { FieldError } from '../domain/field-errors';
 
 export class Problem extends Error {
@@ -15,16 +16,76 @@ export class Problem extends Error {
   }
 }
 
+const conflict = (slug: string, detail: string, extra: Record<string, unknown> = {}) => new Problem(409, slug, 'Conflict', detail, extra);
+
+/** Fastify's own 4xx codes (FST_ERR_CTP_INVALID_MEDIA_TYPE, ...) as slugs (ctp-invalid-media-type). */
+const fastifySlug = (code: string | undefined) => (code ?? 'bad-request').replace(/^FST_ERR_/, '').toLowerCase().replace(/_/g, '-');
+
 export const problems = {
+  // The request itself
   validation: (detail: string, errors: FieldError[]) => new Problem(400, 'validation-error', 'Invalid request', detail, { errors }),
+  /** A 4xx Fastify raises before the route runs (malformed JSON, wrong content type, body too large, ...). */
+  badRequest: (status: number, code: string | undefined, detail: string) => new Problem(status, fastifySlug(code), 'Bad request', detail),
+  noRoute: (method: string, path: string) => new Problem(404, 'not-found', 'Not found', `No route ${method} ${path}.`),
+  invalidIdempotencyKey: () => new Problem(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'An Idempotency-Key is 1 to 200 characters.'),
+  idempotencyKeyReused: () =>
+    new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request; use a new key.'),
+  idempotencyInProgress: () =>
+    new Problem(409, 'idempotency-in-progress', 'Request in progress', 'The first request with this Idempotency-Key is still running; retry shortly.', {
+      headers: { 'retry-after': '1' },
+    }),
+
+  // Who is calling
   unauthenticated: () =>
     new Problem(401, 'unauthenticated', 'Authentication required', 'Send a valid API credential as `Authorization: Bearer <credential>`.', {
       headers: { 'www-authenticate': 'Bearer' },
     }),
   forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
   notFound: (what: string) => new Problem(404, 'not-found', 'Not found', `${what} was not found.`),
-  conflict: (slug: string, detail: string, extra: Record<string, unknown> = {}) => new Problem(409, slug, 'Conflict', detail, extra),
+
+  // How often
+  rateLimited: (max: number, after: string, retryAfterSeconds: number) =>
+    new Problem(429, 'rate-limited', 'Too many requests', `Rate limit of ${max} requests per ${after} reached; retry later.`, {
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    }),
+  textRateLimited: (waitSeconds: number) =>
+    new Problem(429, 'text-rate-limited', 'Too many texts', `Please allow a full minute between texts to the same number; try again in ${waitSeconds} s.`, {
+      headers: { 'retry-after': String(waitSeconds) },
+      retryAfterSeconds: waitSeconds,
+    }),
+
+  // Where a resource stands
+  wrongStage: (detail: string) => conflict('wrong-stage', detail),
+  alreadyAUser: (detail: string, extra: { addresses?: string[]; errors?: FieldError[] }) => conflict('already-a-user', detail, extra),
+  emailInUse: (addresses: string[]) =>
+    conflict('email-in-use', 'This account requires unique emails, and some already belong to its users; no user was added.', { addresses }),
+  purchaseConfirmationRequired: (quote: unknown) =>
+    conflict(
+      'purchase-confirmation-required',
+      'This request buys licenses, deskphones or numbers. Review the quote, then submit again with its `quoteId` and `acknowledgeCharges: true`.',
+      { quote },
+    ),
+  quoteUsed: () => conflict('quote-used', 'This quote was already used for a request; ask for a new one.'),
+  /** A changed request, changed inventory or an expired quote; `quote` is the new one to review, if the request still buys. */
+  quoteMismatch: (expired: boolean, quote: unknown) =>
+    conflict(
+      'quote-mismatch',
+      expired ? 'The quote has expired; review the new one.' : 'The request or the inventory changed since the quote; review the new one.',
+      quote ? { quote } : {},
+    ),
+  signupRejected: (detail: string, errors: FieldError[]) => new Problem(422, 'signup-rejected', 'Signup refused', detail, { errors }),
+  missingEmergencyAddress: (errors: FieldError[]) =>
+    new Problem(
+      422,
+      'missing-emergency-address',
+      'Missing emergency address',
+      'Users with phone service need an emergency response location before they can make or receive calls. Add one, or send `continueWithoutEmergencyAddress: true` to continue without: they will be asked to add it at first sign-in.',
+      { errors },
+    ),
+
+  // Our side
   unavailable: (detail: string) => new Problem(503, 'service-unavailable', 'Service unavailable', detail, { headers: { 'retry-after': '5' } }),
+  internal: () => new Problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side.'),
 };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

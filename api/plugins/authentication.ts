@@ -1,5 +1,5 @@
-// Bearer credentials: every /v1 route knows its caller (account, person, role), and a caller
-// only ever sees its own account: any other account id answers 404, never a hint it exists.
+// Bearer credentials. `authenticate` (an onRequest hook) knows who holds the request's credential;
+// the account routes then scope that person to the account in their path (routes/v1/accounts/autohooks.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { problems } from '../problems';
@@ -7,29 +7,40 @@ import type { Caller, CredentialService } from '../services/credentials';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    caller?: Caller;
+    /** Who holds the request's credential, whichever account they belong to (null before `authenticate`). */
+    identity: Caller | null;
+    /** The caller, scoped to the account in the path: set on the account routes before their handlers run. */
+    caller: Caller;
   }
   interface FastifyInstance {
-    /** onRequest hook for routes that need a caller. */
+    /** onRequest hook: resolves the bearer credential into `request.identity`, or answers 401. */
     authenticate(request: FastifyRequest): Promise<void>;
   }
 }
 
-/** The caller of an authenticated route, scoped to the account named in the path. */
-export function callerFor(request: FastifyRequest, accountId: string): Caller {
-  const caller = request.caller;
-  if (!caller) throw problems.unauthenticated();
-  if (caller.accountId !== accountId) throw problems.notFound(`Account ${accountId}`);
-  return caller;
-}
+const kCaller = Symbol('scoped caller');
+type WithScopedCaller = FastifyRequest & { [kCaller]: Caller | null };
 
-export default fp(async function authentication(app: FastifyInstance, opts: { credentials: CredentialService }) {
-  app.decorateRequest('caller', undefined);
+export default fp(async function authentication(app: FastifyInstance, opts: { credentials: Pick<CredentialService, 'resolve'> }) {
+  app.decorateRequest('identity', null);
+  app.decorateRequest(kCaller, null);
+  app.decorateRequest('caller', {
+    getter(this: FastifyRequest) {
+      const caller = (this as WithScopedCaller)[kCaller];
+      // Only an account route's handler reads it, after its hooks set it: anything else is a bug.
+      if (!caller) throw new Error('request.caller is only set on the account routes');
+      return caller;
+    },
+    setter(this: FastifyRequest, caller: Caller) {
+      (this as WithScopedCaller)[kCaller] = caller;
+    },
+  });
+
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const caller = match ? await opts.credentials.resolve(match[1]!) : undefined;
-    if (!caller) throw problems.unauthenticated();
-    request.caller = caller;
+    const identity = match ? await opts.credentials.resolve(match[1]!) : undefined;
+    if (!identity) throw problems.unauthenticated();
+    request.identity = identity;
   });
 });

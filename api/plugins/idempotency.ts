@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db';
-import { Problem } from '../problems';
+import { problems } from '../problems';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,9 +18,9 @@ const requestHash = (r: FastifyRequest) => createHash('sha256').update(`${r.meth
 export default fp(async function idempotency(app: FastifyInstance, { db }: { db: Db }) {
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || typeof key !== 'string' || !request.caller) return;
-    if (key.length < 1 || key.length > 200) throw new Problem(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'An Idempotency-Key is 1 to 200 characters.');
-    const credentialId = request.caller.credentialId;
+    if (request.method !== 'POST' || typeof key !== 'string' || !request.identity) return;
+    if (key.length < 1 || key.length > 200) throw problems.invalidIdempotencyKey();
+    const credentialId = request.identity.credentialId;
     const hash = requestHash(request);
     const { rowCount } = await db.query(
       `INSERT INTO idempotency_keys (credential_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
@@ -36,10 +36,10 @@ export default fp(async function idempotency(app: FastifyInstance, { db }: { db:
     );
     const first = rows[0]!;
     if (first.request_hash !== hash) {
-      throw new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request; use a new key.');
+      throw problems.idempotencyKeyReused();
     }
     if (first.status_code === null) {
-      throw new Problem(409, 'idempotency-in-progress', 'Request in progress', 'The first request with this Idempotency-Key is still running; retry shortly.', { headers: { 'retry-after': '1' } });
+      throw problems.idempotencyInProgress();
     }
     return reply.code(first.status_code).header('idempotent-replayed', 'true').type(first.content_type ?? 'application/json').send(first.response_body);
   });

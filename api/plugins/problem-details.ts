@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { PROBLEM_CONTENT_TYPE, Problem } from '../problems';
+import { PROBLEM_CONTENT_TYPE, Problem, problems } from '../problems';
 import type { FieldError } from '../../domain/field-errors';
 
 function send(reply: FastifyReply, p: Problem) {
@@ -39,21 +39,20 @@ export default fp(async function problemDetails(app: FastifyInstance) {
         const unknownKeys = (v.params as { keys?: string[] })?.keys;
         return { field: [where, path, unknownKeys?.join(',')].filter(Boolean).join('.'), message: v.message ?? 'is invalid' };
       });
-      return send(reply, new Problem(400, 'validation-error', 'Invalid request', `The request ${where} is invalid.`, { errors }));
+      return send(reply, problems.validation(`The request ${where} is invalid.`, errors));
     }
     const status = (error as FastifyError).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Fastify's own 4xx (malformed JSON, wrong content type, body too large, ...).
-      const slug = ((error as FastifyError).code ?? 'bad-request').replace(/^FST_ERR_/, '').toLowerCase().replace(/_/g, '-');
-      return send(reply, new Problem(status, slug, 'Bad request', error.message));
+      return send(reply, problems.badRequest(status, (error as FastifyError).code, error.message));
     }
     if (isBackendUnavailable(error)) {
       request.log.warn({ err: error }, 'backend unavailable');
-      return send(reply, new Problem(503, 'service-unavailable', 'Service unavailable', 'A backing service is unavailable; try again shortly.', { headers: { 'retry-after': '5' } }));
+      return send(reply, problems.unavailable('A backing service is unavailable; try again shortly.'));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return send(reply, new Problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side.'));
+    return send(reply, problems.internal());
   });
 
-  app.setNotFoundHandler((request, reply) => send(reply, new Problem(404, 'not-found', 'Not found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) => send(reply, problems.noRoute(request.method, request.url.split('?')[0]!)));
 });

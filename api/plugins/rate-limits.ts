@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Problem } from '../problems';
+import { problems } from '../problems';
 
 export interface RateLimitSettings {
   /** Requests a minute per API credential (or per IP without one). */
@@ -29,10 +29,7 @@ export default fp(async function rateLimits(app: FastifyInstance, opts: RateLimi
     max: opts.apiPerMinute,
     timeWindow: '1 minute',
     keyGenerator: callerKey,
-    errorResponseBuilder: (_request, context) =>
-      new Problem(429, 'rate-limited', 'Too many requests', `Rate limit of ${context.max} requests per ${context.after} reached; retry later.`, {
-        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-      }),
+    errorResponseBuilder: (_request, context) => problems.rateLimited(context.max, context.after, Math.ceil(context.ttl / 1000)),
   });
 });
 

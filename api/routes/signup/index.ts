@@ -5,8 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { signupRateLimit, type RateLimitSettings } from '../../plugins/rate-limits';
 import type { FastifyReply } from 'fastify';
-import type { InviteLinkService } from '../../services/invite-links';
-import type { SignupForm, SignupService } from '../../services/signup';
+import type { JoinService, SignupForm, SignupService } from '../../services/signup';
 import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
 import type { FieldError } from '../../../domain/field-errors';
 
@@ -25,18 +24,10 @@ function formAgain(reply: FastifyReply, page: SignupPageContext, action: string,
   return reply.code(422).send(signupFormPage(page, action, { form: keep, errors }));
 }
 
-const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLinks: InviteLinkService; limits: RateLimitSettings }> = async (app, { signup, inviteLinks, limits }) => {
-  const views = signupRateLimit(limits.signupViewsPerMinute);
-  const submits = signupRateLimit(limits.signupSubmitsPerMinute);
-  await app.register(formbody);
-  // Pages for people; a problem (e.g. 429) still leaves as problem+json, set by the error handler.
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.type('text/html; charset=utf-8');
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-  });
+type Limits = { views: ReturnType<typeof signupRateLimit>; submits: ReturnType<typeof signupRateLimit> };
 
+/** /signup/:token: an invitation's link. */
+function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: SignupService, { views, submits }: Limits) {
   app.get('/signup/:token', {
     config: views,
     schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams },
@@ -67,12 +58,15 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
         return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName));
     }
   });
+}
 
+/** /join/:token: the account's invite link. */
+function joinPages(app: Parameters<FastifyPluginAsyncZod>[0], joins: JoinService, { views, submits }: Limits) {
   app.get('/join/:token', {
     config: views,
     schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams },
   }, async (request, reply) => {
-    const page = await inviteLinks.joinPage(request.params.token);
+    const page = await joins.joinPage(request.params.token);
     if (!page) return reply.code(404).send(joinNotUsable());
     return reply.send(signupFormPage(page, `/join/${encodeURIComponent(request.params.token)}`));
   });
@@ -81,7 +75,7 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
     config: submits,
     schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm },
   }, async (request, reply) => {
-    const outcome = await inviteLinks.join(request.params.token, request.body);
+    const outcome = await joins.join(request.params.token, request.body);
     switch (outcome.kind) {
       case 'signed-up':
         return reply.send(signedUpPage(outcome.page, outcome.result.stage));
@@ -91,6 +85,20 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; inviteLin
         return reply.code(410).send(joinNotUsable());
     }
   });
+}
+
+const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; joins: JoinService; limits: RateLimitSettings }> = async (app, { signup, joins, limits }) => {
+  await app.register(formbody);
+  // Pages for people; a problem (e.g. 429) still leaves as problem+json, set by the error handler.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.type('text/html; charset=utf-8');
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+  });
+  const pageLimits = { views: signupRateLimit(limits.signupViewsPerMinute), submits: signupRateLimit(limits.signupSubmitsPerMinute) };
+  invitationPages(app, signup, pageLimits);
+  joinPages(app, joins, pageLimits);
 };
 
 export default signupPageRoutes;

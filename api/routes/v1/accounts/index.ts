@@ -1,0 +1,43 @@
+// Everything under /v1/accounts/:accountId, one folder per resource. The folder's hooks
+// (autohooks.ts) authenticate every request and scope its caller to the account in the path,
+// so each route reads `request.caller` and nothing more.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { CredentialService } from '../../../services/credentials';
+import type { InventoryService } from '../../../services/inventory';
+import type { InvitationService } from '../../../services/invitations';
+import type { InviteLinkService } from '../../../services/invite-links';
+import type { LicenseService } from '../../../services/licenses';
+import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
+import type { UserService } from '../../../services/users';
+import autohooks from './autohooks';
+import credentialRoutes from './credentials';
+import inventoryRoutes from './inventory';
+import invitationRoutes from './invitations';
+import inviteLinkRoutes from './invite-link';
+import licenseRoutes from './licenses';
+import provisioningRoutes from './provisioning-requests';
+import userRoutes from './users';
+
+export interface AccountServices {
+  credentials: CredentialService;
+  inventory: InventoryService;
+  invitations: InvitationService;
+  inviteLinks: InviteLinkService;
+  licenses: LicenseService;
+  provisioningRequests: ProvisioningRequestService;
+  users: UserService;
+}
+
+const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, services) => {
+  await app.register(autohooks);
+  // In this order, the OpenAPI document's paths keep theirs.
+  await app.register(inviteLinkRoutes, { inviteLinks: services.inviteLinks });
+  await app.register(invitationRoutes, { invitations: services.invitations });
+  await app.register(licenseRoutes, { licenses: services.licenses });
+  await app.register(credentialRoutes, { credentials: services.credentials });
+  await app.register(provisioningRoutes, { provisioningRequests: services.provisioningRequests });
+  await app.register(userRoutes, { users: services.users });
+  await app.register(inventoryRoutes, { inventory: services.inventory });
+};
+
+export default accountRoutes;

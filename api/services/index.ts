@@ -1,0 +1,64 @@
+// The services the routes call, wired once: each resource's data access over the one pool, its
+// policy, and the Temporal client for the workflows it starts, signals or updates.
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db';
+import { createAccountService, createAccountsData } from './accounts';
+import { createCredentialService } from './credentials';
+import { createInventoryData, createInventoryService } from './inventory';
+import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
+import { createInviteLinkService, createInviteLinksData } from './invite-links';
+import { createLicenseService, createLicensesData } from './licenses';
+import {
+  createProvisioningContextLoader,
+  createProvisioningQuotes,
+  createProvisioningRequestService,
+  createProvisioningRequestsData,
+  createProvisioningWorkflows,
+} from './provisioning-requests';
+import { createJoinService, createSignupData, createSignupService } from './signup';
+import { createUserService, createUsersData } from './users';
+
+export interface ServiceDependencies {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  /** Derives the invite link's token, so the link can be shown again to copy. */
+  invitationTokenSecret: string;
+  /** Start of the links people open, e.g. http://localhost:3000 */
+  publicBaseUrl: string;
+}
+
+export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl }: ServiceDependencies) {
+  const accounts = createAccountService({ accountsData: createAccountsData(db) });
+  const invitationsData = createInvitationsData(db);
+  const inviteLinksData = createInviteLinksData(db);
+  const inventoryData = createInventoryData(db);
+  const licensesData = createLicensesData(db);
+  const usersData = createUsersData(db);
+  const invitationWorkflows = createInvitationWorkflows({ temporal, taskQueue });
+  const provisioningContext = createProvisioningContextLoader({ accounts, inventoryData, licensesData });
+  const provisioningRequestsData = createProvisioningRequestsData(db);
+  return {
+    credentials: createCredentialService({ db }),
+    inventory: createInventoryService({ inventoryData, licensesData }),
+    invitations: createInvitationService({
+      invitationsData,
+      accounts,
+      policy: createInvitationPolicy({ invitationsData }),
+      workflows: invitationWorkflows,
+      startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
+    }),
+    inviteLinks: createInviteLinkService({ inviteLinksData, accounts, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
+    licenses: createLicenseService({ licensesData, temporal }),
+    provisioningRequests: createProvisioningRequestService({
+      provisioningRequestsData,
+      usersData,
+      provisioningContext,
+      quotes: createProvisioningQuotes({ provisioningRequestsData }),
+      workflows: createProvisioningWorkflows({ temporal, taskQueue }),
+    }),
+    users: createUserService({ usersData, provisioningContext, temporal }),
+    signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
+    joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
+  };
+}

@@ -1,0 +1,56 @@
+// The invitation workflows as the API talks to them: started by typed reference, queried for
+// where they stand, asked to change through updates. The workflow owns the lifecycle.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { invitationWorkflow } from '../../../workflows';
+import { getInvitationStatus, type InvitationStatus } from '../../../workflows/invitation/definitions';
+import type { invitationStart } from '../../../workflows/invitation/start';
+import { updateProblem } from '../../failures';
+
+/** The client's start options around the shared invitation start (workflows/invitation/start.ts). */
+export function clientStartOptions(start: ReturnType<typeof invitationStart>, taskQueue: string) {
+  // USE_EXISTING: two concurrent requests for the same person land on one workflow.
+  return { ...start, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' as const };
+}
+
+export function createInvitationWorkflows({ temporal, taskQueue }: { temporal: Client; taskQueue: string }) {
+  return {
+    /** Starts the invitation, or finds the person's live one. */
+    async start(start: ReturnType<typeof invitationStart>): Promise<void> {
+      try {
+        await temporal.workflow.start(invitationWorkflow, clientStartOptions(start, taskQueue));
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    },
+
+    /** Where the invitation stands; undefined when its workflow is gone. */
+    async status(id: string): Promise<InvitationStatus | undefined> {
+      try {
+        return await temporal.workflow.getHandle(id).query(getInvitationStatus);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+
+    async isRunning(id: string): Promise<boolean> {
+      try {
+        return (await temporal.workflow.getHandle(id).describe()).status.name === 'RUNNING';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    },
+
+    /** Asks the invitation to change; a refusal becomes the caller's problem (409, 422). */
+    async update(id: string, update: UpdateDefinition<InvitationStatus, []>): Promise<InvitationStatus> {
+      try {
+        return await temporal.workflow.getHandle(id).executeUpdate(update);
+      } catch (err) {
+        throw updateProblem(err, `Invitation ${id}`);
+      }
+    },
+  };
+}
+export type InvitationWorkflows = ReturnType<typeof createInvitationWorkflows>;

@@ -1,0 +1,2 @@
+export { createLicensesData, type InventoryLine, type LicensesData } from './licenses-data';
+export { createLicenseService, type LicenseService } from './licenses-service';

@@ -1,0 +1,72 @@
+// An added user as admins see it, and activating a user who was added with "activate later" (or
+// whose welcome email ended unused): the user's provisioning workflow does it, through an update.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../../domain/provisioning-requests';
+import { activateUserAccount, getUserProvisioningStatus, type LaterActivation, type UserProvisioningStatus } from '../../../workflows/provisioning-request/definitions';
+import { updateProblem } from '../../failures';
+import { problems } from '../../problems';
+import type { Caller } from '../credentials';
+import type { LoadedProvisioningContext, ProvisioningContextLoader } from '../provisioning-requests/provisioning-context';
+import { credentialsActivation } from '../provisioning-requests/provisioning-input';
+import { userView, type UserView } from './user-view';
+import type { UserRow, UsersData } from './users-data';
+import { assertMayActivate, maySeeUser } from './users-policy';
+
+export type ActivationRequest = { option: 'send_invite' } | ({ option: 'assign_credentials'; continueWithoutEmergencyAddress?: boolean } & CredentialsInput);
+
+/** The activation the workflow takes, once the request passed the same rules as at creation. */
+async function laterActivation(req: ActivationRequest, u: UserRow, { account, ctx }: LoadedProvisioningContext): Promise<LaterActivation> {
+  if (req.option === 'send_invite') {
+    if (!account.require_unique_email) {
+      throw problems.validation('The user was not activated.', [{ field: 'body.option', message: 'Without "Require unique email", users cannot be invited by email: assign credentials instead.' }]);
+    }
+    return { option: 'send_invite' };
+  }
+  const errors = credentialProblems(req, ctx, 'body');
+  if (errors.length > 0) throw problems.validation('The user was not activated: fix the listed fields.', errors);
+  if (lacksEmergencyLocation(u.license, req) && !req.continueWithoutEmergencyAddress) {
+    throw problems.missingEmergencyAddress([{ field: 'body.emergencyResponseLocation', message: missingEmergencyAddressMessage(u.first_name, u.last_name) }]);
+  }
+  return credentialsActivation(req, u.license, !!req.continueWithoutEmergencyAddress);
+}
+
+export function createUserService({ usersData, provisioningContext, temporal }: { usersData: UsersData; provisioningContext: ProvisioningContextLoader; temporal: Client }) {
+  async function visibleUser(caller: Caller, userId: string): Promise<UserRow> {
+    const u = await usersData.byId(caller.accountId, userId);
+    if (!u || !maySeeUser(caller, userId)) throw problems.notFound(`User ${userId}`);
+    return u;
+  }
+
+  async function provisioningStatus(workflowId: string | null): Promise<UserProvisioningStatus | undefined> {
+    if (!workflowId) return undefined;
+    try {
+      return await temporal.workflow.getHandle(workflowId).query(getUserProvisioningStatus);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async function get(caller: Caller, userId: string): Promise<UserView> {
+    const u = await visibleUser(caller, userId);
+    return userView(u, await provisioningStatus(u.provisioning_workflow_id));
+  }
+
+  return {
+    get,
+
+    async activate(caller: Caller, userId: string, req: ActivationRequest): Promise<UserView> {
+      assertMayActivate(caller);
+      const u = await visibleUser(caller, userId);
+      if (!u.provisioning_workflow_id) throw problems.wrongStage('This user was not added by an admin and activates through their own invitation.');
+      const activation = await laterActivation(req, u, await provisioningContext(caller.accountId));
+      try {
+        await temporal.workflow.getHandle(u.provisioning_workflow_id).executeUpdate(activateUserAccount, { args: [activation] });
+      } catch (err) {
+        throw updateProblem(err, `User ${userId}`);
+      }
+      return get(caller, userId);
+    },
+  };
+}
+export type UserService = ReturnType<typeof createUserService>;
