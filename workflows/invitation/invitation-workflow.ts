@@ -18,7 +18,8 @@ import {
 import type { Activities } from '../../activities';
 import { signupProblems, type SignupSubmission } from '../../domain/signup-rules';
 import { assignLicense, getInvitationStatus, remindInvitee, resendInvitation, revokeInvitation, seatsAdded, signUp, type InvitationInput, type InvitationStatus, type SignupResult } from './definitions';
-import { InviteeEmail, OnboardingStage, OnboardingStageSince } from '../search-attributes';
+import { InviteeEmail } from '../search-attributes';
+import { enterStage } from '../stages';
 import { failureTypes } from '../../domain/failures';
 import type { InvitationStage } from '../../domain/stages';
 
@@ -77,17 +78,7 @@ export async function invitationWorkflow(input: InvitationInput): Promise<Invita
   let pendingSignup: SignupSubmission | undefined;
   let signupOutcome: SignupResult | ApplicationFailure | undefined;
 
-  const enter = (stage: InvitationStage, summary: string) => {
-    const now = new Date();
-    status.stage = stage;
-    status.stageTimes[stage] = now.toISOString();
-    upsertSearchAttributes([
-      { key: OnboardingStage, value: stage },
-      { key: OnboardingStageSince, value: now },
-    ]);
-    showSummary(summary);
-    log.info(summary, { stage });
-  };
+  const enter = (stage: InvitationStage, summary: string) => enterStage(status, stage, summary, showSummary);
 
   /** The result the signUp update returns, or the refusal it throws. */
   function takeSignupOutcome(): SignupResult {

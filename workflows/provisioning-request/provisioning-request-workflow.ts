@@ -5,17 +5,15 @@
 import {
   ParentClosePolicy,
   condition,
-  log,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   startChild,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { licenseNames } from '../../domain/licenses';
 import { getProvisioningStatus, userProvisioned, userProvisioningWorkflowId, type ProvisioningRequestInput, type ProvisioningStatus, type UserProvisioningResult, type UserToProvision } from './definitions';
-import { AccountId, InviteeEmail, OnboardingChannel, OnboardingStage, OnboardingStageSince } from '../search-attributes';
+import { AccountId, InviteeEmail, OnboardingChannel, OnboardingStage } from '../search-attributes';
+import { enterStage } from '../stages';
 import { userProvisioningWorkflow } from './user-provisioning-workflow';
 
 const purchases = proxyActivities<Activities>({
@@ -34,16 +32,7 @@ export async function provisioningRequestWorkflow(input: ProvisioningRequestInpu
   setHandler(getProvisioningStatus, () => status);
   setHandler(userProvisioned, record);
 
-  const enter = (stage: ProvisioningStatus['stage'], summary: string) => {
-    status.stage = stage;
-    upsertSearchAttributes([
-      { key: OnboardingStage, value: stage },
-      { key: OnboardingStageSince, value: new Date() },
-    ]);
-    // Where it stands, in the UI's current details (no history event).
-    setCurrentDetails(summary);
-    log.info(summary, { stage });
-  };
+  const enter = (stage: ProvisioningStatus['stage'], summary: string) => enterStage(status, stage, summary);
 
   if (input.seatPurchases.length > 0) {
     const what = input.seatPurchases.map((p) => `${p.seats} ${licenseNames[p.license]}`).join(', ');

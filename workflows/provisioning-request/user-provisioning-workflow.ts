@@ -12,11 +12,8 @@ import {
   condition,
   executeChild,
   getExternalWorkflowHandle,
-  log,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -25,7 +22,7 @@ import { hasPhoneService, needsPaidSeat, licenseNames } from '../../domain/licen
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
 import { activateUserAccount, getUserProvisioningStatus, reservationKey, userProvisioned, type Activation, type LaterActivation, type UserProvisioningInput, type UserProvisioningResult, type UserProvisioningStatus } from './definitions';
-import { OnboardingStage, OnboardingStageSince } from '../search-attributes';
+import { enterStage } from '../stages';
 import { failureTypes } from '../../domain/failures';
 import type { UserProvisioningStage } from '../../domain/stages';
 
@@ -64,18 +61,9 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
   let requested: LaterActivation | undefined;
 
   const enter = (stage: UserProvisioningStage, summary: string) => {
-    const now = new Date();
-    status.stage = stage;
-    status.stageTimes[stage] = now.toISOString();
     // An admin's activation request has been acted on once the user moves on from waiting.
     if (stage !== 'awaiting_activation') requested = undefined;
-    upsertSearchAttributes([
-      { key: OnboardingStage, value: stage },
-      { key: OnboardingStageSince, value: now },
-    ]);
-    // Where it stands, in the UI's current details (no history event).
-    setCurrentDetails(summary);
-    log.info(summary, { stage });
+    enterStage(status, stage, summary);
   };
 
   setHandler(getUserProvisioningStatus, () => status);
