@@ -47,8 +47,9 @@ import {
 
 /**
  * Reservations and activation steps, each with a one-line summary for the Temporal UI's timeline:
- * transient trouble is retried for a while; a refusal (non-retryable) fails the user at once. The
- * timeout is short: a worker that dies mid-step is replaced within seconds (every step is idempotent).
+ * transient trouble is retried for a while (8 attempts); a refusal (non-retryable) ends the step at
+ * once, and while reserving that fails the user. The timeout is short: a worker that dies mid-step is
+ * replaced within seconds (every step is idempotent).
  */
 const step = (summary: string) =>
   proxyActivities<Activities>({
