@@ -5,10 +5,11 @@
 //   awaiting signup   signup, reminders, resend, or the link ends   → license pending | activated | sending | expired
 //   expired,          a resend can still revive it for a while     → sending | closes as it stands
 //   delivery failed
-//   license pending   a Super Admin assigns the license; a seat     → activated
+//   license pending   a Super Admin assigns the license, and a     → activated
+//                     seat is free (Video Pro+ companies)
 //
 // An invitation by invite link starts awaiting signup (it has no link of its own to send). Until
-// the signup, the inviter can revoke it. The handlers (handlers.ts) only record requests in the
+// the signup, the inviter can revoke it (→ revoked). The handlers (handlers.ts) only record requests in the
 // state (state.ts); the stages act on them. The workflow only decides; activities do the I/O.
 import {
   ActivityFailure,
