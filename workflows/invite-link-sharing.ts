@@ -4,7 +4,7 @@ import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 const { sendInviteLinkEmail } = proxyActivities<Activities>({
-  // As the invitation's sends (workflows/invitation.ts): a dead worker is noticed by the heartbeat,
+  // As the invitation's sends (workflows/invitation/invitation-workflow.ts): a dead worker is noticed by the heartbeat,
   // and a live attempt may wait out a database outage to record what was already sent.
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',

@@ -23,7 +23,7 @@ export interface InvitationInput {
   licenseAfterSignup?: License;
   /** A user an admin added already holds a seat: activation gives this license (default Video Pro). */
   licenseOnActivation?: License;
-  /** How long an expired invitation can still be revived by a resend before the workflow closes. */
+  /** How long an expired or undelivered invitation can still be revived by a resend before the workflow closes (default 30 days). */
   expiredRetentionMs?: number;
 }
 
@@ -62,7 +62,7 @@ export interface SignupResult {
 export const getInvitationStatus = defineQuery<InvitationStatus>('getInvitationStatus');
 /** The invitee submits the signup form; the validator refuses with every failing field. */
 export const signUp = defineUpdate<SignupResult, [SignupSubmission]>('signUp');
-/** New link (the old one stops working), lifetime restarted; revives an expired invitation. */
+/** New link (the old one stops working), lifetime restarted; revives an expired or undelivered invitation. */
 export const resendInvitation = defineUpdate<InvitationStatus, []>('resendInvitation');
 export const revokeInvitation = defineUpdate<InvitationStatus, []>('revokeInvitation');
 /** A reminder with the same link, once per link (the outbox key includes the token generation). */

@@ -1,6 +1,16 @@
-// One invitation's whole life: scheduled → sending → awaiting signup → license pending → activated,
-// or expired, revoked, delivery failed. The workflow only decides; activities do the I/O.
-// Update handlers only record what was asked; the main loop below acts on it, one thing at a time.
+// One invitation's whole life: one function per stage below, each returning the stage that comes next.
+//
+//   scheduled         waits for the chosen send time               → sending
+//   sending           sends a new link                             → awaiting signup | delivery failed
+//   awaiting signup   signup, reminders, resend, or the link ends   → license pending | activated | sending | expired
+//   expired,          a resend can still revive it for a while     → sending | closes as it stands
+//   delivery failed
+//   license pending   a Super Admin assigns the license, and a     → activated
+//                     seat is free (Video Pro+ companies)
+//
+// An invitation by invite link starts awaiting signup (it has no link of its own to send). Until
+// the signup, the inviter can revoke it (→ revoked). The handlers (handlers.ts) only record requests in the
+// state (state.ts); the stages act on them. The workflow only decides; activities do the I/O.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -11,16 +21,16 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
-  setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { signupProblems, type SignupSubmission } from '../../domain/signup-rules';
-import { assignLicense, getInvitationStatus, remindInvitee, resendInvitation, revokeInvitation, seatsAdded, signUp, type InvitationInput, type InvitationStatus, type SignupResult } from './definitions';
-import { InviteeEmail, OnboardingStage, OnboardingStageSince } from '../search-attributes';
-import { failureTypes } from '../../domain/failures';
 import type { InvitationStage } from '../../domain/stages';
+import type { InvitationInput, InvitationStatus } from './definitions';
+import { handleRequests } from './handlers';
+import { newInvitationState, type InvitationState } from './state';
+import { InviteeEmail } from '../search-attributes';
+import { enterStage } from '../stages';
 
 /** Sending activities, each with a one-line summary shown in the Temporal UI's timeline. */
 const messaging = (summary: string) =>
@@ -53,255 +63,193 @@ const db = () => (patched(LEAN_HISTORY) ? localRecords : records);
 const showSummary = (summary: string) => (patched(LEAN_HISTORY) ? setCurrentDetails(summary) : upsertMemo({ summary }));
 
 const DAY_MS = 24 * 3600 * 1000;
-const wrongStage = (stage: InvitationStage, what: string) =>
-  ApplicationFailure.create({ type: failureTypes.wrongStage, message: `Cannot ${what}: the invitation is ${stage.replace('_', ' ')}`, nonRetryable: true });
+
+type StageName = 'scheduled' | 'sending' | 'awaitingSignup' | 'expired' | 'deliveryFailed' | 'licensePending' | 'activate';
+/** The stage to run next; `closed` once the invitation has ended (activated, revoked, or left as it stands). */
+type Next = StageName | typeof closed;
+const closed = undefined;
 
 export async function invitationWorkflow(input: InvitationInput): Promise<InvitationStatus> {
-  const status: InvitationStatus = { invitationId: input.invitationId, stage: 'sending', stageTimes: {}, messages: [], sendAt: input.sendAt };
-  // A signup through the invite link arrives with the start (update-with-start), possibly before
-  // the main loop runs: such an invitation is open for signup from its first moment.
-  if (input.channel === 'link') {
-    status.stage = 'awaiting_signup';
-    status.expiresAt = new Date(Date.now() + input.lifetimeMs).toISOString();
+  const state = newInvitationState(input);
+  handleRequests(state);
+  let next: Next = input.sendAt && Date.parse(input.sendAt) > Date.now() ? 'scheduled' : newRound(state);
+  while (next) next = await stages[next](state);
+  // Every update still waiting gets its answer before the workflow ends.
+  await condition(allHandlersFinished);
+  return state.status;
+}
+
+const stages: Record<StageName, (state: InvitationState) => Promise<Next>> = {
+  scheduled,
+  sending,
+  awaitingSignup,
+  expired,
+  deliveryFailed,
+  licensePending,
+  activate,
+};
+
+/** Nothing is sent before the chosen time; the inviter can still cancel. */
+async function scheduled(s: InvitationState): Promise<Next> {
+  const sendAt = s.input.sendAt!;
+  enter(s, 'scheduled', `Invitation to ${s.invitee} scheduled for ${sendAt}`);
+  await condition(() => s.requests.revoke, Date.parse(sendAt) - Date.now(), { summary: `Scheduled send at ${sendAt}` });
+  if (s.requests.revoke) return revoked(s, `Scheduled invitation to ${s.invitee} was cancelled before it was sent`);
+  return newRound(s);
+}
+
+/** Sends this round's link, valid for the invitation's lifetime from now. */
+async function sending(s: InvitationState): Promise<Next> {
+  const { status, progress } = s;
+  const expiresAt = new Date(Date.now() + s.input.lifetimeMs).toISOString();
+  enter(s, 'sending', `Sending invitation to ${s.invitee}`);
+  try {
+    const sent = await send(s, 'invite', expiresAt);
+    status.messages.push(sent);
+    s.link.tokenHash = sent.tokenHash;
+    status.tokenGeneration = s.link.generation;
+    status.deliveryFailure = undefined;
+    progress.sendAttempts += 1;
+  } catch (err) {
+    // Rejected for good, or still failing when the retry budget ran out: the reason stays visible,
+    // and a resend (e.g. after the address was corrected, or by the stalled-activations job) retries.
+    if (!(err instanceof ActivityFailure)) throw err;
+    status.deliveryFailure = err.cause?.message ?? err.message;
+    progress.sendAttempts += 1;
+    return 'deliveryFailed';
   }
-  const invitee = input.inviteeEmail ?? input.inviteePhone ?? 'the invitee';
-  let generation = input.firstTokenGeneration;
-  let currentTokenHash: string | undefined;
-  let revokeRequested = false;
-  let resendRequested = false;
-  let remindRequested = false;
-  let sendAttempts = 0;
-  let licenseRequested = false;
-  let licenseAttempts = 0;
-  let seatsMayBeFree = false;
-  let pendingSignup: SignupSubmission | undefined;
-  let signupOutcome: SignupResult | ApplicationFailure | undefined;
+  status.expiresAt = expiresAt;
+  return 'awaitingSignup';
+}
 
-  const enter = (stage: InvitationStage, summary: string) => {
-    const now = new Date();
-    status.stage = stage;
-    status.stageTimes[stage] = now.toISOString();
-    upsertSearchAttributes([
-      { key: OnboardingStage, value: stage },
-      { key: OnboardingStageSince, value: now },
-    ]);
-    showSummary(summary);
-    log.info(summary, { stage });
-  };
-
-  /** The result the signUp update returns, or the refusal it throws. */
-  function takeSignupOutcome(): SignupResult {
-    const outcome = signupOutcome;
-    if (outcome === undefined || outcome instanceof ApplicationFailure) throw outcome;
-    return outcome;
+/** The link is out: wait for the signup, a reminder, a resend, a revocation, or the end of the link's lifetime. */
+async function awaitingSignup(s: InvitationState): Promise<Next> {
+  const { requests: asked } = s;
+  const expiresAt = s.status.expiresAt!;
+  asked.resend = false;
+  enter(s, 'awaiting_signup', `Invitation sent to ${s.invitee}; link valid until ${expiresAt}`);
+  for (;;) {
+    const woke = await condition(
+      () => asked.signup !== undefined || asked.revoke || asked.resend || asked.remind,
+      Math.max(0, Date.parse(expiresAt) - Date.now()),
+      { summary: `Invitation link valid until ${expiresAt}` },
+    );
+    if (asked.remind && !asked.signup) await remind(s, expiresAt);
+    else if (asked.signup) {
+      if (await createUser(s)) return licenseToAssign(s) ? 'licensePending' : 'activate';
+    } else if (asked.revoke) return revoked(s, `Invitation to ${s.invitee} was revoked`);
+    else if (asked.resend) return nextRound(s);
+    else if (!woke) return 'expired';
   }
+}
 
-  setHandler(getInvitationStatus, () => status);
+/** The link no longer works, but a resend can still revive the invitation for a while. */
+async function expired(s: InvitationState): Promise<Next> {
+  enter(s, 'expired', `Invitation link for ${s.invitee} expired at ${s.status.expiresAt} unused`);
+  return awaitRevival(s, `Expired invitation to ${s.invitee} was revoked`);
+}
 
-  setHandler(
-    signUp,
-    async (submission) => {
-      pendingSignup = submission;
-      signupOutcome = undefined;
-      await condition(() => signupOutcome !== undefined);
-      return takeSignupOutcome();
-    },
-    {
-      validator: (submission) => {
-        if (status.stage !== 'awaiting_signup' || pendingSignup) throw wrongStage(status.stage, 'sign up');
-        if (status.expiresAt && Date.now() >= Date.parse(status.expiresAt)) throw wrongStage('expired', 'sign up');
-        const proofOk =
-          submission.proof.kind === 'invitation-token'
-            ? currentTokenHash !== undefined && submission.proof.tokenHash === currentTokenHash
-            : true; // the API checked the account's invite link (live, within its uses) before asking
-        if (!proofOk) throw ApplicationFailure.create({ type: failureTypes.signupRejected, message: 'This invitation link is no longer valid', nonRetryable: true, details: [[{ field: 'token', message: 'This invitation link is no longer valid.' }]] });
-        const problems = signupProblems(submission, new Date(), { emailRequired: input.channel !== 'email' });
-        if (problems.length > 0) {
-          throw ApplicationFailure.create({ type: failureTypes.signupRejected, message: `Signup refused: ${problems.map((p) => p.field).join(', ')}`, nonRetryable: true, details: [problems] });
-        }
-      },
-    },
-  );
+/** Nothing reached the invitee; a resend (e.g. after the address was corrected) can still revive the invitation for a while. */
+async function deliveryFailed(s: InvitationState): Promise<Next> {
+  enter(s, 'delivery_failed', `Invitation to ${s.invitee} could not be delivered: ${s.status.deliveryFailure}`);
+  return awaitRevival(s, `Undelivered invitation to ${s.invitee} was revoked`);
+}
 
-  setHandler(
-    resendInvitation,
-    async () => {
-      const before = sendAttempts;
-      resendRequested = true;
-      // Answer with the new attempt's outcome: sent, or still undeliverable.
-      await condition(() => sendAttempts > before);
-      return status;
-    },
-    { validator: () => { if (!['awaiting_signup', 'expired', 'delivery_failed'].includes(status.stage) || input.channel === 'link') throw wrongStage(status.stage, 'resend'); } },
-  );
-
-  setHandler(
-    remindInvitee,
-    async () => {
-      remindRequested = true;
-      await condition(() => !remindRequested);
-      return status;
-    },
-    { validator: () => { if (status.stage !== 'awaiting_signup' || input.channel === 'link') throw wrongStage(status.stage, 'send a reminder'); } },
-  );
-
-  setHandler(
-    revokeInvitation,
-    async () => {
-      revokeRequested = true;
-      await condition(() => status.stage === 'revoked');
-      return status;
-    },
-    { validator: () => { if (!['scheduled', 'awaiting_signup', 'expired', 'delivery_failed'].includes(status.stage) || pendingSignup) throw wrongStage(status.stage, 'revoke'); } },
-  );
-
-  setHandler(
-    assignLicense,
-    async () => {
-      const before = licenseAttempts;
-      licenseRequested = true;
-      // Answer once the attempt is decided: activated, or still waiting for a seat.
-      await condition(() => licenseAttempts > before && (status.stage !== 'license_pending' || status.waitingReason !== undefined));
-      return status;
-    },
-    { validator: () => { if (status.stage !== 'license_pending') throw wrongStage(status.stage, 'assign a license'); } },
-  );
-
-  setHandler(seatsAdded, () => {
-    seatsMayBeFree = true;
-  });
-
-  const end = async (stage: InvitationStage, summary: string) => {
-    enter(stage, summary);
-    await condition(allHandlersFinished);
-    return status;
-  };
-
-  const send = (step: 'invite' | 'reminder', tokenGeneration: number, expiresAt: string) => {
-    const args = { invitationId: input.invitationId, tokenGeneration, expiresAt, step };
-    const what = `${step === 'reminder' ? 'Reminder' : 'Invitation'} by ${input.channel} to ${invitee} (link ${tokenGeneration})`;
-    return input.channel === 'email' ? messaging(what).sendInvitationEmail(args) : messaging(what).sendInvitationText(args);
-  };
-
-  /** Expired or undelivered: a resend can still revive the invitation for a while, then it closes. */
-  const awaitRevival = async (): Promise<'resend' | 'revoked' | 'closed'> => {
-    const retention = input.expiredRetentionMs ?? 30 * DAY_MS;
-    const revived = await condition(() => resendRequested || revokeRequested, retention, { summary: 'Waiting for a resend before closing' });
-    return revokeRequested ? 'revoked' : revived ? 'resend' : 'closed';
-  };
-
-  const closeAsIs = async () => {
-    await condition(allHandlersFinished);
-    return status;
-  };
-
-  // Scheduled: nothing is sent before the chosen time; the inviter can still cancel.
-  if (input.sendAt && Date.parse(input.sendAt) > Date.now()) {
-    enter('scheduled', `Invitation to ${invitee} scheduled for ${input.sendAt}`);
-    await condition(() => revokeRequested, Date.parse(input.sendAt) - Date.now(), { summary: `Scheduled send at ${input.sendAt}` });
-    if (revokeRequested) return end('revoked', `Scheduled invitation to ${invitee} was cancelled before it was sent`);
+/** Signed up in a Video Pro+ company: a Super Admin assigns the license, and a seat must be free. */
+async function licensePending(s: InvitationState): Promise<Next> {
+  const { input, status, requests: asked, progress } = s;
+  const { userId } = s.user!;
+  const license = licenseToAssign(s)!;
+  progress.signupOutcome = { userId, stage: 'license_pending' };
+  enter(s, 'license_pending', `${s.invitee} signed up; waiting for a Super Admin to assign a license`);
+  for (;;) {
+    // The first try comes with the assignment; after a try found no seat, the next comes with added seats.
+    await condition(() => asked.license && (status.waitingReason === undefined || asked.seatsAdded));
+    asked.seatsAdded = false;
+    const seat = await db().reserveLicenseSeat({ invitationId: input.invitationId, accountId: input.accountId, userId, license });
+    progress.licenseAttempts += 1;
+    if (seat.reserved) break;
+    status.waitingReason = 'no seat available';
+    showSummary(`${s.invitee} signed up; license assigned but no seat available: waiting for seats to be added`);
   }
+  status.waitingReason = undefined;
+  return 'activate';
+}
 
-  let userId: string | undefined;
-  let userType: string | undefined;
-  rounds: for (;;) {
-    // Send (a new round after a resend uses the next token generation, so older links die).
-    const expiresAt = input.channel === 'link' && status.expiresAt ? status.expiresAt : new Date(Date.now() + input.lifetimeMs).toISOString();
-    if (input.channel !== 'link') {
-      enter('sending', `Sending invitation to ${invitee}`);
-      try {
-        const sent = await send('invite', generation, expiresAt);
-        status.messages.push(sent);
-        currentTokenHash = sent.tokenHash;
-        status.tokenGeneration = generation;
-        status.deliveryFailure = undefined;
-        sendAttempts += 1;
-      } catch (err) {
-        // Rejected for good, or still failing when the retry budget ran out: the reason stays visible,
-        // and a resend (e.g. after the address was corrected, or by the stalled-activations job) retries.
-        if (!(err instanceof ActivityFailure)) throw err;
-        status.deliveryFailure = err.cause?.message ?? err.message;
-        sendAttempts += 1;
-        enter('delivery_failed', `Invitation to ${invitee} could not be delivered: ${status.deliveryFailure}`);
-        const next = await awaitRevival();
-        if (next === 'revoked') return end('revoked', `Undelivered invitation to ${invitee} was revoked`);
-        if (next === 'closed') return closeAsIs();
-        generation += 1;
-        continue rounds;
-      }
-    }
-    resendRequested = false;
-    status.expiresAt = expiresAt;
-    enter('awaiting_signup', `Invitation sent to ${invitee}; link valid until ${expiresAt}`);
+async function activate(s: InvitationState): Promise<Next> {
+  const { userId } = s.user!;
+  await db().activateUser({ userId, license: licenseToAssign(s) ?? s.input.licenseOnActivation ?? 'video_pro' });
+  s.progress.signupOutcome ??= { userId, stage: 'activated' };
+  enter(s, 'activated', `${s.invitee} signed up and is active`);
+  return closed;
+}
 
-    // Wait for the signup, a resend, a revocation, or the end of the link's lifetime.
-    for (;;) {
-      const woke = await condition(
-        () => pendingSignup !== undefined || revokeRequested || resendRequested || remindRequested,
-        Math.max(0, Date.parse(expiresAt) - Date.now()),
-        { summary: `Invitation link valid until ${expiresAt}` },
-      );
-      if (remindRequested && !pendingSignup) {
-        // Same link, one reminder per link: a second request finds the outbox row already sent.
-        try {
-          const reminder = await send('reminder', generation, expiresAt);
-          if (!status.messages.some((m) => m.outboxKey === reminder.outboxKey)) status.messages.push(reminder);
-        } catch (err) {
-          if (!(err instanceof ActivityFailure)) throw err;
-          log.warn('Reminder could not be delivered', { reason: err.cause?.message ?? err.message });
-        }
-        remindRequested = false;
-        continue;
-      }
-      if (pendingSignup) {
-        try {
-          const created = await db().createUserFromSignup({ invitationId: input.invitationId, submission: pendingSignup });
-          ({ userId, userType } = created);
-          status.userId = userId;
-          // Invited by text: from now on support staff can find it by the email they signed up with.
-          if (!input.inviteeEmail) upsertSearchAttributes([{ key: InviteeEmail, value: created.email }]);
-          break rounds;
-        } catch (err) {
-          // E.g. the address became an active user meanwhile: refuse this signup, keep waiting.
-          signupOutcome = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ message: String(err), nonRetryable: true });
-          pendingSignup = undefined;
-          continue;
-        }
-      }
-      if (revokeRequested) return end('revoked', `Invitation to ${invitee} was revoked`);
-      if (resendRequested) {
-        generation += 1;
-        continue rounds;
-      }
-      if (!woke) break;
-    }
+// ── What the stages share ──────────────────────────────────────────────────────────────────────
 
-    // Expired: the link no longer works, but a resend can still revive the invitation for a while.
-    enter('expired', `Invitation link for ${invitee} expired at ${expiresAt} unused`);
-    const next = await awaitRevival();
-    if (next === 'revoked') return end('revoked', `Expired invitation to ${invitee} was revoked`);
-    if (next === 'closed') return closeAsIs();
-    generation += 1;
+const enter = (s: InvitationState, stage: InvitationStage, summary: string) => enterStage(s.status, stage, summary, showSummary);
+
+function revoked(s: InvitationState, summary: string): Next {
+  enter(s, 'revoked', summary);
+  return closed;
+}
+
+/** A round sends a new link; an invitation by invite link has the one link it was started with. */
+function newRound(s: InvitationState): StageName {
+  return s.input.channel === 'link' ? 'awaitingSignup' : 'sending';
+}
+
+/** A resend: the next round's link has the next token generation, so older links die. */
+function nextRound(s: InvitationState): StageName {
+  s.link.generation += 1;
+  return newRound(s);
+}
+
+/** Expired or undelivered: a resend can still revive the invitation for a while, then it closes as it stands. */
+async function awaitRevival(s: InvitationState, revokedSummary: string): Promise<Next> {
+  const { requests: asked } = s;
+  const retention = s.input.expiredRetentionMs ?? 30 * DAY_MS;
+  const revived = await condition(() => asked.resend || asked.revoke, retention, { summary: 'Waiting for a resend before closing' });
+  if (asked.revoke) return revoked(s, revokedSummary);
+  return revived ? nextRound(s) : closed;
+}
+
+/** Co-workers and admins of a Video Pro+ company get its license from a Super Admin after signup; guests keep their free account. */
+function licenseToAssign({ input, user }: InvitationState) {
+  return input.licenseAfterSignup && user?.userType !== 'guest' ? input.licenseAfterSignup : undefined;
+}
+
+function send(s: InvitationState, step: 'invite' | 'reminder', expiresAt: string) {
+  const { input, link } = s;
+  const args = { invitationId: input.invitationId, tokenGeneration: link.generation, expiresAt, step };
+  const what = `${step === 'reminder' ? 'Reminder' : 'Invitation'} by ${input.channel} to ${s.invitee} (link ${link.generation})`;
+  return input.channel === 'email' ? messaging(what).sendInvitationEmail(args) : messaging(what).sendInvitationText(args);
+}
+
+/** Same link, one reminder per link: asked again, the send finds the outbox row already sent and nothing goes out. */
+async function remind(s: InvitationState, expiresAt: string): Promise<void> {
+  try {
+    const reminder = await send(s, 'reminder', expiresAt);
+    if (!s.status.messages.some((m) => m.outboxKey === reminder.outboxKey)) s.status.messages.push(reminder);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('Reminder could not be delivered', { reason: err.cause?.message ?? err.message });
   }
+  s.requests.remind = false;
+}
 
-  // Signed up. Video Pro+ companies: a Super Admin assigns the license to co-workers and admins
-  // (guests keep their free account), if a seat is free.
-  const license = input.licenseAfterSignup && userType !== 'guest' ? input.licenseAfterSignup : undefined;
-  if (license) {
-    signupOutcome = { userId, stage: 'license_pending' };
-    enter('license_pending', `${invitee} signed up; waiting for a Super Admin to assign a license`);
-    for (;;) {
-      await condition(() => licenseRequested && (status.waitingReason === undefined || seatsMayBeFree));
-      seatsMayBeFree = false;
-      const seat = await db().reserveLicenseSeat({ invitationId: input.invitationId, accountId: input.accountId, userId, license });
-      licenseAttempts += 1;
-      if (seat.reserved) break;
-      status.waitingReason = 'no seat available';
-      showSummary(`${invitee} signed up; license assigned but no seat available: waiting for seats to be added`);
-    }
-    status.waitingReason = undefined;
+/** Makes the user from the signup; a refusal (e.g. the address became an active user meanwhile) answers the signup and the link stays open. */
+async function createUser(s: InvitationState): Promise<boolean> {
+  const { input, requests: asked } = s;
+  try {
+    const created = await db().createUserFromSignup({ invitationId: input.invitationId, submission: asked.signup! });
+    s.user = { userId: created.userId, userType: created.userType };
+    s.status.userId = created.userId;
+    // Invited by text: from now on support staff can find it by the email they signed up with.
+    if (!input.inviteeEmail) upsertSearchAttributes([{ key: InviteeEmail, value: created.email }]);
+    return true;
+  } catch (err) {
+    s.progress.signupOutcome = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ message: String(err), nonRetryable: true });
+    asked.signup = undefined;
+    return false;
   }
-  await db().activateUser({ userId, license: license ?? input.licenseOnActivation ?? 'video_pro' });
-  signupOutcome ??= { userId, stage: 'activated' };
-  return end('activated', `${invitee} signed up and is active`);
 }

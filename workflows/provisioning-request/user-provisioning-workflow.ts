@@ -1,9 +1,16 @@
-// One added user's whole life: reserve what they were given (seat, deskphone, number), create the
-// user with an extension, then activate them the way the admin chose. If a reservation fails for
-// good, whatever this user had taken is given back (saga compensation) and only this user fails;
-// the request's other users are their own workflows. The request's workflow hears the outcome by
-// signal as soon as it is settled; activation may then take days (an invitation) or wait for an
-// admin (activate later).
+// One added user's whole life: one function per stage below, each returning the stage that comes next.
+//
+//   reserving             seat, deskphone, number, then the user      → activation as the admin chose | failed
+//                         with an extension
+//   failed                whatever was taken is given back (saga compensation); only this user fails
+//   with credentials      the admin set the password and PIN          → activated
+//   invited               the welcome email's invitation runs         → activated | awaiting activation
+//   awaiting activation   "activate later", or the invitation ended    → invited | with credentials
+//                         unused: an admin activates the user
+//
+// The request's other users are their own workflows. The request's workflow hears this user's outcome
+// by signal as soon as it is settled (created or failed); activation may then take days (an invitation)
+// or wait for an admin. The update handler only records an admin's request; the stages act on it.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -12,27 +19,37 @@ import {
   condition,
   executeChild,
   getExternalWorkflowHandle,
-  log,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
-import { hasPhoneService, needsPaidSeat, licenseNames } from '../../domain/licenses';
+import { hasPhoneService, needsPaidSeat, licenseNames, type PaidLicense } from '../../domain/licenses';
+import { failureTypes } from '../../domain/failures';
+import { stageWords, type UserProvisioningStage } from '../../domain/stages';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
-import { activateUserAccount, getUserProvisioningStatus, reservationKey, userProvisioned, type Activation, type LaterActivation, type UserProvisioningInput, type UserProvisioningResult, type UserProvisioningStatus } from './definitions';
-import { OnboardingStage, OnboardingStageSince } from '../search-attributes';
-import { failureTypes } from '../../domain/failures';
-import type { UserProvisioningStage } from '../../domain/stages';
+import { enterStage } from '../stages';
+import {
+  activateUserAccount,
+  getUserProvisioningStatus,
+  reservationKey,
+  userProvisioned,
+  type Activation,
+  type DeskphoneChoice,
+  type LaterActivation,
+  type NumberChoice,
+  type UserProvisioningInput,
+  type UserProvisioningResult,
+  type UserProvisioningStatus,
+} from './definitions';
 
 /**
- * Reservations, each with a one-line summary for the Temporal UI's timeline: transient trouble is
- * retried for a while; a refusal (non-retryable) fails the user at once. The timeout is short: a
- * worker that dies mid-step is replaced within seconds (every step is idempotent).
+ * Reservations and activation steps, each with a one-line summary for the Temporal UI's timeline:
+ * transient trouble is retried for a while (8 attempts); a refusal (non-retryable) ends the step at
+ * once, and while reserving that fails the user. The timeout is short: a worker that dies mid-step is
+ * replaced within seconds (every step is idempotent).
  */
 const step = (summary: string) =>
   proxyActivities<Activities>({
@@ -49,78 +66,241 @@ const giveBackStep = (summary: string) =>
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 
+/** Gives back one thing this user took; a no-op when nothing was taken. */
+interface Compensation {
+  what: string;
+  run: () => Promise<{ released?: string | boolean }>;
+}
+
+/** One thing the user is given, and how to give it back. */
+interface Reservation {
+  reserve: () => Promise<void>;
+  giveBack: Compensation;
+}
+
+interface UserProvisioningState {
+  readonly input: UserProvisioningInput;
+  /** Keys this user's reservations and user row: request and position. */
+  readonly key: string;
+  /** The user as people read it: name and address. */
+  readonly who: string;
+  readonly status: UserProvisioningStatus;
+  /** Give-backs for what was reserved so far, newest first. */
+  readonly compensations: Compensation[];
+  /** Why reserving failed. */
+  failure?: string;
+  /** How to activate: as the admin chose when adding the user, then as an admin asks. */
+  activation: Activation | LaterActivation;
+  /** An admin's request to activate, recorded by the update until a stage acts on it. */
+  requested?: LaterActivation;
+  /** The request's workflow has been told where this user stands. */
+  reported: boolean;
+}
+
+type StageName = 'reserving' | 'failed' | 'withCredentials' | 'invited' | 'awaitingActivation';
+/** The stage to run next; `settled` once the user is active or has failed. */
+type Next = StageName | typeof settled;
+const settled = undefined;
+
 export async function userProvisioningWorkflow(input: UserProvisioningInput): Promise<UserProvisioningStatus> {
-  const { user, accountId } = input;
-  const key = reservationKey(input.requestId, user.index);
-  const who = `${user.firstName} ${user.lastName} <${user.email}>`;
-  const status: UserProvisioningStatus = {
-    workflowId: workflowInfo().workflowId,
-    index: user.index,
-    email: user.email,
-    outcome: 'created',
-    stage: 'reserving',
-    stageTimes: {},
-  };
-  let requested: LaterActivation | undefined;
+  const state = newUserProvisioningState(input);
+  handleRequests(state);
+  let next: Next = 'reserving';
+  while (next) next = await stages[next](state);
+  await report(state);
+  await condition(allHandlersFinished);
+  return state.status;
+}
 
-  const enter = (stage: UserProvisioningStage, summary: string) => {
-    const now = new Date();
-    status.stage = stage;
-    status.stageTimes[stage] = now.toISOString();
-    // An admin's activation request has been acted on once the user moves on from waiting.
-    if (stage !== 'awaiting_activation') requested = undefined;
-    upsertSearchAttributes([
-      { key: OnboardingStage, value: stage },
-      { key: OnboardingStageSince, value: now },
-    ]);
-    // Where it stands, in the UI's current details (no history event).
-    setCurrentDetails(summary);
-    log.info(summary, { stage });
-  };
+const stages: Record<StageName, (state: UserProvisioningState) => Promise<Next>> = {
+  reserving,
+  failed,
+  withCredentials,
+  invited,
+  awaitingActivation,
+};
 
-  setHandler(getUserProvisioningStatus, () => status);
+/** The stage that activates the user the given way. */
+const activationStages = {
+  assign_credentials: 'withCredentials',
+  send_invite: 'invited',
+  schedule_invite: 'invited',
+  activate_later: 'awaitingActivation',
+} as const satisfies Record<Activation['option'], StageName>;
+
+/**
+ * Reserve what the user is given, then create the user. Each give-back is registered before its
+ * reservation is attempted, so an attempt whose answer was lost is still undone.
+ */
+async function reserving(s: UserProvisioningState): Promise<Next> {
+  const { user } = s.input;
+  enter(s, 'reserving', `Adding ${s.who} as ${licenseNames[user.license]}`);
+  try {
+    for (const reservation of reservationsFor(s)) {
+      s.compensations.unshift(reservation.giveBack);
+      await reservation.reserve();
+    }
+    await createUser(s);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
+    s.failure = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : err.message;
+    return 'failed';
+  }
+  return activationStages[s.activation.option];
+}
+
+/** Whatever this user had taken is given back; the request's other users are not affected. */
+async function failed(s: UserProvisioningState): Promise<Next> {
+  const { status } = s;
+  const released = await compensate(s.compensations);
+  status.outcome = 'failed';
+  status.failure = s.failure;
+  status.released = released;
+  status.deskphone = undefined;
+  status.phoneNumber = undefined;
+  enter(s, 'failed', `${s.who} could not be added: ${s.failure}${released.length ? `; given back: ${released.join(', ')}` : ''}`);
+  return settled;
+}
+
+/** The admin set the password, PIN and security question: the user is active at once. */
+async function withCredentials(s: UserProvisioningState): Promise<Next> {
+  const { status } = s;
+  const { credentials, emergency } = s.activation as Extract<Activation, { option: 'assign_credentials' }>;
+  const done = await step('Activate with the assigned credentials').activateWithCredentials({ userId: status.userId!, accountId: s.input.accountId, reservationKey: s.key, credentials, emergency });
+  status.mustAddEmergencyAddress = done.mustAddEmergencyAddress;
+  enter(s, 'activated', `${s.who} is active with assigned credentials (extension ${status.extension})${done.mustAddEmergencyAddress ? '; must add an emergency address at first sign-in' : ''}`);
+  return settled;
+}
+
+/** A welcome email (now or at the chosen time): the invitation runs as a child workflow until the user signs up or it ends unused. */
+async function invited(s: UserProvisioningState): Promise<Next> {
+  const { input, status } = s;
+  const sendAt = s.activation.option === 'schedule_invite' ? s.activation.sendAt : undefined;
+  const invitation = await step('Record the welcome email\'s invitation').recordProvisionedInvitation({ userId: status.userId!, accountId: input.accountId, invitedBy: input.requestedBy.userId });
+  status.invitationId = invitation.invitationId;
+  status.waitingReason = undefined;
+  enter(s, 'invited', `${s.who} (extension ${status.extension}) ${sendAt ? `will be sent a welcome email at ${sendAt}` : 'is sent a welcome email'}`);
+  await report(s);
+  const waitingReason = await runInvitation(invitationStart(
+    invitation.account,
+    input.requestedBy.name || input.requestedBy.userId,
+    input.requestedBy.role,
+    { id: invitation.invitationId, channel: 'email', email: invitation.email, type: invitation.inviteeType, role: invitation.role },
+    sendAt,
+    invitation.firstTokenGeneration,
+    input.user.license,
+  ));
+  if (waitingReason === undefined) {
+    enter(s, 'activated', `${s.who} signed up from the welcome email and is active (extension ${status.extension})`);
+    return settled;
+  }
+  status.waitingReason = waitingReason;
+  return 'awaitingActivation';
+}
+
+/** "Activate later", or an invitation that ended unused: an admin activates the user, by invitation or with credentials. */
+async function awaitingActivation(s: UserProvisioningState): Promise<Next> {
+  const { status } = s;
+  enter(s, 'awaiting_activation', `${s.who} (extension ${status.extension}) waits to be activated${status.waitingReason ? `: ${status.waitingReason}` : ''}`);
+  await report(s);
+  await condition(() => s.requested !== undefined);
+  s.activation = s.requested!;
+  status.waitingReason = undefined;
+  return activationStages[s.activation.option];
+}
+
+// ── State, requests and what the stages share ──────────────────────────────────────────────────
+
+function newUserProvisioningState(input: UserProvisioningInput): UserProvisioningState {
+  const { user } = input;
+  return {
+    input,
+    key: reservationKey(input.requestId, user.index),
+    who: `${user.firstName} ${user.lastName} <${user.email}>`,
+    status: { workflowId: workflowInfo().workflowId, index: user.index, email: user.email, outcome: 'created', stage: 'reserving', stageTimes: {} },
+    compensations: [],
+    activation: user.activation,
+    reported: false,
+  };
+}
+
+/** The status query, and an admin's activation: recorded, answered once acted on (activated, or the welcome email's invitation started). */
+function handleRequests(s: UserProvisioningState): void {
+  setHandler(getUserProvisioningStatus, () => s.status);
   setHandler(
     activateUserAccount,
     async (activation) => {
-      requested = activation;
-      // Answered once acted on: activated, or the welcome email's invitation started.
-      await condition(() => status.stage !== 'awaiting_activation');
-      return status;
+      s.requested = activation;
+      await condition(() => s.status.stage !== 'awaiting_activation');
+      return s.status;
     },
     {
       validator: (_activation: LaterActivation) => {
-        if (status.stage !== 'awaiting_activation' || requested) {
-          throw ApplicationFailure.create({ type: failureTypes.wrongStage, nonRetryable: true, message: `Cannot activate: the user is ${status.stage.replace('_', ' ')}` });
+        if (s.status.stage !== 'awaiting_activation' || s.requested) {
+          throw ApplicationFailure.create({ type: failureTypes.wrongStage, nonRetryable: true, message: `Cannot activate: the user is ${stageWords(s.status.stage)}` });
         }
       },
     },
   );
+}
 
-  /** Tells the request's workflow where this user stands, once; the request then completes without waiting for activation. */
-  let reported = false;
-  const report = async () => {
-    if (reported) return;
-    reported = true;
-    const parent = workflowInfo().parent;
-    if (!parent) return;
-    const { workflowId: _wf, stageTimes: _t, waitingReason: _w, ...result } = status;
-    await getExternalWorkflowHandle(parent.workflowId).signal(userProvisioned, result satisfies UserProvisioningResult);
-  };
+function enter(s: UserProvisioningState, stage: UserProvisioningStage, summary: string): void {
+  // An admin's activation request has been acted on once the user moves on from waiting.
+  if (stage !== 'awaiting_activation') s.requested = undefined;
+  enterStage(s.status, stage, summary);
+}
 
-  // 1. Reserve what the user is given. Each give-back is registered before its reservation is
-  //    attempted (they are no-ops when nothing was taken), so an attempt whose answer was lost is
-  //    still undone.
-  enter('reserving', `Adding ${who} as ${licenseNames[user.license]}`);
-  const giveBack: Array<{ what: string; run: () => Promise<{ released?: string | boolean }> }> = [];
+/** Tells the request's workflow where this user stands, once; the request then completes without waiting for activation. */
+async function report(s: UserProvisioningState): Promise<void> {
+  if (s.reported) return;
+  s.reported = true;
+  const parent = workflowInfo().parent;
+  if (!parent) return;
+  const { workflowId: _wf, stageTimes: _t, waitingReason: _w, ...result } = s.status;
+  await getExternalWorkflowHandle(parent.workflowId).signal(userProvisioned, result satisfies UserProvisioningResult);
+}
+
+/** Runs the welcome email's invitation to its end: nothing once the user signed up and is active, else why activation waits. */
+async function runInvitation(start: ReturnType<typeof invitationStart>): Promise<string | undefined> {
   try {
-    if (needsPaidSeat(user.license)) {
-      giveBack.unshift({ what: `${licenseNames[user.license]} seat`, run: () => giveBackStep(`Give back the ${licenseNames[user.license]} seat`).releaseSeat({ reservationKey: key }) });
-      const seat = await step(`Reserve a ${licenseNames[user.license]} seat`).reserveSeat({ reservationKey: key, accountId, license: user.license });
-      if (!seat.reserved) throw ApplicationFailure.create({ type: failureTypes.noSeatAvailable, nonRetryable: true, message: `No ${licenseNames[user.license]} seat available` });
-    }
-    const phone = hasPhoneService(user.license) ? user.deskphone : undefined;
-    if (phone && phone.kind !== 'app') {
-      giveBack.unshift({ what: 'deskphone', run: () => giveBackStep('Cancel the deskphone order or return the deskphone to inventory').releaseDeskphone({ reservationKey: key }) });
+    const ended = await executeChild(invitationWorkflow, start);
+    return ended.stage === 'activated' ? undefined : `the invitation ended ${stageWords(ended.stage)}`;
+  } catch (err) {
+    if (!(err instanceof ChildWorkflowFailure || err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return err instanceof ChildWorkflowFailure ? `the invitation failed: ${err.cause?.message ?? err.message}` : 'an invitation to this address is already open';
+  }
+}
+
+// ── Reservations (the saga): each with its give-back ───────────────────────────────────────────
+
+/** What this user is given: a paid seat, and for phone service a deskphone (unless the app) and a number. */
+function reservationsFor(s: UserProvisioningState): Reservation[] {
+  const { user } = s.input;
+  const phone = hasPhoneService(user.license) ? user.deskphone : undefined;
+  const number = hasPhoneService(user.license) ? user.number : undefined;
+  return [
+    ...(needsPaidSeat(user.license) ? [seatReservation(s, user.license)] : []),
+    ...(phone && phone.kind !== 'app' ? [deskphoneReservation(s, phone)] : []),
+    ...(number ? [numberReservation(s, number)] : []),
+  ];
+}
+
+function seatReservation({ input, key }: UserProvisioningState, license: PaidLicense): Reservation {
+  const name = licenseNames[license];
+  return {
+    giveBack: { what: `${name} seat`, run: () => giveBackStep(`Give back the ${name} seat`).releaseSeat({ reservationKey: key }) },
+    reserve: async () => {
+      const seat = await step(`Reserve a ${name} seat`).reserveSeat({ reservationKey: key, accountId: input.accountId, license });
+      if (!seat.reserved) throw ApplicationFailure.create({ type: failureTypes.noSeatAvailable, nonRetryable: true, message: `No ${name} seat available` });
+    },
+  };
+}
+
+function deskphoneReservation({ input, key, status }: UserProvisioningState, phone: Exclude<DeskphoneChoice, { kind: 'app' }>): Reservation {
+  const { accountId } = input;
+  return {
+    giveBack: { what: 'deskphone', run: () => giveBackStep('Cancel the deskphone order or return the deskphone to inventory').releaseDeskphone({ reservationKey: key }) },
+    reserve: async () => {
       if (phone.kind === 'inventory') {
         await step(`Assign deskphone ${phone.deviceId} from inventory`).reserveDeskphone({ reservationKey: key, accountId, deviceId: phone.deviceId });
         status.deskphone = { kind: 'inventory', deviceId: phone.deviceId };
@@ -128,90 +308,43 @@ export async function userProvisioningWorkflow(input: UserProvisioningInput): Pr
         const order = await step(`Order a ${phone.model} deskphone`).orderDeskphone({ reservationKey: key, accountId, model: phone.model, priceCents: phone.priceCents, shipTo: phone.shipTo });
         status.deskphone = { kind: 'order', orderId: order.orderId, model: phone.model };
       }
-    }
-    const number = hasPhoneService(user.license) ? user.number : undefined;
-    if (number) {
-      giveBack.unshift({ what: 'phone number', run: () => giveBackStep('Release the phone number').releasePhoneNumber({ reservationKey: key }) });
+    },
+  };
+}
+
+function numberReservation({ input, key, status }: UserProvisioningState, number: NumberChoice): Reservation {
+  const { accountId } = input;
+  return {
+    giveBack: { what: 'phone number', run: () => giveBackStep('Release the phone number').releasePhoneNumber({ reservationKey: key }) },
+    reserve: async () => {
       const got = number.kind === 'inventory'
         ? await step(`Assign ${number.phoneNumber} from the number inventory`).reservePhoneNumber({ reservationKey: key, accountId, phoneNumber: number.phoneNumber })
         : await step(`Buy a number in area code ${number.areaCode} (${number.region})`).purchasePhoneNumber({ reservationKey: key, accountId, country: number.country, region: number.region, areaCode: number.areaCode });
       status.phoneNumber = got.phoneNumber;
-    }
-    const created = await step('Create the user with the next extension').createProvisionedUser({
-      reservationKey: key,
-      accountId,
-      workflowId: status.workflowId,
-      uniqueEmail: input.uniqueEmail,
-      user,
-      phoneNumber: status.phoneNumber,
-    });
-    status.userId = created.userId;
-    status.extension = created.extension;
-  } catch (err) {
-    if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
-    const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : err.message;
-    const released: string[] = [];
-    for (const step of giveBack) {
-      const r = await step.run();
-      if (r.released) released.push(typeof r.released === 'string' ? r.released : step.what);
-    }
-    status.outcome = 'failed';
-    status.failure = reason;
-    status.released = released;
-    status.deskphone = undefined;
-    status.phoneNumber = undefined;
-    enter('failed', `${who} could not be added: ${reason}${released.length ? `; given back: ${released.join(', ')}` : ''}`);
-    await report();
-    await condition(allHandlersFinished);
-    return status;
-  }
+    },
+  };
+}
 
-  // 2. Activate as chosen; "activate later" (or an invitation that ended unused) waits for an admin.
-  let activation: Activation | LaterActivation = user.activation;
-  for (;;) {
-    if (activation.option === 'assign_credentials') {
-      const done = await step('Activate with the assigned credentials').activateWithCredentials({ userId: status.userId!, accountId, reservationKey: key, credentials: activation.credentials, emergency: activation.emergency });
-      status.mustAddEmergencyAddress = done.mustAddEmergencyAddress;
-      enter('activated', `${who} is active with assigned credentials (extension ${status.extension})${done.mustAddEmergencyAddress ? '; must add an emergency address at first sign-in' : ''}`);
-      break;
-    }
-    if (activation.option === 'send_invite' || activation.option === 'schedule_invite') {
-      const sendAt = activation.option === 'schedule_invite' ? activation.sendAt : undefined;
-      const invitation = await step('Record the welcome email\'s invitation').recordProvisionedInvitation({ userId: status.userId!, accountId, invitedBy: input.requestedBy.userId });
-      status.invitationId = invitation.invitationId;
-      status.waitingReason = undefined;
-      enter('invited', `${who} (extension ${status.extension}) ${sendAt ? `will be sent a welcome email at ${sendAt}` : 'is sent a welcome email'}`);
-      await report();
-      const start = invitationStart(
-        invitation.account,
-        input.requestedBy.name || input.requestedBy.userId,
-        input.requestedBy.role,
-        { id: invitation.invitationId, channel: 'email', email: invitation.email, type: invitation.inviteeType, role: invitation.role },
-        sendAt,
-        invitation.firstTokenGeneration,
-        user.license,
-      );
-      try {
-        const ended = await executeChild(invitationWorkflow, start);
-        if (ended.stage === 'activated') {
-          enter('activated', `${who} signed up from the welcome email and is active (extension ${status.extension})`);
-          break;
-        }
-        status.waitingReason = `the invitation ended ${ended.stage.replace('_', ' ')}`;
-      } catch (err) {
-        if (!(err instanceof ChildWorkflowFailure || err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        status.waitingReason = err instanceof ChildWorkflowFailure ? `the invitation failed: ${err.cause?.message ?? err.message}` : 'an invitation to this address is already open';
-      }
-    }
-    if (activation.option === 'activate_later' || status.waitingReason) {
-      enter('awaiting_activation', `${who} (extension ${status.extension}) waits to be activated${status.waitingReason ? `: ${status.waitingReason}` : ''}`);
-      await report();
-      await condition(() => requested !== undefined);
-      activation = requested!;
-      status.waitingReason = undefined;
-    }
+/** The user itself, with the next extension and the number reserved for them. */
+async function createUser({ input, key, status }: UserProvisioningState): Promise<void> {
+  const created = await step('Create the user with the next extension').createProvisionedUser({
+    reservationKey: key,
+    accountId: input.accountId,
+    workflowId: status.workflowId,
+    uniqueEmail: input.uniqueEmail,
+    user: input.user,
+    phoneNumber: status.phoneNumber,
+  });
+  status.userId = created.userId;
+  status.extension = created.extension;
+}
+
+/** Runs the give-backs, newest first; says what was actually given back. */
+async function compensate(compensations: Compensation[]): Promise<string[]> {
+  const released: string[] = [];
+  for (const giveBack of compensations) {
+    const r = await giveBack.run();
+    if (r.released) released.push(typeof r.released === 'string' ? r.released : giveBack.what);
   }
-  await report();
-  await condition(allHandlersFinished);
-  return status;
+  return released;
 }
