@@ -1,8 +1,7 @@
 // The one failure vocabulary. Activities, workflows and their update validators raise
 // ApplicationFailures with one of these types (activities/ may use no other: ESLint checks);
 // workflows match on them; the API turns them into problem+json in one place
-// (api/services/workflow-errors.ts, api/failures.ts after the API's reorganisation). Each is
-// declared once, here.
+// (api/failures.ts). Each is declared once, here.
 export const failureTypes = {
   // Invitations
   /** The mailbox or number was refused for good; retrying cannot help. */
