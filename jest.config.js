@@ -1,17 +1,13 @@
 /** Tests run against real services: one Postgres and one Temporal dev server for the whole run
  * (test/global-setup.ts), and per test file its own database, SMTP server, worker and API. */
 
-// ESM-only packages that test code reaches: Jest on Node 20 cannot require() ES modules, so swc
-// compiles these few to CommonJS (everything else in node_modules is left alone).
-const esmOnly = ['content-disposition'];
-
+// Every dependency that test code reaches is CommonJS (the versions are chosen for Node 20, see
+// package.json `overrides`), so node_modules is left alone and swc compiles only our TypeScript.
 module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
-    '^.+\\.m?js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

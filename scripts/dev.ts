@@ -9,7 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
-import { ConfigError, LOCAL_TWILIO, loadConfig } from '../config';
+import { ConfigError, LOCAL_TWILIO, loadConfig, type Config } from '../config';
 import { createDb, type Db } from '../db';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
@@ -18,6 +18,7 @@ import { activitiesWithServices, type ActivityServiceSettings } from '../worker/
 import { ensureSearchAttributes } from '../worker/ensure-search-attributes';
 import { installWorkerRuntime } from '../worker/runtime';
 import { startMailInbox } from './local-stack/mail-inbox';
+import { assertPortsFree, PortsTakenError, type PortUse } from './local-stack/ports';
 import { startLocalPostgres } from './local-stack/postgres';
 import { startTemporalDevServer } from './local-stack/temporal-server';
 import { startTwilioEndpoint, startTwilioMock } from './local-stack/twilio-endpoint';
@@ -57,8 +58,40 @@ async function seedDemoInventory(db: Db): Promise<void> {
   );
 }
 
+/** Every port this run will listen on, given the settings: checked before anything starts. */
+function portsWanted(config: Config): PortUse[] {
+  const local = '127.0.0.1';
+  const uses: PortUse[] = [{ port: config.PORT, host: config.HOST, service: 'the API', setting: 'PORT' }];
+  if (!config.DATABASE_URL) {
+    uses.push({ port: config.POSTGRES_PORT, host: local, service: 'PostgreSQL', setting: 'POSTGRES_PORT', instead: 'DATABASE_URL=postgres://... for a PostgreSQL' });
+  }
+  if (!config.TEMPORAL_ADDRESS) {
+    const instead = 'TEMPORAL_ADDRESS=host:port for a Temporal server';
+    uses.push({ port: config.TEMPORAL_PORT, host: local, service: 'the Temporal dev server', setting: 'TEMPORAL_PORT', instead });
+    uses.push({ port: config.TEMPORAL_UI_PORT, host: local, service: 'the Temporal Web UI', setting: 'TEMPORAL_UI_PORT', instead });
+  }
+  if (!config.SMTP_URL) {
+    const instead = 'SMTP_URL=smtp://... for a mail server';
+    uses.push({ port: config.SMTP_PORT, host: local, service: "the mail inbox's SMTP server", setting: 'SMTP_PORT', instead });
+    uses.push({ port: config.INBOX_PORT, host: local, service: 'the web inbox', setting: 'INBOX_PORT', instead });
+  }
+  if (!(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN)) {
+    const instead = 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN for Twilio';
+    uses.push({ port: config.TWILIO_MOCK_PORT, host: local, service: 'the Twilio-compatible endpoint', setting: 'TWILIO_MOCK_PORT', instead });
+    uses.push({ port: config.TWILIO_MOCK_PORT + 1, host: local, service: 'Prism, behind that endpoint', setting: 'TWILIO_MOCK_PORT', offset: 1, instead });
+  }
+  const metrics = /^\[?(.*?)\]?:(\d+)$/.exec(config.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464');
+  if (metrics) {
+    const host = metrics[1]!;
+    uses.push({ port: Number(metrics[2]), host, service: "the worker's metrics", setting: 'WORKER_METRICS_ADDRESS', settingValue: (p) => `${host}:${p}` });
+  }
+  return uses;
+}
+
 async function main() {
   const config = loadConfig();
+  // Before anything starts: a port taken half-way would leave a half-started stack and a bare error.
+  await assertPortsFree(portsWanted(config), { sameCheckout: `DATA_DIR=${path.join(config.DATA_DIR, '2')}` });
   const dataDir = path.resolve(config.DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true });
 
@@ -186,6 +219,6 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 main().catch(async (err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof PortsTakenError ? err.message : err);
   await shutdown(1);
 });

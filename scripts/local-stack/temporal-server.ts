@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { customSearchAttributes } from '../../workflows/search-attributes';
-import { findOrBuildTemporalCli } from './temporal-cli';
+import { ensureTemporalCli } from './temporal-cli';
 
 export interface TemporalDevServer {
   address: string;
@@ -61,7 +61,7 @@ async function waitUntilServing(address: string, timeoutMs: number, exited: () =
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const log = opts.log ?? console.log;
   const namespace = opts.namespace ?? 'default';
-  const cli = findOrBuildTemporalCli(log);
+  const cli = await ensureTemporalCli(log);
 
   if (!cli) {
     // Last resort on a machine with internet but neither a CLI nor Go: the SDK downloads one.

@@ -1,24 +1,20 @@
-// The whole journey a person makes, in Debian's Chromium: the invitation email received over SMTP
-// is opened, its button clicked, the form filled (first wrongly, then rightly), and the account is
-// activated. Screenshots land in test/artifacts/ for a human to look at.
+// The whole journey a person makes, in a real Chromium (test/support/browser.ts): the invitation
+// email received over SMTP is opened, its button clicked, the form filled (first wrongly, then
+// rightly), and the account is activated. Screenshots land in test/artifacts/ for a human to look at.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let stack: TestStack;
 let browser: Browser;
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startTestStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
