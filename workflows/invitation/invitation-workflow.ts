@@ -62,6 +62,15 @@ const LEAN_HISTORY = 'lean-history-v1';
 const db = () => (patched(LEAN_HISTORY) ? localRecords : records);
 const showSummary = (summary: string) => (patched(LEAN_HISTORY) ? setCurrentDetails(summary) : upsertMemo({ summary }));
 
+/**
+ * A resend is answered when its send attempt ends, delivered or not: one that fails too leaves the
+ * invitation waiting in delivery_failed for the next resend. Before, the request stayed set and the
+ * workflow sent again at once, a new link each time, without end. Checked only where a resend's
+ * send failed, so only those histories get the marker; invitations started before this change
+ * replay as they were written (and, live again, stop looping at their next failed send).
+ */
+const FAILED_RESEND_ANSWERED = 'failed-resend-answered-v1';
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type StageName = 'scheduled' | 'sending' | 'awaitingSignup' | 'expired' | 'deliveryFailed' | 'licensePending' | 'activate';
@@ -116,6 +125,7 @@ async function sending(s: InvitationState): Promise<Next> {
     if (!(err instanceof ActivityFailure)) throw err;
     status.deliveryFailure = err.cause?.message ?? err.message;
     progress.sendAttempts += 1;
+    if (s.requests.resend && patched(FAILED_RESEND_ANSWERED)) s.requests.resend = false;
     return 'deliveryFailed';
   }
   status.expiresAt = expiresAt;

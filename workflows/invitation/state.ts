@@ -10,6 +10,7 @@ import type { InvitationInput, InvitationStatus, SignupResult } from './definiti
 export interface InvitationRequests {
   /** A submitted signup; it stays once it has made a user (no second signup, no revocation after it). */
   signup?: SignupSubmission;
+  /** Cleared once its send ended, delivered or not. */
   resend: boolean;
   /** Cleared once the reminder went out (or could not be delivered). */
   remind: boolean;
