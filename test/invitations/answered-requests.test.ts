@@ -1,6 +1,13 @@
 // Every request to an invitation gets its answer, and no answered request acts again: a resend that
-// also fails waits for the next resend.
-// Real stack; the worker here is the test's own.
+// also fails waits for the next resend, and a reminder or resend asked while a signup is being
+// processed is refused once the signup has made the user, so the invitation still closes.
+// Real stack; the worker here is the test's own, so a test can stop it and have two requests
+// reach the workflow in one workflow task, the way a real race does.
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { toSubmission } from '../../api/services/signup/signup-submission';
+import { hashToken } from '../../domain/invitation-tokens';
+import { remindInvitee, signUp, type SignupResult } from '../../workflows/invitation/definitions';
+import { linkInMail, validSignup } from '../support/invitee';
 import { eventually, startTestStack, startWorker, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -72,5 +79,62 @@ describe('a resend that fails too', () => {
     expect(refusedRecipients.filter((a) => a === address)).toHaveLength(3);
     expect((await within(20_000, 'the revocation', stack.api('DELETE', invitationPath(id)))).body.stage).toBe('revoked');
     await within(20_000, 'the workflow to close', stack.client.workflow.getHandle(id).result());
+  });
+});
+
+describe('requests racing a signup', () => {
+  /**
+   * Has the signup and `ask` reach the workflow in one workflow task: with the worker stopped, both
+   * wait at the server, and a new worker takes them together. Both pass their validators (the
+   * invitation is still awaiting signup); the signup wins. The signup is the update the signup page
+   * sends (the page itself first asks the workflow where it stands, which needs a worker).
+   */
+  async function duringSignup<T>(email: string, ask: (handle: WorkflowHandle, id: string) => Promise<T>) {
+    const id = await invite(email);
+    const { token } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(email)));
+    await eventually(async () => (await stageOf(id)) === 'awaiting_signup');
+    const handle = stack.client.workflow.getHandle(id);
+    const submission = await toSubmission(validSignup, { kind: 'invitation-token', tokenHash: hashToken(token) }, false);
+
+    await worker!.stop();
+    worker = undefined;
+    let signup: Promise<SignupResult>;
+    let asked: Promise<T>;
+    try {
+      signup = handle.executeUpdate(signUp, { args: [submission] });
+      // The signup waits at the server once a workflow task is pending for it.
+      await eventually(async () => (await handle.describe()).raw.pendingWorkflowTask, 10_000, 'the signup to reach the server');
+      asked = ask(handle, id);
+      await sleep(1_000);
+    } finally {
+      worker = await startWorker(stack.workerSettings, stack.db);
+    }
+    // Awaited by the caller; a refusal must not count as unhandled meanwhile.
+    asked.catch(() => undefined);
+    expect(await within(30_000, 'the signup', signup)).toMatchObject({ stage: 'activated' });
+    return { id, handle, asked };
+  }
+
+  test('a reminder asked during a signup is refused (WrongStage) and does not keep the invitation open', async () => {
+    const { id, handle, asked } = await duringSignup('remind-race@acme.test', (h) => h.executeUpdate(remindInvitee));
+
+    const refusal = await within(20_000, 'the reminder', asked.then(() => undefined, (err: unknown) => err));
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refusal as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'WrongStage', message: expect.stringMatching(/signed up/) });
+    const closed = await within(20_000, 'the invitation to close', handle.result());
+    expect(closed).toMatchObject({ stage: 'activated' });
+    expect(closed.messages).toHaveLength(1); // no reminder went out
+    expect(await stageOf(id)).toBe('activated');
+  });
+
+  test('a resend asked during a signup is refused with 409 and does not keep the invitation open', async () => {
+    const { handle, asked } = await duringSignup('resend-race@acme.test', (_h, id) => stack.api('POST', `${invitationPath(id)}/resend`));
+
+    const res = await within(20_000, 'the resend', asked);
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/signed up/);
+    const closed = await within(20_000, 'the invitation to close', handle.result());
+    expect(closed).toMatchObject({ stage: 'activated' });
+    expect(closed.messages).toHaveLength(1);
   });
 });

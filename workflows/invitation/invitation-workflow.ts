@@ -71,6 +71,14 @@ const showSummary = (summary: string) => (patched(LEAN_HISTORY) ? setCurrentDeta
  */
 const FAILED_RESEND_ANSWERED = 'failed-resend-answered-v1';
 
+/**
+ * A reminder or resend asked while the signup was being processed, and not served before it made
+ * the user, is refused (WrongStage) once the signup is through. Before, it stayed waiting, and the
+ * invitation never closed. Checked only where such a request is waiting, so only those histories get
+ * the marker; invitations started before this change replay as they were written.
+ */
+const REQUESTS_ANSWERED_AT_SIGNUP = 'requests-answered-at-signup-v1';
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type StageName = 'scheduled' | 'sending' | 'awaitingSignup' | 'expired' | 'deliveryFailed' | 'licensePending' | 'activate';
@@ -146,11 +154,21 @@ async function awaitingSignup(s: InvitationState): Promise<Next> {
     );
     if (asked.remind && !asked.signup) await remind(s, expiresAt);
     else if (asked.signup) {
-      if (await createUser(s)) return licenseToAssign(s) ? 'licensePending' : 'activate';
+      if (await createUser(s)) return signedUp(s);
     } else if (asked.revoke) return revoked(s, `Invitation to ${s.invitee} was revoked`);
     else if (asked.resend) return nextRound(s);
     else if (!woke) return 'expired';
   }
+}
+
+/** The signup made the user: a reminder or resend asked meanwhile can no longer be served, and is answered (refused) rather than left waiting. */
+function signedUp(s: InvitationState): Next {
+  const { requests: asked } = s;
+  if ((asked.remind || asked.resend) && patched(REQUESTS_ANSWERED_AT_SIGNUP)) {
+    asked.remind = false;
+    asked.resend = false;
+  }
+  return licenseToAssign(s) ? 'licensePending' : 'activate';
 }
 
 /** The link no longer works, but a resend can still revive the invitation for a while. */
