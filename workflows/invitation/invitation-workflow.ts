@@ -79,6 +79,13 @@ const FAILED_RESEND_ANSWERED = 'failed-resend-answered-v1';
  */
 const REQUESTS_ANSWERED_AT_SIGNUP = 'requests-answered-at-signup-v1';
 
+/**
+ * The signup could not be completed for a reason that is not the submission's (the user could not be
+ * made). Local until domain/failures.ts has it as failureTypes.signupFailed; the API answers it as
+ * any unmapped failure (500), and the link stays open for another try.
+ */
+const SIGNUP_FAILED = 'SignupFailed';
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type StageName = 'scheduled' | 'sending' | 'awaitingSignup' | 'expired' | 'deliveryFailed' | 'licensePending' | 'activate';
@@ -276,7 +283,8 @@ async function createUser(s: InvitationState): Promise<boolean> {
     if (!input.inviteeEmail) upsertSearchAttributes([{ key: InviteeEmail, value: created.email }]);
     return true;
   } catch (err) {
-    s.progress.signupOutcome = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ message: String(err), nonRetryable: true });
+    s.progress.signupOutcome =
+      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ type: SIGNUP_FAILED, message: String(err), nonRetryable: true });
     asked.signup = undefined;
     return false;
   }
