@@ -1,6 +1,7 @@
 // Lint: TypeScript's recommended rules everywhere, and the workflow sandbox's rules for workflows/:
 // workflow code must stay deterministic and small, so it imports no Node API, no I/O client and
-// no zod (validation happens at the API and in activities; workflows take validated plain data).
+// no zod (validation happens at the API and in activities; workflows take validated plain data),
+// and no function in it runs over 60 lines.
 // ESLint sees a file's own imports, as you type; what a workflow reaches through other modules (e.g. a
 // domain/ module that uses zod), and the rules between folders and against cycles, are
 // dependency-cruiser's (.dependency-cruiser.cjs, .dependency-cruiser.workflows.cjs), also in `npm run lint`.
@@ -42,6 +43,8 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
+      // A workflow reads as its stages, each a short function: a longer one is doing two things.
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
       'no-restricted-imports': ['error', {
         paths: [
           ...nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: do I/O in an activity.' })),

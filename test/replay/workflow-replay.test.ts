@@ -4,10 +4,14 @@
 // fixtures from fresh runs (only for changes that were never released).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
+import { toSubmission } from '../../api/services/signup/signup-submission';
+import { hashToken } from '../../domain/invitation-tokens';
+import { remindInvitee, signUp } from '../../workflows/invitation/definitions';
 import { testStackEnv } from '../support/stack-env';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { eventually, startTestStack, startWorker, type TestStack } from '../support/stack';
 import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
 import { address, completedRequest, credentials, newUser, seedInventory } from '../support/provisioning-requests';
 import { stalledSweepWorkflow } from '../../workflows';
@@ -30,10 +34,16 @@ function loadFixtures() {
 
 describe('fresh runs', () => {
   let stack: TestStack;
+  // The test's own worker: one test stops it to have two requests reach a workflow in one task.
+  let worker: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
-    stack = await startTestStack({ account: { invitationLifetimeSeconds: 2, plan: 'video_pro_plus' } });
+    stack = await startTestStack({ account: { invitationLifetimeSeconds: 2, plan: 'video_pro_plus' }, inProcessWorker: false, rejectRecipient: (a) => a.startsWith('nobody') });
+    worker = await startWorker(stack.workerSettings, stack.db);
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await worker?.stop();
+    await stack?.stop();
+  });
 
   /** Replays a closed workflow's history on the current code, and keeps it as a fixture when recording. */
   async function replaysCleanly(workflowId: string, fixture: string) {
@@ -54,6 +64,52 @@ describe('fresh runs', () => {
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
     await replaysCleanly(id, 'invitation-email-expired-resent-revoked-lean.json');
+  });
+
+  test('email invitation to a mailbox refused for good: resent, refused again, waits for the next resend; revoked', async () => {
+    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['nobody-replay@acme.test'] } });
+    const id = res.body.invitations[0].id;
+    const path = `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`;
+    await eventually(async () => (await stack.api('GET', path)).body.stage === 'delivery_failed', 20_000, 'the refusal');
+    expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('delivery_failed');
+    expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
+    await replaysCleanly(id, 'invitation-email-undeliverable-resent-revoked-lean.json');
+  });
+
+  test('a reminder, and a resend, asked during the signup are refused; the invitations close activated', async () => {
+    // An account of its own: a link that lives longer than the worker's stop and start.
+    const account = await stack.createAccount({ id: 'replay-race', companyDomains: ['replay-race.test'], invitationLifetimeSeconds: 3600 });
+    /** As in test/invitations/answered-requests.test.ts: the signup and `ask` reach the workflow in one workflow task. */
+    async function duringSignup(email: string, ask: (handle: WorkflowHandle, path: string) => Promise<unknown>) {
+      const res = await stack.api('POST', `/v1/accounts/${account.id}/invitations`, { body: { channel: 'email', emails: [email] }, credential: account.credential });
+      const id = res.body.invitations[0].id;
+      const path = `/v1/accounts/${account.id}/invitations/${encodeURIComponent(id)}`;
+      const { token } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(email)));
+      await eventually(async () => (await stack.api('GET', path, { credential: account.credential })).body.stage === 'awaiting_signup');
+      const handle = stack.client.workflow.getHandle(id);
+      const submission = await toSubmission(validSignup, { kind: 'invitation-token', tokenHash: hashToken(token) }, false);
+      await worker!.stop();
+      worker = undefined;
+      let signup: Promise<unknown>;
+      let asked: Promise<unknown>;
+      try {
+        signup = handle.executeUpdate(signUp, { args: [submission] });
+        await eventually(async () => (await handle.describe()).raw.pendingWorkflowTask, 10_000, 'the signup to reach the server');
+        asked = ask(handle, path);
+        asked.catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 1_000));
+      } finally {
+        worker = await startWorker(stack.workerSettings, stack.db);
+      }
+      expect(await signup).toMatchObject({ stage: 'activated' });
+      return { id, asked };
+    }
+    const reminded = await duringSignup('remind-replay@replay-race.test', (h) => h.executeUpdate(remindInvitee));
+    await expect(reminded.asked).rejects.toMatchObject({ cause: { type: 'WrongStage' } });
+    await replaysCleanly(reminded.id, 'invitation-email-reminded-during-signup-refused-lean.json');
+    const resent = await duringSignup('resend-replay@replay-race.test', (_h, path) => stack.api('POST', `${path}/resend`, { credential: account.credential }));
+    expect(await resent.asked).toMatchObject({ status: 409 });
+    await replaysCleanly(resent.id, 'invitation-email-resent-during-signup-refused-lean.json');
   });
 
   test('email invitation in a Video Pro+ company: signup, no seat, seats added, license assigned, activated', async () => {

@@ -11,6 +11,9 @@ import type { InvitationProgress, InvitationState } from './state';
 const wrongStage = (stage: InvitationStage, what: string) =>
   ApplicationFailure.create({ type: failureTypes.wrongStage, message: `Cannot ${what}: the invitation is ${stage.replace('_', ' ')}`, nonRetryable: true });
 
+/** A reminder or resend the signup overtook: the invitee has an account now (see signedUp in invitation-workflow.ts). */
+const signedUp = (what: string) => ApplicationFailure.create({ type: failureTypes.wrongStage, message: `Cannot ${what}: the invitee has signed up`, nonRetryable: true });
+
 /** A request the current stage does not take is refused (WrongStage). */
 function refuseUnless(allowed: boolean, { status }: InvitationState, what: string): void {
   if (!allowed) throw wrongStage(status.stage, what);
@@ -48,8 +51,10 @@ function handleLinkRequests(state: InvitationState): void {
     async () => {
       const before = progress.sendAttempts;
       asked.resend = true;
-      // Answer with the new attempt's outcome: sent, or still undeliverable.
-      await condition(() => progress.sendAttempts > before);
+      // Answer with the new attempt's outcome: sent, or still undeliverable; or, cleared unsent,
+      // refuse it: the signup made the user first.
+      await condition(() => progress.sendAttempts > before || !asked.resend);
+      if (state.user) throw signedUp('resend');
       return status;
     },
     { validator: () => refuseUnless(stageIn(state, 'awaiting_signup', 'expired', 'delivery_failed') && !byLink, state, 'resend') },
@@ -59,6 +64,8 @@ function handleLinkRequests(state: InvitationState): void {
     async () => {
       asked.remind = true;
       await condition(() => !asked.remind);
+      // Cleared unsent: the signup made the user first.
+      if (state.user) throw signedUp('send a reminder');
       return status;
     },
     { validator: () => refuseUnless(stageIn(state, 'awaiting_signup') && !byLink, state, 'send a reminder') },

@@ -62,6 +62,30 @@ const LEAN_HISTORY = 'lean-history-v1';
 const db = () => (patched(LEAN_HISTORY) ? localRecords : records);
 const showSummary = (summary: string) => (patched(LEAN_HISTORY) ? setCurrentDetails(summary) : upsertMemo({ summary }));
 
+/**
+ * A resend is answered when its send attempt ends, delivered or not: one that fails too leaves the
+ * invitation waiting in delivery_failed for the next resend. Before, the request stayed set and the
+ * workflow sent again at once, a new link each time, without end. Checked only where a resend's
+ * send failed, so only those histories get the marker; invitations started before this change
+ * replay as they were written (and, live again, stop looping at their next failed send).
+ */
+const FAILED_RESEND_ANSWERED = 'failed-resend-answered-v1';
+
+/**
+ * A reminder or resend asked while the signup was being processed, and not served before it made
+ * the user, is refused (WrongStage) once the signup is through. Before, it stayed waiting, and the
+ * invitation never closed. Checked only where such a request is waiting, so only those histories get
+ * the marker; invitations started before this change replay as they were written.
+ */
+const REQUESTS_ANSWERED_AT_SIGNUP = 'requests-answered-at-signup-v1';
+
+/**
+ * The signup could not be completed for a reason that is not the submission's (the user could not be
+ * made). Local until domain/failures.ts has it as failureTypes.signupFailed; the API answers it as
+ * any unmapped failure (500), and the link stays open for another try.
+ */
+const SIGNUP_FAILED = 'SignupFailed';
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type StageName = 'scheduled' | 'sending' | 'awaitingSignup' | 'expired' | 'deliveryFailed' | 'licensePending' | 'activate';
@@ -116,6 +140,7 @@ async function sending(s: InvitationState): Promise<Next> {
     if (!(err instanceof ActivityFailure)) throw err;
     status.deliveryFailure = err.cause?.message ?? err.message;
     progress.sendAttempts += 1;
+    if (s.requests.resend && patched(FAILED_RESEND_ANSWERED)) s.requests.resend = false;
     return 'deliveryFailed';
   }
   status.expiresAt = expiresAt;
@@ -136,11 +161,21 @@ async function awaitingSignup(s: InvitationState): Promise<Next> {
     );
     if (asked.remind && !asked.signup) await remind(s, expiresAt);
     else if (asked.signup) {
-      if (await createUser(s)) return licenseToAssign(s) ? 'licensePending' : 'activate';
+      if (await createUser(s)) return signedUp(s);
     } else if (asked.revoke) return revoked(s, `Invitation to ${s.invitee} was revoked`);
     else if (asked.resend) return nextRound(s);
     else if (!woke) return 'expired';
   }
+}
+
+/** The signup made the user: a reminder or resend asked meanwhile can no longer be served, and is answered (refused) rather than left waiting. */
+function signedUp(s: InvitationState): Next {
+  const { requests: asked } = s;
+  if ((asked.remind || asked.resend) && patched(REQUESTS_ANSWERED_AT_SIGNUP)) {
+    asked.remind = false;
+    asked.resend = false;
+  }
+  return licenseToAssign(s) ? 'licensePending' : 'activate';
 }
 
 /** The link no longer works, but a resend can still revive the invitation for a while. */
@@ -248,7 +283,8 @@ async function createUser(s: InvitationState): Promise<boolean> {
     if (!input.inviteeEmail) upsertSearchAttributes([{ key: InviteeEmail, value: created.email }]);
     return true;
   } catch (err) {
-    s.progress.signupOutcome = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ message: String(err), nonRetryable: true });
+    s.progress.signupOutcome =
+      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ type: SIGNUP_FAILED, message: String(err), nonRetryable: true });
     asked.signup = undefined;
     return false;
   }

@@ -10,8 +10,9 @@ import type { InvitationInput, InvitationStatus, SignupResult } from './definiti
 export interface InvitationRequests {
   /** A submitted signup; it stays once it has made a user (no second signup, no revocation after it). */
   signup?: SignupSubmission;
+  /** Cleared once its send ended, delivered or not, or when the signup made the user first. */
   resend: boolean;
-  /** Cleared once the reminder went out (or could not be delivered). */
+  /** Cleared once the reminder went out (or could not be delivered), or when the signup made the user first. */
   remind: boolean;
   revoke: boolean;
   /** A Super Admin assigned the license: it stands until a seat is reserved. */
