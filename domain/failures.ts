@@ -14,6 +14,11 @@ export const failureTypes = {
   signupRejected: 'SignupRejected',
   /** The signup's address already belongs to an active user of the account. */
   alreadyAUser: 'AlreadyAUser',
+  /**
+   * The signup could not be completed for a reason that is not the submission's (the user could not
+   * be made); the API answers it as an internal error, and the link stays open for another try.
+   */
+  signupFailed: 'SignupFailed',
   /** The update does not apply to the workflow's current stage. */
   wrongStage: 'WrongStage',
   // Provisioning requests ("add users")

@@ -25,6 +25,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { failureTypes } from '../../domain/failures';
 import type { InvitationStage } from '../../domain/stages';
 import type { InvitationInput, InvitationStatus } from './definitions';
 import { handleRequests } from './handlers';
@@ -79,12 +80,6 @@ const FAILED_RESEND_ANSWERED = 'failed-resend-answered-v1';
  */
 const REQUESTS_ANSWERED_AT_SIGNUP = 'requests-answered-at-signup-v1';
 
-/**
- * The signup could not be completed for a reason that is not the submission's (the user could not be
- * made). Local until domain/failures.ts has it as failureTypes.signupFailed; the API answers it as
- * any unmapped failure (500), and the link stays open for another try.
- */
-const SIGNUP_FAILED = 'SignupFailed';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -284,7 +279,7 @@ async function createUser(s: InvitationState): Promise<boolean> {
     return true;
   } catch (err) {
     s.progress.signupOutcome =
-      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ type: SIGNUP_FAILED, message: String(err), nonRetryable: true });
+      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : ApplicationFailure.create({ type: failureTypes.signupFailed, message: String(err), nonRetryable: true });
     asked.signup = undefined;
     return false;
   }
