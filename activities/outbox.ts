@@ -9,6 +9,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { withConnection, type Db } from '../db';
 import { failureTypes } from '../domain/failures';
+import type { RenderedEmail } from '../messages/html';
 
 /** Thrown by a deliver() function: the provider refused for good, retrying cannot help. */
 export class PermanentRejection extends Error {}
@@ -124,13 +125,16 @@ function isPermanentSmtpFailure(err: unknown): boolean {
   return (typeof e.responseCode === 'number' && e.responseCode >= 500) || e.code === 'EENVELOPE';
 }
 
-/** Sends one email whose Message-ID derives from its outbox key (so a receiver can tell repeats apart). */
+/**
+ * Sends one email whose Message-ID derives from its outbox key (so a receiver can tell repeats
+ * apart), saying its language (Content-Language; the HTML part carries the same `lang`).
+ */
 export function emailSender(mailer: Pick<Transporter, 'sendMail'>, mailFrom: string) {
   const mailDomain = /@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'localhost';
-  return async (key: string, to: string, content: { subject: string; text: string; html: string }): Promise<string> => {
+  return async (key: string, to: string, { language, ...content }: RenderedEmail): Promise<string> => {
     const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${mailDomain}>`;
     try {
-      await mailer.sendMail({ from: mailFrom, to, messageId, ...content });
+      await mailer.sendMail({ from: mailFrom, to, messageId, headers: { 'Content-Language': language }, ...content });
     } catch (err) {
       if (isPermanentSmtpFailure(err)) throw new PermanentRejection(`Email to ${to} was rejected: ${(err as Error).message}`);
       throw err;
