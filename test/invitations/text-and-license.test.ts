@@ -6,8 +6,10 @@ import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
+/** The carrier-level spacing between two texts to one number, whoever sends them (a minute in production). */
+const TEXT_SPACING_SECONDS = 3;
 beforeAll(async () => {
-  stack = await startTestStack({ account: { plan: 'video_pro_plus', country: 'US' } });
+  stack = await startTestStack({ account: { plan: 'video_pro_plus', country: 'US' }, textSpacingSeconds: TEXT_SPACING_SECONDS });
 });
 afterAll(() => stack?.stop());
 
@@ -71,6 +73,37 @@ describe('text invitations', () => {
     expect(again.body).toMatchObject({ type: '/problems/text-rate-limited' });
     expect(again.body.detail).toMatch(/full minute/);
     expect(textsTo('+14155552672')).toHaveLength(1);
+  });
+
+  test('the one-text-a-minute limit is per account: another account texting the same number is not refused, its text waits out the carrier spacing', async () => {
+    const initech = await stack.createAccount({ id: 'initech', name: 'Initech', companyDomains: ['initech.test'] });
+    const phone = '+14155552680';
+    const [a, b] = await Promise.all([
+      stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'text', phone } }),
+      stack.api('POST', '/v1/accounts/initech/invitations', { body: { channel: 'text', phone }, credential: initech.credential }),
+    ]);
+    // Neither learns that the other texted this number.
+    expect([a.status, b.status]).toEqual([201, 201]);
+    // The same account again within the minute: 429.
+    const again = await stack.api('POST', `${invitationPath(a.body.invitations[0].id)}/resend`);
+    expect(again.status).toBe(429);
+    expect(again.body).toMatchObject({ type: '/problems/text-rate-limited' });
+
+    // Both texts go out, one carrier interval apart; neither invitation shows a failure meanwhile.
+    const views = async () => Promise.all([
+      stack.api('GET', invitationPath(a.body.invitations[0].id)),
+      stack.api('GET', `/v1/accounts/initech/invitations/${encodeURIComponent(b.body.invitations[0].id)}`, { credential: initech.credential }),
+    ]);
+    for (const v of await views()) {
+      expect(v.status).toBe(200);
+      expect(['sending', 'awaiting_signup']).toContain(v.body.stage);
+      expect(v.body.deliveryFailure).toBeUndefined();
+    }
+    await eventually(async () => textsTo(phone).length === 2, 20_000, 'both texts');
+    expect((await views()).map((v) => v.body.stage)).toEqual(['awaiting_signup', 'awaiting_signup']);
+    const { rows } = await stack.db.query<{ sent_at: Date }>(`SELECT sent_at FROM message_outbox WHERE recipient = $1 AND status = 'sent' ORDER BY sent_at`, [phone]);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.sent_at.getTime() - rows[0]!.sent_at.getTime()).toBeGreaterThanOrEqual((TEXT_SPACING_SECONDS - 1) * 1000);
   });
 
   test('an invalid number is refused before anything is sent; a number the provider rejects ends in delivery_failed', async () => {
