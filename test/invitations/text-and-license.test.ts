@@ -3,6 +3,7 @@
 import { addPersonWithCredential } from '../../api/services/accounts';
 import { invalidNumberFault } from '../../scripts/local-stack/twilio-endpoint';
 import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
+import { buySeats } from '../support/licenses';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -168,5 +169,35 @@ describe('Video Pro+ licenses after signup', () => {
     expect(bought.status).toBe(200);
     expect(bought.body.invitationsNotified).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await stageOf(id)) === 'activated', 20_000, 'activation after seats were added');
+  });
+
+  test('seats go to the longest waiter: three wait in the order A, B, C; one seat added goes to A, the next to B', async () => {
+    const queue = await stack.createAccount({ id: 'queue', name: 'Queue Inc', companyDomains: ['queue.test'], plan: 'video_pro_plus' });
+    const as = { credential: queue.credential };
+    const path = (id: string) => `/v1/accounts/queue/invitations/${encodeURIComponent(id)}`;
+    const stage = async (id: string) => (await stack.api('GET', path(id), as)).body.stage;
+    const ids: string[] = [];
+    for (const who of ['wait-a', 'wait-b', 'wait-c']) {
+      const res = await stack.api('POST', '/v1/accounts/queue/invitations', { body: { channel: 'email', emails: `${who}@queue.test` }, ...as });
+      ids.push(res.body.invitations[0].id);
+      const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(`${who}@queue.test`)));
+      expect((await submitSignup(url, validSignup)).status).toBe(200);
+      const pending = await stack.api('POST', `${path(ids.at(-1)!)}/license`, as);
+      expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
+    }
+    const [a, b, c] = ids as [string, string, string];
+    // Every waiter is woken and tries; only the longest waiter may take the seat.
+    const settled = async (activated: string[], waiting: string[]) => {
+      await eventually(async () => (await Promise.all(activated.map(stage))).every((s) => s === 'activated'), 20_000, `${activated.join(', ')} activated`);
+      await new Promise((r) => setTimeout(r, 1_500)); // room for a wrong winner to show
+      expect(await Promise.all([...activated, ...waiting].map(stage))).toEqual([...activated.map(() => 'activated'), ...waiting.map(() => 'license_pending')]);
+    };
+
+    expect((await buySeats(stack, 'queue', 'video_pro_plus', 1, queue.credential)).status).toBe(200);
+    await settled([a], [b, c]);
+    expect((await buySeats(stack, 'queue', 'video_pro_plus', 1, queue.credential)).status).toBe(200);
+    await settled([a, b], [c]);
+    const { rows } = await stack.db.query(`SELECT email FROM users WHERE account_id = 'queue' AND status = 'active' AND license = 'video_pro_plus' ORDER BY email`);
+    expect(rows.map((r) => r.email)).toEqual(['wait-a@queue.test', 'wait-b@queue.test']);
   });
 });
