@@ -5,6 +5,7 @@
 // seats are added or freed, and a waiter's reservation succeeds only while fewer earlier waiters are
 // still waiting than seats are free, so the seat goes to whoever has waited longest, not to
 // whichever workflow happens to try first.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PoolClient } from 'pg';
 import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
@@ -84,8 +85,14 @@ export function createLicenseActivities({ db, temporal }: Pick<ActivityDependenc
       `SELECT reservation_key FROM license_seat_waiters WHERE account_id = $1 AND license = $2 ORDER BY waiting_since, reservation_key`,
       [accountId, license],
     );
-    // The invitation is the reservation: its id is the workflow's. One that ended ignores nothing.
-    await Promise.all(rows.map((w) => temporal.workflow.getHandle(w.reservation_key).signal(seatsAdded).catch(() => undefined)));
+    // The invitation is the reservation: its id is the workflow's. One that ended leaves the line.
+    await Promise.all(rows.map(async ({ reservation_key: id }) => {
+      try {
+        await temporal.workflow.getHandle(id).signal(seatsAdded);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) await db.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [id]);
+      }
+    }));
   }
 
   return {

@@ -199,5 +199,15 @@ describe('Video Pro+ licenses after signup', () => {
     await settled([a, b], [c]);
     const { rows } = await stack.db.query(`SELECT email FROM users WHERE account_id = 'queue' AND status = 'active' AND license = 'video_pro_plus' ORDER BY email`);
     expect(rows.map((r) => r.email)).toEqual(['wait-a@queue.test', 'wait-b@queue.test']);
+
+    // A waiter whose invitation ended (here terminated by an operator) holds no one up: D, who came
+    // after C, gets the next seat.
+    const d = (await stack.api('POST', '/v1/accounts/queue/invitations', { body: { channel: 'email', emails: 'wait-d@queue.test' }, ...as })).body.invitations[0].id;
+    const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('wait-d@queue.test')));
+    expect((await submitSignup(url, validSignup)).status).toBe(200);
+    expect((await stack.api('POST', `${path(d)}/license`, as)).body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
+    await stack.client.workflow.getHandle(c).terminate('support closed it');
+    expect((await buySeats(stack, 'queue', 'video_pro_plus', 1, queue.credential)).status).toBe(200);
+    await eventually(async () => (await stage(d)) === 'activated', 20_000, 'D activated');
   });
 });

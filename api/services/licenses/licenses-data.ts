@@ -51,6 +51,20 @@ export function createLicensesData(db: Db) {
       return rows;
     },
 
+    /** The invitations waiting in line for a seat of the account, longest waiter first. */
+    async seatWaiters(accountId: string): Promise<string[]> {
+      const { rows } = await db.query<{ reservation_key: string }>(
+        `SELECT reservation_key FROM license_seat_waiters WHERE account_id = $1 ORDER BY waiting_since, reservation_key`,
+        [accountId],
+      );
+      return rows.map((r) => r.reservation_key);
+    },
+
+    /** An invitation that ended while waiting (e.g. terminated) leaves the line, so it holds no one up. */
+    async leaveSeatLine(reservationKey: string): Promise<void> {
+      await db.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [reservationKey]);
+    },
+
     /** The seats of a license the account owns, and its own ceiling if support set one. */
     async holding(accountId: string, license: PaidLicense): Promise<{ seatsTotal: number; accountLimit: number | null }> {
       const { rows } = await db.query<{ seats_total: number; seat_limit: number | null }>(

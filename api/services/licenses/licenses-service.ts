@@ -2,7 +2,7 @@
 // a quote first (409 with its total), then the purchase names the quote and acknowledges the
 // charges, once. Seats bought wake the invitations waiting for one.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PaidLicense } from '../../../domain/licenses';
 import { canonicalJson, seatPurchasePrice, type PriceList } from '../../../domain/provisioning-requests';
 import { seatsAdded } from '../../../workflows/invitation/definitions';
@@ -29,15 +29,28 @@ export interface SeatQuote extends PriceList {
 const fingerprint = (license: PaidLicense, seats: number) => createHash('sha256').update(`license-seats:${license}:${seats}`).digest('hex');
 
 export function createLicenseService({ licensesData, temporal, limits }: { licensesData: LicensesData; temporal: Client; limits: SeatLimits }) {
-  /** Signals every invitation of the account stuck for want of a seat; they continue by themselves, longest waiter first. */
+  /**
+   * Signals every invitation of the account stuck for want of a seat; they continue by themselves,
+   * and the seats go to the longest waiters (activities/licenses.ts). The line in the database is
+   * woken first, and one that ended meanwhile leaves it; the visibility query finds any other.
+   */
   async function wakeInvitationsWaitingForASeat(accountId: string): Promise<number> {
-    let notified = 0;
+    const notified = new Set<string>();
+    for (const id of await licensesData.seatWaiters(accountId)) {
+      try {
+        await temporal.workflow.getHandle(id).signal(seatsAdded);
+        notified.add(id);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) await licensesData.leaveSeatLine(id);
+      }
+    }
     const query = `AccountId = "${accountId}" AND OnboardingStage = "license_pending" AND ExecutionStatus = "Running"`;
     for await (const wf of temporal.workflow.list({ query })) {
+      if (notified.has(wf.workflowId)) continue;
       await temporal.workflow.getHandle(wf.workflowId).signal(seatsAdded).catch(() => undefined);
-      notified += 1;
+      notified.add(wf.workflowId);
     }
-    return notified;
+    return notified.size;
   }
 
   async function quote(caller: Caller, license: PaidLicense, seats: number, price: PriceList): Promise<SeatQuote> {
