@@ -20,5 +20,7 @@ export interface ActivityDependencies {
     /** Links in messages start with this, e.g. http://localhost:3000 */
     publicBaseUrl: string;
     invitationTokenSecret: string;
+    /** Carrier-level spacing between two texts to one number, whoever sends them (TEXT_INTERVAL_SECONDS). */
+    textSpacingSeconds: number;
   };
 }

@@ -6,7 +6,7 @@ import { type SentMessage } from '../workflows/invitation/definitions';
 import { renderInvitationEmail } from '../messages/invitation-email';
 import { renderInvitationText } from '../messages/invitation-text';
 import { deriveInvitationToken, hashToken } from '../domain/invitation-tokens';
-import { deliverOnce, emailSender, PermanentRejection } from './outbox';
+import { awaitTextTurn, deliverOnce, emailSender, PermanentRejection } from './outbox';
 import { failureTypes } from '../domain/failures';
 import type { Locale } from '../domain/locales';
 import { isTwilioRefusal } from './twilio-client';
@@ -73,6 +73,7 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
       input.invitationId, tokenHash, input.tokenGeneration,
     ]);
     const from: MessageFrom = { locale: invitation.locale, inviterName: invitation.inviter_name || invitation.company_name, companyName: invitation.company_name };
+    if (channel === 'text') await awaitTextTurn(db, { key: outboxKey, recipient }, settings.textSpacingSeconds);
     const { messageId, sentAt } = await deliverOnce(db, {
       key: outboxKey,
       invitationId: input.invitationId,

@@ -1,45 +1,119 @@
 // Seats: a reservation is keyed by what it is for (an invitation, or a provisioning step), so a
 // retried or replayed activity never takes a second seat. The inventory row is locked while counting.
+//
+// Invitations that found no seat wait in line (license_seat_waiters): every waiter is woken when
+// seats are added or freed, and a waiter's reservation succeeds only while fewer earlier waiters are
+// still waiting than seats are free, so the seat goes to whoever has waited longest, not to
+// whichever workflow happens to try first.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { PoolClient } from 'pg';
 import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import type { License, PaidLicense } from '../domain/licenses';
+import { seatsAdded } from '../workflows/invitation/definitions';
 
+interface Reservation {
+  reservationKey: string;
+  accountId: string;
+  license: License;
+  userId?: string;
+  /**
+   * An invitation waits for a seat: a failed attempt puts it in line (keeping its first waiting
+   * time) and it must let earlier waiters go first. A provisioning step does not wait: it takes a
+   * free seat, which its request's quote bought when none was free, or fails.
+   */
+  waits?: boolean;
+}
 
-export function createLicenseActivities({ db }: Pick<ActivityDependencies, 'db'>) {
-  async function reserveSeat(r: { reservationKey: string; accountId: string; license: License; userId?: string }): Promise<{ reserved: boolean }> {
+/** Earlier waiters of the line that still wait: their user is neither active nor disabled. */
+const EARLIER_WAITERS = `
+  SELECT count(*)::int AS n FROM license_seat_waiters w
+   WHERE w.account_id = $1 AND w.license = $2 AND w.reservation_key <> $3
+     AND ($4::timestamptz IS NULL OR (w.waiting_since, w.reservation_key) < ($4::timestamptz, $3))
+     AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = w.user_id AND u.status IN ('active', 'disabled'))`;
+
+async function seatsFree(tx: PoolClient, accountId: string, license: License): Promise<number> {
+  const { rows: inventory } = await tx.query<{ seats_total: number }>(
+    `SELECT seats_total FROM license_inventory WHERE account_id = $1 AND license = $2 FOR UPDATE`,
+    [accountId, license],
+  );
+  const { rows: used } = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM license_assignments WHERE account_id = $1 AND license = $2 AND released_at IS NULL`,
+    [accountId, license],
+  );
+  return (inventory[0]?.seats_total ?? 0) - used[0]!.n;
+}
+
+export function createLicenseActivities({ db, temporal }: Pick<ActivityDependencies, 'db' | 'temporal'>) {
+  async function reserveSeat(r: Reservation): Promise<{ reserved: boolean }> {
     return inTransaction(db, async (tx) => {
-      const { rows: inventory } = await tx.query<{ seats_total: number }>(
-        `SELECT seats_total FROM license_inventory WHERE account_id = $1 AND license = $2 FOR UPDATE`,
-        [r.accountId, r.license],
-      );
+      const free = await seatsFree(tx, r.accountId, r.license);
       const { rowCount: already } = await tx.query(`SELECT 1 FROM license_assignments WHERE reservation_key = $1 AND released_at IS NULL`, [r.reservationKey]);
-      if (already) return { reserved: true };
-      const { rows: used } = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM license_assignments WHERE account_id = $1 AND license = $2 AND released_at IS NULL`,
-        [r.accountId, r.license],
-      );
-      if (used[0]!.n >= (inventory[0]?.seats_total ?? 0)) return { reserved: false };
+      if (already) {
+        await tx.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.reservationKey]);
+        return { reserved: true };
+      }
+      let ahead = 0;
+      if (r.waits) {
+        // In line since the first attempt that found no seat; someone new stands behind everyone.
+        const { rows: mine } = await tx.query<{ waiting_since: Date }>(`SELECT waiting_since FROM license_seat_waiters WHERE reservation_key = $1`, [r.reservationKey]);
+        const { rows } = await tx.query<{ n: number }>(EARLIER_WAITERS, [r.accountId, r.license, r.reservationKey, mine[0]?.waiting_since ?? null]);
+        ahead = rows[0]!.n;
+      }
+      if (ahead >= free) {
+        if (r.waits) {
+          await tx.query(
+            `INSERT INTO license_seat_waiters (reservation_key, account_id, license, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (reservation_key) DO NOTHING`,
+            [r.reservationKey, r.accountId, r.license, r.userId ?? null],
+          );
+        }
+        return { reserved: false };
+      }
       await tx.query(
         `INSERT INTO license_assignments (reservation_key, account_id, license, user_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (reservation_key) DO UPDATE SET released_at = NULL, user_id = EXCLUDED.user_id`,
         [r.reservationKey, r.accountId, r.license, r.userId ?? null],
       );
+      await tx.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.reservationKey]);
       return { reserved: true };
     });
+  }
+
+  /** A freed seat: the invitations waiting for one are woken, and the longest waiter takes it. */
+  async function wakeSeatWaiters(accountId: string, license: string): Promise<void> {
+    const { rows } = await db.query<{ reservation_key: string }>(
+      `SELECT reservation_key FROM license_seat_waiters WHERE account_id = $1 AND license = $2 ORDER BY waiting_since, reservation_key`,
+      [accountId, license],
+    );
+    // The invitation is the reservation: its id is the workflow's. One that ended leaves the line.
+    await Promise.all(rows.map(async ({ reservation_key: id }) => {
+      try {
+        await temporal.workflow.getHandle(id).signal(seatsAdded);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) await db.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [id]);
+      }
+    }));
   }
 
   return {
     /** Video Pro+ after signup: the invitation is the reservation. */
     async reserveLicenseSeat(r: { invitationId: string; accountId: string; userId: string; license: License }): Promise<{ reserved: boolean }> {
-      return reserveSeat({ reservationKey: r.invitationId, accountId: r.accountId, license: r.license, userId: r.userId });
+      return reserveSeat({ reservationKey: r.invitationId, accountId: r.accountId, license: r.license, userId: r.userId, waits: true });
     },
 
-    reserveSeat,
+    /** A provisioning step's seat: a free one, or none (it does not wait in line). */
+    async reserveSeat(r: { reservationKey: string; accountId: string; license: License; userId?: string }): Promise<{ reserved: boolean }> {
+      return reserveSeat({ ...r, waits: false });
+    },
 
-    /** Compensation: the seat goes back to the inventory. A no-op when nothing was reserved. */
+    /** Compensation: the seat goes back to the inventory, and to the longest waiter if any. A no-op when nothing was reserved. */
     async releaseSeat({ reservationKey }: { reservationKey: string }): Promise<{ released: boolean }> {
-      const { rowCount } = await db.query(`UPDATE license_assignments SET released_at = now() WHERE reservation_key = $1 AND released_at IS NULL`, [reservationKey]);
-      return { released: rowCount === 1 };
+      const { rows } = await db.query<{ account_id: string; license: string }>(
+        `UPDATE license_assignments SET released_at = now() WHERE reservation_key = $1 AND released_at IS NULL RETURNING account_id, license`,
+        [reservationKey],
+      );
+      if (rows[0]) await wakeSeatWaiters(rows[0].account_id, rows[0].license);
+      return { released: rows.length === 1 };
     },
 
     /** Seats beyond the inventory, as quoted and acknowledged: bought once per request and license. */

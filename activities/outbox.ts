@@ -9,6 +9,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { withConnection, type Db } from '../db';
 import { failureTypes } from '../domain/failures';
+import type { RenderedEmail } from '../messages/html';
 
 /** Thrown by a deliver() function: the provider refused for good, retrying cannot help. */
 export class PermanentRejection extends Error {}
@@ -89,6 +90,36 @@ export async function deliverOnce(db: Db, m: OutboxMessage): Promise<{ messageId
   }
 }
 
+/**
+ * Carrier-level spacing: one text per number per `intervalSeconds`, whoever sends it (each account's
+ * own limit is the API's, per account and number). A text to a number another account texted less
+ * than the interval ago waits for its turn here, heartbeating, instead of failing: the other account
+ * sees nothing but its invitation still sending. Called before deliverOnce, so no outbox row or
+ * pooled connection is held while waiting; a message already settled in the outbox waits for nothing.
+ */
+export async function awaitTextTurn(db: Db, m: { key: string; recipient: string }, intervalSeconds: number): Promise<void> {
+  const { rows: settled } = await db.query(`SELECT 1 FROM message_outbox WHERE key = $1 AND status <> 'pending'`, [m.key]);
+  if (settled.length > 0) return;
+  const ctx = Context.current();
+  for (;;) {
+    ctx.heartbeat();
+    const { rows } = await db.query<{ wait_ms: number | null }>(
+      `WITH claimed AS (
+         INSERT INTO text_number_spacing (phone, last_key, last_sent_at) VALUES ($1, $2, now())
+         ON CONFLICT (phone) DO UPDATE SET last_key = $2, last_sent_at = now()
+           WHERE text_number_spacing.last_key = $2 OR text_number_spacing.last_sent_at <= now() - make_interval(secs => $3)
+         RETURNING 1)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM claimed) THEN NULL
+              ELSE ceil(1000 * extract(epoch FROM (SELECT last_sent_at FROM text_number_spacing WHERE phone = $1) + make_interval(secs => $3) - now()))::int END AS wait_ms`,
+      [m.recipient, m.key, intervalSeconds],
+    );
+    const waitMs = rows[0]?.wait_ms;
+    if (waitMs === null || waitMs === undefined) return;
+    // Short naps, so the heartbeat keeps going and a cancellation ends the wait at once.
+    await ctx.sleep(Math.min(Math.max(waitMs, 50), 1_000));
+  }
+}
+
 /** Refused for good (now, or by an earlier attempt): retrying cannot help. */
 function deliveryRejected(reason: string): ApplicationFailure {
   return ApplicationFailure.create({ type: failureTypes.deliveryRejected, nonRetryable: true, message: reason });
@@ -124,13 +155,16 @@ function isPermanentSmtpFailure(err: unknown): boolean {
   return (typeof e.responseCode === 'number' && e.responseCode >= 500) || e.code === 'EENVELOPE';
 }
 
-/** Sends one email whose Message-ID derives from its outbox key (so a receiver can tell repeats apart). */
+/**
+ * Sends one email whose Message-ID derives from its outbox key (so a receiver can tell repeats
+ * apart), saying its language (Content-Language; the HTML part carries the same `lang`).
+ */
 export function emailSender(mailer: Pick<Transporter, 'sendMail'>, mailFrom: string) {
   const mailDomain = /@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'localhost';
-  return async (key: string, to: string, content: { subject: string; text: string; html: string }): Promise<string> => {
+  return async (key: string, to: string, { language, ...content }: RenderedEmail): Promise<string> => {
     const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@${mailDomain}>`;
     try {
-      await mailer.sendMail({ from: mailFrom, to, messageId, ...content });
+      await mailer.sendMail({ from: mailFrom, to, messageId, headers: { 'Content-Language': language }, ...content });
     } catch (err) {
       if (isPermanentSmtpFailure(err)) throw new PermanentRejection(`Email to ${to} was rejected: ${(err as Error).message}`);
       throw err;

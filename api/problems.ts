@@ -65,6 +65,14 @@ export const problems = {
       'This request buys licenses, deskphones or numbers. Review the quote, then submit again with its `quoteId` and `acknowledgeCharges: true`.',
       { quote },
     ),
+  /** An account's ceiling of seats of one license; `limit` and `seatsTotal` let a client say how many it may still buy. */
+  seatLimitReached: (licenseName: string, limit: number, seatsTotal: number) =>
+    conflict(
+      'seat-limit-reached',
+      `This account may hold at most ${limit} ${licenseName} seats and has ${seatsTotal}, so it can buy ${Math.max(0, limit - seatsTotal)} more. ` +
+        'To raise the ceiling, contact support: they can raise this account\'s seat limit.',
+      { limit, seatsTotal },
+    ),
   quoteUsed: () => conflict('quote-used', 'This quote was already used for a request; ask for a new one.'),
   /** A changed request, changed inventory or an expired quote; `quote` is the new one to review, if the request still buys. */
   quoteMismatch: (expired: boolean, quote: unknown) =>

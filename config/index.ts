@@ -10,6 +10,12 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/**
+ * Buying license seats: at most this many in one purchase, and an account holds at most this many
+ * seats of a license (an account's own `accounts.seat_limit`, when set, replaces the second).
+ */
+export const DEFAULT_SEAT_LIMITS = { perPurchase: 1_000, perAccount: 5_000 } as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -52,6 +58,10 @@ const envSchema = z.object({
   WORKER_METRICS_ADDRESS: optionalString,
   /** API requests a minute per credential. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** License seats one purchase may buy. */
+  SEATS_PER_PURCHASE_MAX: z.coerce.number().int().min(1).default(DEFAULT_SEAT_LIMITS.perPurchase),
+  /** License seats of one license an account may hold, unless the account has its own `seat_limit`. */
+  SEATS_PER_ACCOUNT_MAX: z.coerce.number().int().min(1).default(DEFAULT_SEAT_LIMITS.perAccount),
 });
 
 export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };

@@ -6,7 +6,7 @@ import { checkEmailList } from './email-addresses';
 import { meetsPasswordPolicy } from './password-policy';
 import { addressProblems, canadianProvinces, usStates, type PostalAddress } from './postal-address';
 import { resolveSchedule, type LocalSchedule } from './schedule';
-import { hasPhoneService, needsPaidSeat, licenseNames, type License } from './licenses';
+import { hasPhoneService, needsPaidSeat, licenseNames, type License, type PaidLicense } from './licenses';
 import type { FieldError } from './field-errors';
 import type { Role } from './roles';
 
@@ -184,16 +184,25 @@ export interface PriceList {
   currency: string;
 }
 
+/** Seats of a paid license at list price, charged monthly. */
+function seatsItem(license: PaidLicense, quantity: number): QuoteItem {
+  const unit = seatPriceCents[license];
+  return { kind: 'license_seats', item: license, description: `${licenseNames[license]} license`, quantity, unitPriceCents: unit, amountCents: unit * quantity, billing: 'monthly' };
+}
+
+/** What buying seats alone costs (`POST …/licenses/:license/seats`), priced as in a request. */
+export function seatPurchasePrice(license: PaidLicense, seats: number): PriceList {
+  const item = seatsItem(license, seats);
+  return { items: [item], totalCents: item.amountCents, currency: CURRENCY };
+}
+
 /** What the request buys: seats beyond what the inventory has free, deskphones to purchase, new numbers. */
 export function purchasesFor(req: NewProvisioningRequest, seatsFree: Record<'ringex' | 'video_pro_plus', number>): PriceList {
   const items: QuoteItem[] = [];
   for (const license of ['ringex', 'video_pro_plus'] as const) {
     const wanted = req.users.filter((u) => u.userType === license && needsPaidSeat(license)).length;
     const toBuy = wanted - Math.max(0, seatsFree[license]);
-    if (toBuy > 0) {
-      const unit = seatPriceCents[license];
-      items.push({ kind: 'license_seats', item: license, description: `${licenseNames[license]} license`, quantity: toBuy, unitPriceCents: unit, amountCents: unit * toBuy, billing: 'monthly' });
-    }
+    if (toBuy > 0) items.push(seatsItem(license, toBuy));
   }
   const models = new Map<string, number>();
   for (const u of req.users) if (hasPhoneService(u.userType) && u.phone?.option === 'purchase') models.set(u.phone.model, (models.get(u.phone.model) ?? 0) + 1);

@@ -1,4 +1,13 @@
 import escapeHtml from 'escape-html';
+import type { Locale } from '../domain/locales';
+
+/** A rendered email: its language goes out as the Content-Language header and the HTML part's `lang`. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+  language: Locale;
+}
 
 /** Marks a string as already-safe HTML so `html` does not escape it again. */
 export class SafeHtml {

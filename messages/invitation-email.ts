@@ -1,5 +1,5 @@
 // The invitation email, in the account's (or invitee's) language.
-import { html } from './html';
+import { html, type RenderedEmail } from './html';
 
 import type { Locale } from '../domain/locales';
 
@@ -34,7 +34,7 @@ const copy = {
   },
 } as const;
 
-export function renderInvitationEmail(d: InvitationEmailData): { subject: string; text: string; html: string } {
+export function renderInvitationEmail(d: InvitationEmailData): RenderedEmail {
   const c = copy[d.locale];
   const when = d.expiresAt.toLocaleString(c.dateLocale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
   const text = [c.intro(d), '', `${c.button}: ${d.signupUrl}`, '', c.expiry(when), c.ignore].join('\n');
@@ -44,5 +44,5 @@ export function renderInvitationEmail(d: InvitationEmailData): { subject: string
 <p><a href="${d.signupUrl}" style="display:inline-block;padding:10px 18px;background:#0066cc;color:#fff;text-decoration:none;border-radius:4px">${c.button}</a></p>
 <p style="color:#555">${c.expiry(when)}<br>${c.ignore}</p>
 </body></html>`;
-  return { subject: (d.reminder ? c.reminder : '') + c.subject(d), text, html: body.value };
+  return { subject: (d.reminder ? c.reminder : '') + c.subject(d), text, html: body.value, language: d.locale };
 }

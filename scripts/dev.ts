@@ -176,6 +176,7 @@ async function main() {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     corsOrigins: config.CORS_ORIGINS,
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
+    seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { createActivities } from '../activities';
 import { createTwilioClient } from '../activities/twilio-client';
 import type { Db } from '../db';
+import { TEXT_INTERVAL_SECONDS } from '../domain/phone-numbers';
 
 export interface ActivityServiceSettings {
   /** e.g. smtp://user:pass@mail.example.com:587 (nodemailer options may ride along, e.g. ?pool=true). */
@@ -14,6 +15,8 @@ export interface ActivityServiceSettings {
   twilio: { accountSid: string; authToken: string; apiBaseUrl?: string; from: string };
   publicBaseUrl: string;
   invitationTokenSecret: string;
+  /** Carrier-level spacing between two texts to one number, whoever sends them; a minute unless set. */
+  textSpacingSeconds?: number;
 }
 
 export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServiceSettings) {
@@ -24,6 +27,6 @@ export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServ
     mailer: nodemailer.createTransport(s.smtpUrl),
     sms: { client: twilio, from: s.twilio.from },
     carrier: { client: twilio },
-    settings: { mailFrom: s.mailFrom, publicBaseUrl: s.publicBaseUrl, invitationTokenSecret: s.invitationTokenSecret },
+    settings: { mailFrom: s.mailFrom, publicBaseUrl: s.publicBaseUrl, invitationTokenSecret: s.invitationTokenSecret, textSpacingSeconds: s.textSpacingSeconds ?? TEXT_INTERVAL_SECONDS },
   });
 }

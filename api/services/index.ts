@@ -7,7 +7,8 @@ import { createCredentialService } from './credentials';
 import { createInventoryData, createInventoryService } from './inventory';
 import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
-import { createLicenseService, createLicensesData } from './licenses';
+import { createLicenseService, createLicensesData, type SeatLimits } from './licenses';
+import { DEFAULT_SEAT_LIMITS } from '../../config';
 import {
   createProvisioningContextLoader,
   createProvisioningQuotes,
@@ -26,9 +27,11 @@ export interface ServiceDependencies {
   invitationTokenSecret: string;
   /** Start of the links people open, e.g. http://localhost:3000 */
   publicBaseUrl: string;
+  /** How many seats one purchase, and one account, may buy (config: SEATS_PER_PURCHASE_MAX, SEATS_PER_ACCOUNT_MAX). */
+  seatLimits?: SeatLimits;
 }
 
-export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl }: ServiceDependencies) {
+export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS }: ServiceDependencies) {
   const accounts = createAccountService({ accountsData: createAccountsData(db) });
   const invitationsData = createInvitationsData(db);
   const inviteLinksData = createInviteLinksData(db);
@@ -49,7 +52,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
       startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
     }),
     inviteLinks: createInviteLinkService({ inviteLinksData, accounts, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
-    licenses: createLicenseService({ licensesData, temporal }),
+    licenses: createLicenseService({ licensesData, temporal, limits: seatLimits }),
     provisioningRequests: createProvisioningRequestService({
       provisioningRequestsData,
       usersData,

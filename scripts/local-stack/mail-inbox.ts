@@ -13,6 +13,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** Every header as sent, by lower-case name (the first of a repeated header). */
+  headers: Record<string, string>;
   receivedAt: Date;
 }
 
@@ -41,6 +43,8 @@ export interface MailInbox {
 }
 
 function toReceived(parsed: ParsedMail, envelopeTo: string[]): ReceivedMail {
+  const headers: Record<string, string> = {};
+  for (const { key, line } of parsed.headerLines) headers[key] ??= line.slice(line.indexOf(':') + 1).trim();
   return {
     messageId: parsed.messageId ?? '',
     from: parsed.from?.text ?? '',
@@ -48,6 +52,7 @@ function toReceived(parsed: ParsedMail, envelopeTo: string[]): ReceivedMail {
     subject: parsed.subject ?? '',
     text: parsed.text ?? '',
     html: typeof parsed.html === 'string' ? parsed.html : '',
+    headers,
     receivedAt: new Date(),
   };
 }

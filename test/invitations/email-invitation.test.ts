@@ -58,6 +58,23 @@ test('an admin invites one person by email and the invitation arrives with a wor
   expect(found).toEqual([invitation.id]);
 });
 
+test('every email says its language: Content-Language and the HTML part\'s lang are the recipient\'s locale (en, fr)', async () => {
+  const fr = await stack.createAccount({ id: 'lafrance', name: 'La France SA', companyDomains: ['lafrance.test'], locale: 'fr' });
+  const sent = await Promise.all([
+    stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'lang-en@acme.test' } }),
+    stack.api('POST', '/v1/accounts/lafrance/invitations', { body: { channel: 'email', emails: 'lang-fr@lafrance.test' }, credential: fr.credential }),
+    stack.api('POST', '/v1/accounts/lafrance/invite-link', { body: {}, credential: fr.credential }),
+  ]);
+  expect(sent.map((r) => r.status)).toEqual([201, 201, 201]);
+  const shared = await stack.api('POST', '/v1/accounts/lafrance/invite-link/share', { body: { emails: 'lang-link@gmail.com' }, credential: fr.credential });
+  expect(shared.body.sent).toEqual(['lang-link@gmail.com']);
+
+  for (const [to, lang] of [['lang-en@acme.test', 'en'], ['lang-fr@lafrance.test', 'fr'], ['lang-link@gmail.com', 'fr']] as const) {
+    const mail = await stack.inbox.waitFor((m) => m.to.includes(to));
+    expect({ to, contentLanguage: mail.headers['content-language'], htmlLang: /<html\b[^>]*\blang="([^"]*)"/i.exec(mail.html)?.[1] }).toEqual({ to, contentLanguage: lang, htmlLang: lang });
+  }
+});
+
 test('a link with an unknown token shows a page that says so, not an error', async () => {
   const page = await fetch(`${stack.baseUrl}/signup/${'x'.repeat(43)}`);
   expect(page.status).toBe(404);

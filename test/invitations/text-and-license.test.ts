@@ -3,11 +3,14 @@
 import { addPersonWithCredential } from '../../api/services/accounts';
 import { invalidNumberFault } from '../../scripts/local-stack/twilio-endpoint';
 import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
+import { buySeats } from '../support/licenses';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
+/** The carrier-level spacing between two texts to one number, whoever sends them (a minute in production). */
+const TEXT_SPACING_SECONDS = 3;
 beforeAll(async () => {
-  stack = await startTestStack({ account: { plan: 'video_pro_plus', country: 'US' } });
+  stack = await startTestStack({ account: { plan: 'video_pro_plus', country: 'US' }, textSpacingSeconds: TEXT_SPACING_SECONDS });
 });
 afterAll(() => stack?.stop());
 
@@ -73,6 +76,37 @@ describe('text invitations', () => {
     expect(textsTo('+14155552672')).toHaveLength(1);
   });
 
+  test('the one-text-a-minute limit is per account: another account texting the same number is not refused, its text waits out the carrier spacing', async () => {
+    const initech = await stack.createAccount({ id: 'initech', name: 'Initech', companyDomains: ['initech.test'] });
+    const phone = '+14155552680';
+    const [a, b] = await Promise.all([
+      stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'text', phone } }),
+      stack.api('POST', '/v1/accounts/initech/invitations', { body: { channel: 'text', phone }, credential: initech.credential }),
+    ]);
+    // Neither learns that the other texted this number.
+    expect([a.status, b.status]).toEqual([201, 201]);
+    // The same account again within the minute: 429.
+    const again = await stack.api('POST', `${invitationPath(a.body.invitations[0].id)}/resend`);
+    expect(again.status).toBe(429);
+    expect(again.body).toMatchObject({ type: '/problems/text-rate-limited' });
+
+    // Both texts go out, one carrier interval apart; neither invitation shows a failure meanwhile.
+    const views = async () => Promise.all([
+      stack.api('GET', invitationPath(a.body.invitations[0].id)),
+      stack.api('GET', `/v1/accounts/initech/invitations/${encodeURIComponent(b.body.invitations[0].id)}`, { credential: initech.credential }),
+    ]);
+    for (const v of await views()) {
+      expect(v.status).toBe(200);
+      expect(['sending', 'awaiting_signup']).toContain(v.body.stage);
+      expect(v.body.deliveryFailure).toBeUndefined();
+    }
+    await eventually(async () => textsTo(phone).length === 2, 20_000, 'both texts');
+    expect((await views()).map((v) => v.body.stage)).toEqual(['awaiting_signup', 'awaiting_signup']);
+    const { rows } = await stack.db.query<{ sent_at: Date }>(`SELECT sent_at FROM message_outbox WHERE recipient = $1 AND status = 'sent' ORDER BY sent_at`, [phone]);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.sent_at.getTime() - rows[0]!.sent_at.getTime()).toBeGreaterThanOrEqual((TEXT_SPACING_SECONDS - 1) * 1000);
+  });
+
   test('an invalid number is refused before anything is sent; a number the provider rejects ends in delivery_failed', async () => {
     const bad = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'text', phone: '12' } });
     expect(bad.status).toBe(400);
@@ -131,9 +165,49 @@ describe('Video Pro+ licenses after signup', () => {
 
     const user = await addPersonWithCredential(stack.db, 'acme', { email: 'nopurchase@acme.test', firstName: 'No', lastName: 'Buyer', role: 'admin' });
     expect((await stack.api('POST', '/v1/accounts/acme/licenses/video_pro_plus/seats', { body: { seats: 2 }, credential: user.credential })).status).toBe(403);
-    const bought = await stack.api('POST', '/v1/accounts/acme/licenses/video_pro_plus/seats', { body: { seats: 2 } });
+    const bought = await buySeats(stack, 'acme', 'video_pro_plus', 2);
     expect(bought.status).toBe(200);
     expect(bought.body.invitationsNotified).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await stageOf(id)) === 'activated', 20_000, 'activation after seats were added');
+  });
+
+  test('seats go to the longest waiter: three wait in the order A, B, C; one seat added goes to A, the next to B', async () => {
+    const queue = await stack.createAccount({ id: 'queue', name: 'Queue Inc', companyDomains: ['queue.test'], plan: 'video_pro_plus' });
+    const as = { credential: queue.credential };
+    const path = (id: string) => `/v1/accounts/queue/invitations/${encodeURIComponent(id)}`;
+    const stage = async (id: string) => (await stack.api('GET', path(id), as)).body.stage;
+    const ids: string[] = [];
+    for (const who of ['wait-a', 'wait-b', 'wait-c']) {
+      const res = await stack.api('POST', '/v1/accounts/queue/invitations', { body: { channel: 'email', emails: `${who}@queue.test` }, ...as });
+      ids.push(res.body.invitations[0].id);
+      const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(`${who}@queue.test`)));
+      expect((await submitSignup(url, validSignup)).status).toBe(200);
+      const pending = await stack.api('POST', `${path(ids.at(-1)!)}/license`, as);
+      expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
+    }
+    const [a, b, c] = ids as [string, string, string];
+    // Every waiter is woken and tries; only the longest waiter may take the seat.
+    const settled = async (activated: string[], waiting: string[]) => {
+      await eventually(async () => (await Promise.all(activated.map(stage))).every((s) => s === 'activated'), 20_000, `${activated.join(', ')} activated`);
+      await new Promise((r) => setTimeout(r, 1_500)); // room for a wrong winner to show
+      expect(await Promise.all([...activated, ...waiting].map(stage))).toEqual([...activated.map(() => 'activated'), ...waiting.map(() => 'license_pending')]);
+    };
+
+    expect((await buySeats(stack, 'queue', 'video_pro_plus', 1, queue.credential)).status).toBe(200);
+    await settled([a], [b, c]);
+    expect((await buySeats(stack, 'queue', 'video_pro_plus', 1, queue.credential)).status).toBe(200);
+    await settled([a, b], [c]);
+    const { rows } = await stack.db.query(`SELECT email FROM users WHERE account_id = 'queue' AND status = 'active' AND license = 'video_pro_plus' ORDER BY email`);
+    expect(rows.map((r) => r.email)).toEqual(['wait-a@queue.test', 'wait-b@queue.test']);
+
+    // A waiter whose invitation ended (here terminated by an operator) holds no one up: D, who came
+    // after C, gets the next seat.
+    const d = (await stack.api('POST', '/v1/accounts/queue/invitations', { body: { channel: 'email', emails: 'wait-d@queue.test' }, ...as })).body.invitations[0].id;
+    const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('wait-d@queue.test')));
+    expect((await submitSignup(url, validSignup)).status).toBe(200);
+    expect((await stack.api('POST', `${path(d)}/license`, as)).body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
+    await stack.client.workflow.getHandle(c).terminate('support closed it');
+    expect((await buySeats(stack, 'queue', 'video_pro_plus', 1, queue.credential)).status).toBe(200);
+    await eventually(async () => (await stage(d)) === 'activated', 20_000, 'D activated');
   });
 });

@@ -13,6 +13,7 @@ import { remindInvitee, signUp } from '../../workflows/invitation/definitions';
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, startWorker, type TestStack } from '../support/stack';
 import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
+import { buySeats } from '../support/licenses';
 import { address, completedRequest, credentials, newUser, seedInventory } from '../support/provisioning-requests';
 import { stalledSweepWorkflow } from '../../workflows';
 
@@ -120,7 +121,7 @@ describe('fresh runs', () => {
     expect((await submitSignup(url, validSignup)).status).toBe(200);
     const pending = await stack.api('POST', `${path}/license`);
     expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
-    expect((await stack.api('POST', '/v1/accounts/acme/licenses/video_pro_plus/seats', { body: { seats: 1 } })).status).toBe(200);
+    expect((await buySeats(stack, 'acme', 'video_pro_plus', 1)).status).toBe(200);
     await replaysCleanly(id, 'invitation-email-license-after-seats-added-lean.json');
   });
 

@@ -48,6 +48,8 @@ export interface TestStackOptions {
   /** false: no worker in this process (a test runs workers as child processes, see worker-process.ts). */
   inProcessWorker?: boolean;
   rateLimits?: Partial<import('../../api/plugins/rate-limits').RateLimitSettings>;
+  /** The worker's carrier-level spacing between two texts to one number (a minute by default). */
+  textSpacingSeconds?: number;
   /** A PostgreSQL server of the test's own (e.g. one it stops and restarts), holding a migrated template database of the same name as the shared one's. */
   postgresAdminUrl?: string;
   /** A Temporal server of the test's own (e.g. one it stops and restarts) instead of the shared one. */
@@ -67,6 +69,7 @@ export interface WorkerSettings {
   twilioUrl: string;
   publicBaseUrl: string;
   invitationTokenSecret: string;
+  textSpacingSeconds?: number;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -109,6 +112,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       twilioUrl: twilio.url,
       publicBaseUrl: baseUrl,
       invitationTokenSecret,
+      textSpacingSeconds: opts.textSpacingSeconds,
     };
     if (opts.inProcessWorker !== false) {
       const worker = await startWorker(workerSettings, db);
@@ -195,6 +199,7 @@ export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ s
       twilio: { ...LOCAL_TWILIO, apiBaseUrl: settings.twilioUrl },
       publicBaseUrl: settings.publicBaseUrl,
       invitationTokenSecret: settings.invitationTokenSecret,
+      textSpacingSeconds: settings.textSpacingSeconds,
     }),
   });
   const run = worker.run();

@@ -2,7 +2,7 @@
 // the workflows (invitation-workflows.ts), starting one (invitation-starts.ts), the view, and the
 // service the routes call.
 export { createInvitationsData, type InvitationRow, type InvitationsData } from './invitations-data';
-export { createInvitationPolicy, assertMayInvite, TEXT_INTERVAL_SECONDS, type InvitationPolicy } from './invitations-policy';
+export { createInvitationPolicy, assertMayInvite, type InvitationPolicy } from './invitations-policy';
 export { clientStartOptions, createInvitationWorkflows, type InvitationWorkflows } from './invitation-workflows';
 export { createInvitationStarts, type StartInvitation } from './invitation-starts';
 export type { InvitationView } from './invitation-view';

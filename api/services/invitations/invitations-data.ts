@@ -1,5 +1,5 @@
 // The invitations table (who was invited, by whom, through which channel; the workflow holds
-// where each stands) and the per-number throttle of text invitations.
+// where each stands) and each account's per-number throttle of text invitations.
 import type { Db } from '../../../db';
 import type { InviteeType } from '../../../domain/invitee-type';
 import type { Locale } from '../../../domain/locales';
@@ -78,17 +78,21 @@ export function createInvitationsData(db: Db) {
       return rows[0]!.token_generation;
     },
 
-    /** Claims the number's text slot if its last text is `intervalSeconds` old; else the seconds left to wait. */
-    async claimTextSlot(phone: string, intervalSeconds: number): Promise<number | null> {
+    /**
+     * Claims the account's text slot for a number if its last text from this account is
+     * `intervalSeconds` old; else the seconds left to wait. Other accounts' texts do not count.
+     */
+    async claimTextSlot(accountId: string, phone: string, intervalSeconds: number): Promise<number | null> {
       const { rows } = await db.query<{ wait: number | null }>(
         `WITH claimed AS (
-           INSERT INTO text_invitation_throttle (phone, last_sent_at) VALUES ($1, now())
-           ON CONFLICT (phone) DO UPDATE SET last_sent_at = now()
-             WHERE text_invitation_throttle.last_sent_at <= now() - make_interval(secs => $2)
+           INSERT INTO text_invitation_throttle_per_account (account_id, phone, last_sent_at) VALUES ($1, $2, now())
+           ON CONFLICT (account_id, phone) DO UPDATE SET last_sent_at = now()
+             WHERE text_invitation_throttle_per_account.last_sent_at <= now() - make_interval(secs => $3)
            RETURNING 1)
          SELECT CASE WHEN EXISTS (SELECT 1 FROM claimed) THEN NULL
-                ELSE ceil(extract(epoch FROM (SELECT last_sent_at FROM text_invitation_throttle WHERE phone = $1) + make_interval(secs => $2) - now()))::int END AS wait`,
-        [phone, intervalSeconds],
+                ELSE ceil(extract(epoch FROM (SELECT last_sent_at FROM text_invitation_throttle_per_account WHERE account_id = $1 AND phone = $2)
+                                             + make_interval(secs => $3) - now()))::int END AS wait`,
+        [accountId, phone, intervalSeconds],
       );
       return rows[0]?.wait ?? null;
     },

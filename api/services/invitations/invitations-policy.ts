@@ -1,11 +1,9 @@
 // Who may invite and manage which invitations, and how often a number may be texted.
+import { TEXT_INTERVAL_SECONDS } from '../../../domain/phone-numbers';
 import { problems } from '../../problems';
 import type { AccountRow } from '../accounts';
 import type { Caller } from '../credentials';
 import type { InvitationRow, InvitationsData } from './invitations-data';
-
-/** One text per number per minute ("Please allow a full minute between phone number submissions"). */
-export const TEXT_INTERVAL_SECONDS = 60;
 
 /** Admins may always invite; users only while the account allows it (the account-level permission). */
 export function assertMayInvite(caller: Caller, account: Pick<AccountRow, 'users_may_invite'>, asAdmin = false): void {
@@ -29,9 +27,13 @@ export function createInvitationPolicy({ invitationsData }: { invitationsData: P
     maySeeInvitation,
     assertMayAssignLicense,
 
-    /** Claims the one-text-per-minute slot for a number, or answers 429 with when to retry. */
-    async claimTextSlot(phone: string): Promise<void> {
-      const wait = await invitationsData.claimTextSlot(phone, TEXT_INTERVAL_SECONDS);
+    /**
+     * Claims the account's one-text-per-minute slot for a number, or answers 429 with when to retry.
+     * Per account: another account's text to the same number neither blocks this one nor shows
+     * here (the sender spaces texts to one number for the carrier, see activities/outbox.ts).
+     */
+    async claimTextSlot(accountId: string, phone: string): Promise<void> {
+      const wait = await invitationsData.claimTextSlot(accountId, phone, TEXT_INTERVAL_SECONDS);
       if (wait !== null) throw problems.textRateLimited(Math.max(1, wait));
     },
   };

@@ -79,7 +79,7 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
       if (!phone) throw problems.validation('The invitation was not sent.', [{ field: 'body.phone', message: `"${request.phone}" is not a valid phone number` }]);
       const sendAt = scheduledSendAt(request);
       const id = invitationIdFor(account.id, phone);
-      if (!sendAt && !(await workflows.isRunning(id))) await policy.claimTextSlot(phone);
+      if (!sendAt && !(await workflows.isRunning(id))) await policy.claimTextSlot(account.id, phone);
       const role = asAdmin ? 'admin' : 'user';
       return startInvitation(account, caller, { id, channel: 'text', phone, type: asAdmin ? 'admin' : null, role, textMessage: request.message, mediaUrl: request.mediaUrl }, sendAt);
     },
@@ -91,7 +91,7 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
 
     async resend(caller: Caller, invitationId: string): Promise<InvitationView> {
       const row = await visibleInvitation(caller, invitationId);
-      if (row.channel === 'text' && row.invitee_phone) await policy.claimTextSlot(row.invitee_phone);
+      if (row.channel === 'text' && row.invitee_phone) await policy.claimTextSlot(caller.accountId, row.invitee_phone);
       return invitationView(row, await workflows.update(row.id, resendInvitation));
     },
 

@@ -84,12 +84,14 @@ const quoteItem = z.object({
 });
 const priceList = { items: z.array(quoteItem), totalCents: z.number(), currency: z.string() };
 export const quoteView = z.object({ id: z.string(), expiresAt: z.string(), ...priceList });
+/** What a purchase charges (adding users, or seats alone). */
+export const chargesView = z.object(priceList);
 
 export const acceptedView = z.object({
   requestId: z.string(),
   workflowId: z.string().describe('The request\'s Temporal workflow'),
   userCount: z.number(),
-  charges: z.object(priceList).optional(),
+  charges: chargesView.optional(),
 });
 
 export const userResult = z.object({
