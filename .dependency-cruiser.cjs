@@ -3,35 +3,28 @@
 // another must not know its types either, and a cycle made of type imports still ties two modules
 // together. The workflow sandbox's run-time rule lives in .dependency-cruiser.workflows.cjs, which
 // looks at the graph as it is after compilation (see there why).
+/** A rule that fails the lint: `from` may not import `to`. */
+const forbid = (name, comment, from, to) => ({ name, severity: 'error', comment, from, to });
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'domain-is-self-contained',
-      severity: 'error',
-      comment:
-        'domain/ is the shared vocabulary and the pure rules: everything may import it, so it imports ' +
+    forbid(
+      'domain-is-self-contained',
+      'domain/ is the shared vocabulary and the pure rules: everything may import it, so it imports ' +
         'nothing of the app (no workflows/, activities/, api/, db/, messages/, operations/ …), only ' +
         'other domain/ modules and packages.',
-      from: { path: '^domain/' },
-      to: { path: '^(activities|api|bench|config|db|messages|operations|scripts|test|worker|workflows)/' },
-    },
-    {
-      name: 'api-not-to-activities',
-      severity: 'error',
-      comment:
-        'The API reaches activities only through workflows (client.workflow.start / signal / update); ' +
+      { path: '^domain/' },
+      { path: '^(activities|api|bench|config|db|messages|operations|scripts|test|worker|workflows)/' },
+    ),
+    forbid(
+      'api-not-to-activities',
+      'The API reaches activities only through workflows (client.workflow.start / signal / update); ' +
         'it never calls, or knows the types of, activity code.',
-      from: { path: '^api/' },
-      to: { path: '^activities/' },
-    },
-    {
-      name: 'activities-not-to-api',
-      severity: 'error',
-      comment: 'Activities run in the worker; the HTTP layer is not theirs to import.',
-      from: { path: '^activities/' },
-      to: { path: '^api/' },
-    },
+      { path: '^api/' },
+      { path: '^activities/' },
+    ),
+    forbid('activities-not-to-api', 'Activities run in the worker; the HTTP layer is not theirs to import.', { path: '^activities/' }, { path: '^api/' }),
     {
       name: 'no-circular',
       severity: 'error',

@@ -25,3 +25,11 @@ export function enterStage<Stage extends string>(status: StagedStatus<Stage>, st
   showSummary(summary);
   log.info(summary, { stage });
 }
+
+/** One function per stage, each returning the stage to run next (undefined once the lifecycle has ended). */
+export type StageFunctions<Name extends string, State> = Record<Name, (state: State) => Promise<Name | undefined>>;
+
+/** Runs a lifecycle: from the first stage, each stage's function decides the next, until one ends it. */
+export async function runStages<Name extends string, State>(stages: StageFunctions<Name, State>, first: Name | undefined, state: State): Promise<void> {
+  for (let next = first; next; ) next = await stages[next](state);
+}

@@ -31,7 +31,7 @@ import type { InvitationInput, InvitationStatus } from './definitions';
 import { handleRequests } from './handlers';
 import { newInvitationState, type InvitationState } from './state';
 import { InviteeEmail } from '../search-attributes';
-import { enterStage } from '../stages';
+import { enterStage, runStages, type StageFunctions } from '../stages';
 
 /** Sending activities, each with a one-line summary shown in the Temporal UI's timeline. */
 const messaging = (summary: string) =>
@@ -91,14 +91,13 @@ const closed = undefined;
 export async function invitationWorkflow(input: InvitationInput): Promise<InvitationStatus> {
   const state = newInvitationState(input);
   handleRequests(state);
-  let next: Next = input.sendAt && Date.parse(input.sendAt) > Date.now() ? 'scheduled' : newRound(state);
-  while (next) next = await stages[next](state);
+  await runStages(stages, input.sendAt && Date.parse(input.sendAt) > Date.now() ? 'scheduled' : newRound(state), state);
   // Every update still waiting gets its answer before the workflow ends.
   await condition(allHandlersFinished);
   return state.status;
 }
 
-const stages: Record<StageName, (state: InvitationState) => Promise<Next>> = {
+const stages: StageFunctions<StageName, InvitationState> = {
   scheduled,
   sending,
   awaitingSignup,

@@ -30,7 +30,7 @@ import { failureTypes } from '../../domain/failures';
 import { stageWords, type UserProvisioningStage } from '../../domain/stages';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
-import { enterStage } from '../stages';
+import { enterStage, runStages, type StageFunctions } from '../stages';
 import {
   activateUserAccount,
   getUserProvisioningStatus,
@@ -105,14 +105,13 @@ const settled = undefined;
 export async function userProvisioningWorkflow(input: UserProvisioningInput): Promise<UserProvisioningStatus> {
   const state = newUserProvisioningState(input);
   handleRequests(state);
-  let next: Next = 'reserving';
-  while (next) next = await stages[next](state);
+  await runStages(stages, 'reserving', state);
   await report(state);
   await condition(allHandlersFinished);
   return state.status;
 }
 
-const stages: Record<StageName, (state: UserProvisioningState) => Promise<Next>> = {
+const stages: StageFunctions<StageName, UserProvisioningState> = {
   reserving,
   failed,
   withCredentials,
