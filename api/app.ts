@@ -1,19 +1,28 @@
 // Builds the Fastify app: one plugin per concern, routes grouped by resource, services injected.
 import type { Client } from '@temporalio/client';
 import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db';
+import { defaultDeadlines, type DeadlineSettings } from './deadlines';
 import authentication from './plugins/authentication';
+import deadlines from './plugins/deadlines';
 import idempotency from './plugins/idempotency';
 import metrics from './plugins/metrics';
 import openapi from './plugins/openapi';
-import problemDetails from './plugins/problem-details';
+import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details';
 import rateLimiting, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
 import security from './plugins/security';
 import healthRoutes from './routes/health';
 import signupPageRoutes from './routes/signup';
 import accountRoutes from './routes/v1/accounts';
 import { createServices, type ServiceDependencies } from './services';
+import { validatorCompiler } from './validation';
+
+/**
+ * Longest path parameter, encoded: an invitation id is `invitation:<account id>:<address>`, up to
+ * 330 characters with a 254-character address, and up to three times that once percent-encoded.
+ */
+export const MAX_PARAM_LENGTH = 1_024;
 
 export interface AppDependencies {
   db: Db;
@@ -32,6 +41,8 @@ export interface AppDependencies {
   corsOrigins?: string[];
   /** Seats one purchase and one account may buy; config's defaults unless given. */
   seatLimits?: ServiceDependencies['seatLimits'];
+  /** How long a request waits on PostgreSQL and Temporal (see deadlines.ts). */
+  deadlines?: Partial<DeadlineSettings>;
 }
 
 /** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
@@ -39,10 +50,14 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {} }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What the framework and Node answer by themselves is problem+json too (problem-details.ts).
+    frameworkErrors,
+    clientErrorHandler,
     logger: {
       level: logLevel,
       ...(logStream ? { stream: logStream } : {}),
@@ -53,6 +68,8 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // First: their onRoute hooks see every route (deadlines, the 405 answers).
+  await app.register(deadlines, { temporal, settings: { ...defaultDeadlines, ...deadlineSettings } });
   await app.register(problemDetails);
   await app.register(security, { corsOrigins });
   await app.register(rateLimiting, limits);
@@ -62,7 +79,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(authentication, { credentials: services.credentials });
   await app.register(idempotency, { db });
 
-  await app.register(healthRoutes, { db, temporal });
+  await app.register(healthRoutes, { db, temporal, timeoutMs: deadlineSettings.requestMs ?? defaultDeadlines.requestMs });
   await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, limits });
   await app.register(accountRoutes, { prefix: '/v1/accounts/:accountId', ...services });
   return app;

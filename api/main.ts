@@ -1,13 +1,13 @@
 // Production entry point: the API against services that already run (docker-compose, k8s).
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireRuntimeConfig } from '../config';
-import { createDb } from '../db';
+import { createDb, requestPoolOptions } from '../db';
 import { buildApp } from './app';
 
 async function main() {
   const config = requireRuntimeConfig(loadConfig());
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, requestPoolOptions(config.REQUEST_DEADLINE_MS));
   const app = await buildApp({
     db,
     temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
@@ -17,6 +17,7 @@ async function main() {
     corsOrigins: config.CORS_ORIGINS,
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
+    deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
     logLevel: config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });

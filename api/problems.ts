@@ -1,5 +1,6 @@
 // Errors the API answers with, as RFC 9457 problem details. `type` is stable: clients branch on it.
 // Every problem the API sends is made here; each slug has one entry.
+import { STATUS_CODES } from 'node:http';
 import type { FieldError } from '../domain/field-errors';
 
 export class Problem extends Error {
@@ -24,9 +25,16 @@ const fastifySlug = (code: string | undefined) => (code ?? 'bad-request').replac
 export const problems = {
   // The request itself
   validation: (detail: string, errors: FieldError[]) => new Problem(400, 'validation-error', 'Invalid request', detail, { errors }),
-  /** A 4xx Fastify raises before the route runs (malformed JSON, wrong content type, body too large, ...). */
-  badRequest: (status: number, code: string | undefined, detail: string) => new Problem(status, fastifySlug(code), 'Bad request', detail),
+  /** A 4xx Fastify or Node raise before the route runs (malformed JSON, wrong content type, body too large, URI too long, ...). */
+  badRequest: (status: number, code: string | undefined, detail: string) => new Problem(status, fastifySlug(code), STATUS_CODES[status] ?? 'Bad request', detail),
   noRoute: (method: string, path: string) => new Problem(404, 'not-found', 'Not found', `No route ${method} ${path}.`),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    new Problem(405, 'method-not-allowed', 'Method not allowed', `${path} does not take ${method}; it takes ${allowed.join(', ')}.`, {
+      headers: { allow: allowed.join(', ') },
+    }),
+  /** A string PostgreSQL cannot store (a NUL byte) anywhere in the path, query or body. */
+  unstorableText: (field: string) =>
+    new Problem(400, 'validation-error', 'Invalid request', 'The request is invalid.', { errors: [{ field, message: 'must not contain a NUL character (\\u0000)' }] }),
   invalidIdempotencyKey: () => new Problem(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'An Idempotency-Key is 1 to 200 characters.'),
   idempotencyKeyReused: () =>
     new Problem(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request; use a new key.'),
@@ -92,7 +100,8 @@ export const problems = {
     ),
 
   // Our side
-  unavailable: (detail: string) => new Problem(503, 'service-unavailable', 'Service unavailable', detail, { headers: { 'retry-after': '5' } }),
+  unavailable: (detail: string, retryAfterSeconds = 5) =>
+    new Problem(503, 'service-unavailable', 'Service unavailable', detail, { headers: { 'retry-after': String(retryAfterSeconds) } }),
   internal: () => new Problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side.'),
 };
 

@@ -62,6 +62,10 @@ const envSchema = z.object({
   SEATS_PER_PURCHASE_MAX: z.coerce.number().int().min(1).default(DEFAULT_SEAT_LIMITS.perPurchase),
   /** License seats of one license an account may hold, unless the account has its own `seat_limit`. */
   SEATS_PER_ACCOUNT_MAX: z.coerce.number().int().min(1).default(DEFAULT_SEAT_LIMITS.perAccount),
+  /** How long the API waits on PostgreSQL and Temporal while answering a request; past it, 503 with Retry-After. */
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** How long a request that asks a workflow to act (resend, revoke, sign up, ...) waits for its answer once accepted. */
+  WORKFLOW_ANSWER_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
 });
 
 export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };

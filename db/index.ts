@@ -11,6 +11,15 @@ export function createDb(connectionString: string, options: Omit<PoolConfig, 'co
 }
 
 /**
+ * A pool that answers API requests: getting a connection and each statement are bounded by the
+ * request deadline (client side, and `statement_timeout` on the server), so an outage or a stuck
+ * query is a prompt error (the API's 503), never a hang. Activities keep pools of their own.
+ */
+export function requestPoolOptions(deadlineMs: number): Omit<PoolConfig, 'connectionString'> {
+  return { connectionTimeoutMillis: deadlineMs, query_timeout: deadlineMs, statement_timeout: deadlineMs };
+}
+
+/**
  * Runs `fn` on one connection held throughout. The database can go away meanwhile (an outage, a
  * restart): that reports on the next query, and the connection's 'error' event must not end the
  * process. A connection that saw an error, or whose work threw, is discarded, not reused.

@@ -10,7 +10,7 @@ import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
 import { ConfigError, LOCAL_TWILIO, loadConfig, type Config } from '../config';
-import { createDb, type Db } from '../db';
+import { createDb, requestPoolOptions, type Db } from '../db';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
 import { createOnboardingWorker } from '../worker';
@@ -168,8 +168,11 @@ async function main() {
   const workerRun = worker.run();
   stops.push({ name: 'worker', stop: async () => { if (worker.getState() === 'RUNNING') worker.shutdown(); await workerRun; await workerConnection.close(); } });
 
+  // The API's own pool, bounded by the request deadline (the worker's activities keep theirs).
+  const apiDb = createDb(databaseUrl, requestPoolOptions(config.REQUEST_DEADLINE_MS));
+  stops.push({ name: 'API database pool', stop: () => apiDb.end() });
   const app = await buildApp({
-    db,
+    db: apiDb,
     temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     invitationTokenSecret: secret,
@@ -177,6 +180,7 @@ async function main() {
     corsOrigins: config.CORS_ORIGINS,
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
+    deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
   });
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,5 +1,35 @@
 // Schemas every resource's routes share.
 import { z } from 'zod';
+import { checkEmailList, EMAIL_LIST_PATTERN, EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_EMAILS_PER_INVITATION } from '../../domain/email-addresses';
+
+/** One email address, exactly as the invitation rules take it (domain/email-addresses.ts). */
+export const emailAddress = z.string().max(MAX_EMAIL_LENGTH).regex(new RegExp(`^${EMAIL_PATTERN}$`), 'is not a valid email address');
+
+/**
+ * 1 to 20 addresses: a list, or one string separated by commas or semicolons. The document states
+ * the rules as patterns and bounds; validation applies them as domain/email-addresses.ts does, so a
+ * refused request names every bad address (and no other request is refused).
+ */
+export const emailList = z
+  .union([
+    z.string().max(20_000).meta({ pattern: EMAIL_LIST_PATTERN }),
+    z.array(z.string().max(MAX_EMAIL_LENGTH).meta({ pattern: `^${EMAIL_PATTERN}$` })).max(100).meta({ minItems: 1, maxItems: MAX_EMAILS_PER_INVITATION }),
+  ])
+  .superRefine((emails, ctx) => {
+    for (const e of checkEmailList(emails).errors) ctx.addIssue({ code: 'custom', message: e.message });
+  })
+  .describe(`1 to ${MAX_EMAILS_PER_INVITATION} addresses: a list, or one string separated by commas or semicolons`);
+
+/** A wall-clock time, YYYY-MM-DDTHH:mm (seconds optional), with a month, day, hour and minute that can exist. */
+export const localDateTime = z
+  .string()
+  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'use YYYY-MM-DDTHH:mm');
+
+/** An IANA time zone the server knows, e.g. Europe/Paris. */
+export const timeZone = z.enum(Intl.supportedValuesOf('timeZone') as [string, ...string[]]);
+
+/** Text a person must fill in: at least one character other than white space (as the rules trim it). */
+export const filledIn = (max: number) => z.string().max(max).regex(/[^ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/, 'must not be blank');
 
 export const accountParams = z.strictObject({ accountId: z.string().min(1).max(64) });
 

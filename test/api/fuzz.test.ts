@@ -1,6 +1,6 @@
 // Property-based: thousands of generated bodies, headers and paths at every route. Whatever comes
 // in, the answer is never a 5xx, and every 4xx is problem+json (the pages a person opens answer
-// their 4xx as HTML pages).
+// their 4xx as HTML pages). Each run prints its seed; FC_SEED=<seed> replays that run exactly.
 import fc from 'fast-check';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -67,7 +67,11 @@ const contentType = fc.constantFrom('application/json', 'application/x-www-form-
 const credential = fc.constantFrom<'valid' | 'none' | 'bogus' | 'malformed'>('valid', 'valid', 'valid', 'none', 'bogus', 'malformed');
 const extraHeader = fc.option(fc.record({ name: fc.constantFrom('idempotency-key', 'x-forwarded-for', 'accept', 'origin', 'accept-language'), value: fc.string({ unit: 'grapheme-ascii', maxLength: 300 }) }), { nil: undefined });
 
+/** A failure found once is found again: the seed is printed, and taken from FC_SEED when set. */
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
+
 test('no generated request gets a 5xx, and every 4xx says what is wrong in a machine-readable way', async () => {
+  console.log(`fast-check seed ${seed}: FC_SEED=${seed} replays this run`);
   const seen = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...routes), segment, segment, body, contentType, credential, extraHeader, async ([method, template], account, id, payload, type, who, extra) => {
@@ -92,7 +96,7 @@ test('no generated request gets a 5xx, and every 4xx says what is wrong in a mac
         }
       }
     }),
-    { numRuns: 2_000 },
+    { numRuns: 2_000, seed },
   );
   console.log(`fuzzed statuses: ${JSON.stringify(Object.fromEntries([...seen].sort()))}`);
   expect([...seen.keys()].every((s) => s < 500)).toBe(true);

@@ -29,7 +29,9 @@ test('a scheduled wall-clock time follows the zone\'s DST rules for that date', 
 });
 
 test('email lists, invitee types, phone numbers and the password policy', () => {
-  expect(parseEmailList(['A@x.test; b@x.test', ' a@X.test , bad'])).toEqual({ addresses: ['a@x.test', 'b@x.test'], invalid: ['bad'] });
+  expect(parseEmailList('A@x.test; b@x.test,, a@X.test , bad')).toEqual({ addresses: ['a@x.test', 'b@x.test'], invalid: ['bad'], given: 4 });
+  // A list's items are one address each, as the OpenAPI document says: not split, not trimmed.
+  expect(parseEmailList(['A@x.test', 'a@x.test; b@x.test', ' c@x.test'])).toEqual({ addresses: ['a@x.test'], invalid: ['a@x.test; b@x.test', ' c@x.test'], given: 3 });
   expect(inviteeTypeFor('ana@Acme.test', ['acme.test'], false)).toBe('coworker');
   expect(inviteeTypeFor('ana@gmail.com', ['gmail.com'], false)).toBe('guest');
   expect(inviteeTypeFor('ana@gmail.com', [], true)).toBe('admin');

@@ -9,14 +9,25 @@ import type { JoinService, SignupForm, SignupService } from '../../services/sign
 import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
 import type { FieldError } from '../../../domain/field-errors';
 
-const tokenParams = z.object({ token: z.string().max(200) });
+const tokenParams = z.strictObject({ token: z.string().max(200) });
 const formField = z.string().max(1000).optional();
-const signupForm = z.object({
+const signupForm = z.strictObject({
   email: formField, dateOfBirth: formField, firstName: formField, lastName: formField, companyName: formField,
   password: formField, passwordConfirmation: formField, acceptTerms: formField, acceptPrivacy: formField, acceptAcceptableUse: formField,
 });
 
 const joinNotUsable = () => linkNotUsablePage('invite-link-gone');
+
+/** The pages answer HTML, whatever the status; what they refuse before the page (validation, limits) is problem+json. */
+const page = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+const pageResponses = {
+  200: page('The page'),
+  404: page('No such link'),
+  410: page('The link can no longer be used (expired, revoked, used)'),
+};
+const formResponses = { ...pageResponses, 200: page('Signed up'), 422: page('The form again, with each error next to its field') };
+/** A person's browser posts the form; scripts may post JSON. */
+const consumes = ['application/x-www-form-urlencoded', 'application/json'];
 
 /** A refused form again, with each error next to its field and what was typed kept (passwords excepted). */
 function formAgain(reply: FastifyReply, page: SignupPageContext, action: string, body: SignupForm, errors: FieldError[]) {
@@ -30,7 +41,7 @@ type Limits = { views: ReturnType<typeof signupRateLimit>; submits: ReturnType<t
 function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: SignupService, { views, submits }: Limits) {
   app.get('/signup/:token', {
     config: views,
-    schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams },
+    schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams, response: pageResponses },
   }, async (request, reply) => {
     const invitation = await signup.findByToken(request.params.token);
     if (!invitation) return reply.code(404).send(linkNotUsablePage('unknown'));
@@ -40,12 +51,14 @@ function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: Sign
   });
 
   app.post('/signup/:token', {
-    config: submits,
+    config: { ...submits, waitsForWorkflow: true },
     schema: {
       tags: ['signup pages'],
       summary: 'Submit the signup form (application/x-www-form-urlencoded); answers an HTML page',
       params: tokenParams,
       body: signupForm,
+      consumes,
+      response: formResponses,
     },
   }, async (request, reply) => {
     const outcome = await signup.submit(request.params.token, request.body);
@@ -64,7 +77,7 @@ function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: Sign
 function joinPages(app: Parameters<FastifyPluginAsyncZod>[0], joins: JoinService, { views, submits }: Limits) {
   app.get('/join/:token', {
     config: views,
-    schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams },
+    schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams, response: pageResponses },
   }, async (request, reply) => {
     const page = await joins.joinPage(request.params.token);
     if (!page) return reply.code(404).send(joinNotUsable());
@@ -72,8 +85,8 @@ function joinPages(app: Parameters<FastifyPluginAsyncZod>[0], joins: JoinService
   });
 
   app.post('/join/:token', {
-    config: submits,
-    schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm },
+    config: { ...submits, waitsForWorkflow: true },
+    schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm, consumes, response: formResponses },
   }, async (request, reply) => {
     const outcome = await joins.join(request.params.token, request.body);
     switch (outcome.kind) {

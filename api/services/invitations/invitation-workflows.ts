@@ -3,6 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { invitationWorkflow } from '../../../workflows';
+import { askWorkflow } from '../../deadlines';
 import { getInvitationStatus, type InvitationStatus } from '../../../workflows/invitation/definitions';
 import type { invitationStart } from '../../../workflows/invitation/start';
 import { updateProblem } from '../../failures';
@@ -46,7 +47,7 @@ export function createInvitationWorkflows({ temporal, taskQueue }: { temporal: C
     /** Asks the invitation to change; a refusal becomes the caller's problem (409, 422). */
     async update(id: string, update: UpdateDefinition<InvitationStatus, []>): Promise<InvitationStatus> {
       try {
-        return await temporal.workflow.getHandle(id).executeUpdate(update);
+        return await askWorkflow(temporal, () => temporal.workflow.getHandle(id).startUpdate(update, { waitForStage: 'ACCEPTED' }));
       } catch (err) {
         throw updateProblem(err, `Invitation ${id}`);
       }

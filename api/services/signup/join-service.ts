@@ -10,6 +10,7 @@ import { signupProblems } from '../../../domain/signup-rules';
 import { invitationWorkflow } from '../../../workflows';
 import { signUp, type SignupResult } from '../../../workflows/invitation/definitions';
 import { invitationIdFor, invitationStart } from '../../../workflows/invitation/start';
+import { askWorkflow } from '../../deadlines';
 import { signupRefusal } from '../../failures';
 import type { AccountRow, AccountService } from '../accounts';
 import { clientStartOptions, type InvitationsData } from '../invitations';
@@ -84,7 +85,7 @@ export function createJoinService({ inviteLinksData, invitationsData, usersData,
       const startWorkflowOperation = await invitationFor(found, submission.email!);
       try {
         // Starts the invitation (or finds the person's live one) and signs up in one call.
-        const result = await temporal.workflow.executeUpdateWithStart(signUp, { args: [submission], startWorkflowOperation });
+        const result = await askWorkflow(temporal, () => temporal.workflow.startUpdateWithStart(signUp, { args: [submission], startWorkflowOperation, waitForStage: 'ACCEPTED' }));
         return { kind: 'signed-up', page, result };
       } catch (err) {
         await inviteLinksData.releaseUse(link.id);

@@ -5,6 +5,7 @@ import { hashToken } from '../../../domain/invitation-tokens';
 import type { FieldError } from '../../../domain/field-errors';
 import type { InvitationStage } from '../../../domain/stages';
 import { signUp, type SignupResult } from '../../../workflows/invitation/definitions';
+import { askWorkflow } from '../../deadlines';
 import { invitationMovedOn, signupRefusal } from '../../failures';
 import type { InvitationWorkflows } from '../invitations';
 import type { InvitationByToken, SignupData } from './signup-data';
@@ -42,7 +43,8 @@ export function createSignupService({ signupData, invitationWorkflows, temporal 
   async function signUpThrough(invitation: InvitationForSignup, token: string, form: SignupForm): Promise<SignupOutcome> {
     const submission = await toSubmission(form, { kind: 'invitation-token', tokenHash: hashToken(token) }, invitation.channel !== 'email');
     try {
-      const result = await temporal.workflow.getHandle(invitation.invitationId).executeUpdate(signUp, { args: [submission] });
+      const handle = temporal.workflow.getHandle(invitation.invitationId);
+      const result = await askWorkflow(temporal, () => handle.startUpdate(signUp, { args: [submission], waitForStage: 'ACCEPTED' }));
       return { kind: 'signed-up', invitation, result };
     } catch (err) {
       const errors = signupRefusal(err);

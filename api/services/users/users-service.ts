@@ -3,6 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../../domain/provisioning-requests';
 import { activateUserAccount, getUserProvisioningStatus, type LaterActivation, type UserProvisioningStatus } from '../../../workflows/provisioning-request/definitions';
+import { askWorkflow } from '../../deadlines';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
@@ -61,7 +62,8 @@ export function createUserService({ usersData, provisioningContext, temporal }: 
       if (!u.provisioning_workflow_id) throw problems.wrongStage('This user was not added by an admin and activates through their own invitation.');
       const activation = await laterActivation(req, u, await provisioningContext(caller.accountId));
       try {
-        await temporal.workflow.getHandle(u.provisioning_workflow_id).executeUpdate(activateUserAccount, { args: [activation] });
+        const handle = temporal.workflow.getHandle(u.provisioning_workflow_id!);
+        await askWorkflow(temporal, () => handle.startUpdate(activateUserAccount, { args: [activation], waitForStage: 'ACCEPTED' }));
       } catch (err) {
         throw updateProblem(err, `User ${userId}`);
       }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountParams } from '../../../schemas';
+import { accountParams, emailList, localDateTime, timeZone } from '../../../schemas';
 import { invitationStages } from '../../../../../domain/stages';
 
 export const invitationParams = accountParams.extend({ invitationId: z.string().min(1).max(400) });
@@ -7,8 +7,8 @@ export const invitationParams = accountParams.extend({ invitationId: z.string().
 const role = z.enum(['user', 'admin']).default('user').describe('Invite as an admin (admins only) or as a user');
 const schedule = z
   .strictObject({
-    localDateTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'use YYYY-MM-DDTHH:mm').describe('Wall-clock time in `timeZone`'),
-    timeZone: z.string().min(1).max(64).describe('The inviter\'s IANA time zone, e.g. Europe/Paris'),
+    localDateTime: localDateTime.describe('Wall-clock time in `timeZone`'),
+    timeZone: timeZone.describe('The inviter\'s IANA time zone, e.g. Europe/Paris'),
   })
   .optional()
   .describe('Send later: the invitation goes out at this time in the inviter\'s time zone');
@@ -17,9 +17,7 @@ export const createInvitationBody = z.discriminatedUnion('channel', [
   z
     .strictObject({
       channel: z.literal('email'),
-      emails: z
-        .union([z.string().max(20_000), z.array(z.string().max(320)).max(100)])
-        .describe('1 to 20 addresses: a list, or one string separated by commas or semicolons'),
+      emails: emailList,
       role,
       schedule,
     })

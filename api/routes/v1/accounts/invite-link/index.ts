@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { InviteLinkService } from '../../../../services/invite-links';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountParams, emailList, problemSchema } from '../../../schemas';
 
 const linkView = z.object({
   id: z.string(),
@@ -41,10 +41,11 @@ const inviteLinkRoutes: FastifyPluginAsyncZod<{ inviteLinks: InviteLinkService }
   });
 
   app.post('/invite-link/share', {
+    config: { waitsForWorkflow: true },
     schema: {
       ...base,
       summary: 'Share the invite link by email (1 to 20 addresses)',
-      body: z.strictObject({ emails: z.union([z.string().max(20_000), z.array(z.string().max(320)).max(100)]) }),
+      body: z.strictObject({ emails: emailList }),
       response: {
         200: z.object({ workflowId: z.string(), sent: z.array(z.string()), failed: z.array(z.object({ email: z.string(), reason: z.string() })) }),
         ...errors,

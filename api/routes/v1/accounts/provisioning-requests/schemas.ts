@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { licenses } from '../../../../../domain/licenses';
 import { MAX_USERS_PER_REQUEST } from '../../../../../workflows/provisioning-request/definitions';
-import { accountParams } from '../../../schemas';
+import { accountParams, emailAddress, filledIn, localDateTime, timeZone } from '../../../schemas';
 import { userProvisioningStages } from '../../../../../domain/stages';
 
 export const postalAddress = z.strictObject({
@@ -35,8 +35,8 @@ const setup = z.discriminatedUnion('option', [
   z.strictObject({ option: z.literal('send_invite') }).describe('A welcome email with an activation link, now'),
   z.strictObject({
     option: z.literal('schedule_invite'),
-    localDateTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'use YYYY-MM-DDTHH:mm').describe('When to send, in `timeZone`'),
-    timeZone: z.string().min(1).max(64).describe('The admin\'s IANA time zone'),
+    localDateTime: localDateTime.describe('When to send, in `timeZone`'),
+    timeZone: timeZone.describe('The admin\'s IANA time zone'),
   }).describe('The welcome email at a chosen date and time; the link\'s lifetime counts from the send'),
   z.strictObject({ option: z.literal('assign_credentials'), ...credentials }).describe('Active now with these credentials; no email'),
   z.strictObject({ option: z.literal('activate_later') }).describe('Created now, nothing sent; activate later through /users/{userId}/activation'),
@@ -44,9 +44,9 @@ const setup = z.discriminatedUnion('option', [
 
 const newUser = z.strictObject({
   userType: z.enum(licenses).describe('RingEX and Video Pro+ take a paid seat; Mobile and Video Pro are free'),
-  email: z.string().max(320),
-  firstName: z.string().max(100),
-  lastName: z.string().max(100),
+  email: emailAddress,
+  firstName: filledIn(100),
+  lastName: filledIn(100),
   costCenter: z.string().max(100).optional().describe('Multi-site accounts only'),
   site: z.string().max(64).optional().describe('Multi-site accounts only'),
   role: z.enum(['super_admin', 'admin', 'user']).default('user'),
