@@ -69,7 +69,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   app.setSerializerCompiler(serializerCompiler);
 
   // First: their onRoute hooks see every route (deadlines, the 405 answers).
-  await app.register(deadlines, { temporal, settings: { ...defaultDeadlines, ...deadlineSettings } });
+  await app.register(deadlines, { settings: { ...defaultDeadlines, ...deadlineSettings } });
   await app.register(problemDetails);
   await app.register(security, { corsOrigins });
   await app.register(rateLimiting, limits);

@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../../db';
 import { invitationStages } from '../../domain/stages';
+import { temporalCall } from '../deadlines';
 
 export default fp(async function metrics(app: FastifyInstance, { db, temporal }: { db: Db; temporal: Client }) {
   const registry = new Registry();
@@ -19,7 +20,7 @@ export default fp(async function metrics(app: FastifyInstance, { db, temporal }:
   new Gauge({
     name: 'onboarding_invitations', help: 'Invitations by stage (Temporal visibility)', labelNames: ['stage'], registers: [registry],
     async collect() {
-      const counts = await Promise.all(invitationStages.map((stage) => temporal.workflow.count(`WorkflowType = "invitationWorkflow" AND OnboardingStage = "${stage}"`)));
+      const counts = await Promise.all(invitationStages.map((stage) => temporalCall(temporal, () => temporal.workflow.count(`WorkflowType = "invitationWorkflow" AND OnboardingStage = "${stage}"`))));
       invitationStages.forEach((stage, i) => this.set({ stage }, counts[i]!.count));
     },
   });

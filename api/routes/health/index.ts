@@ -52,7 +52,7 @@ const healthRoutes: FastifyPluginAsyncZod<{ db: Db; temporal: Client; timeoutMs:
   const readyHandler = async (_request: unknown, reply: import('fastify').FastifyReply) => {
     const [postgres, temporalCheck] = await Promise.all([
       probe(() => db.query('SELECT 1'), timeoutMs),
-      probe(() => temporal.workflowService.getSystemInfo({}), timeoutMs),
+      probe(() => temporal.connection.withDeadline(Date.now() + timeoutMs, () => temporal.workflowService.getSystemInfo({})), timeoutMs),
     ]);
     const ok = postgres.ok && temporalCheck.ok;
     return reply.code(ok ? 200 : 503).type('application/json').send({ status: ok ? 'ok' : 'degraded', postgres, temporal: temporalCheck });

@@ -10,6 +10,7 @@ import { problems } from '../../problems';
 import type { Caller } from '../credentials';
 import type { InventoryLine, LicensesData, LockedSeatQuote } from './licenses-data';
 import { assertMayBuySeats, assertWithinSeatLimit, type SeatLimits } from './licenses-policy';
+import { temporalCall } from '../../deadlines';
 
 /** How long a seat quote's prices hold, as a request's. */
 const QUOTE_LIFETIME_MINUTES = 30;
@@ -38,17 +39,20 @@ export function createLicenseService({ licensesData, temporal, limits }: { licen
     const notified = new Set<string>();
     for (const id of await licensesData.seatWaiters(accountId)) {
       try {
-        await temporal.workflow.getHandle(id).signal(seatsAdded);
+        await temporalCall(temporal, () => temporal.workflow.getHandle(id).signal(seatsAdded));
         notified.add(id);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) await licensesData.leaveSeatLine(id);
       }
     }
     const query = `AccountId = "${accountId}" AND OnboardingStage = "license_pending" AND ExecutionStatus = "Running"`;
-    for await (const wf of temporal.workflow.list({ query })) {
-      if (notified.has(wf.workflowId)) continue;
-      await temporal.workflow.getHandle(wf.workflowId).signal(seatsAdded).catch(() => undefined);
-      notified.add(wf.workflowId);
+    const others: string[] = [];
+    await temporalCall(temporal, async () => {
+      for await (const wf of temporal.workflow.list({ query })) if (!notified.has(wf.workflowId)) others.push(wf.workflowId);
+    });
+    for (const id of others) {
+      await temporalCall(temporal, () => temporal.workflow.getHandle(id).signal(seatsAdded)).catch(() => undefined);
+      notified.add(id);
     }
     return notified.size;
   }

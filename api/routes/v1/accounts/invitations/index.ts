@@ -35,7 +35,6 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
   }, async (request) => invitations.get(request.caller, request.params.invitationId));
 
   app.post('/invitations/:invitationId/resend', {
-    config: { waitsForWorkflow: true },
     schema: {
       tags: ['invitations'],
       summary: 'Send a new link (the old one stops working) and restart its lifetime; revives an expired invitation',
@@ -46,7 +45,6 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
   }, async (request) => invitations.resend(request.caller, request.params.invitationId));
 
   app.delete('/invitations/:invitationId', {
-    config: { waitsForWorkflow: true },
     schema: {
       tags: ['invitations'],
       summary: 'Revoke an invitation: its link stops working',
@@ -57,7 +55,6 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
   }, async (request) => invitations.revoke(request.caller, request.params.invitationId));
 
   app.post('/invitations/:invitationId/license', {
-    config: { waitsForWorkflow: true },
     schema: {
       tags: ['invitations', 'licenses'],
       summary: 'Assign the Video Pro+ license to a person who signed up (Super Admin only)',

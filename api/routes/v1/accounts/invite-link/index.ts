@@ -41,7 +41,6 @@ const inviteLinkRoutes: FastifyPluginAsyncZod<{ inviteLinks: InviteLinkService }
   });
 
   app.post('/invite-link/share', {
-    config: { waitsForWorkflow: true },
     schema: {
       ...base,
       summary: 'Share the invite link by email (1 to 20 addresses)',

@@ -42,7 +42,6 @@ const userRoutes: FastifyPluginAsyncZod<{ users: UserService }> = async (app, { 
   }, async (request) => users.get(request.caller, request.params.userId));
 
   app.post('/users/:userId/activation', {
-    config: { waitsForWorkflow: true },
     schema: {
       ...base,
       summary: 'Activate a user added with "activate later" (or whose welcome email ended unused): by assigning credentials or by sending the welcome email',
