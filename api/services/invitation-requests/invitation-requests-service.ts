@@ -41,6 +41,9 @@ const view = (r: InvitationRequestRow): InvitationRequestView => ({
   ...(r.decided_by ? { decidedBy: r.decided_by } : {}),
 });
 
+/** Request ids are UUIDs; anything else is simply not found (never a database error). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The stages a request is for: the link stopped working and nobody signed up through it. */
 const renewable: readonly InvitationStage[] = ['expired', 'revoked', 'delivery_failed'];
 
@@ -58,7 +61,7 @@ export function createInvitationRequestService(deps: InvitationRequestServiceDep
 
   async function visible(caller: Caller, id: string): Promise<InvitationRequestRow> {
     assertMayDecide(caller);
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await data.byId(id, caller.accountId) : undefined;
+    const row = UUID.test(id) ? await data.byId(id, caller.accountId) : undefined;
     if (!row) throw problems.notFound(`Invitation request ${id}`);
     return row;
   }
