@@ -5,6 +5,7 @@ import { createStalledSweepActivities } from '../operations/stalled-activations'
 import type { ActivityDependencies } from './dependencies';
 import { createInvitationMessagingActivities } from './invitation-messaging';
 import { createInviteLinkSharingActivities } from './invite-link-sharing';
+import { createInvitationRequestActivities } from './invitation-requests';
 import { createLicenseActivities } from './licenses';
 import { createUserAccountActivities } from './user-accounts';
 import { createDeskphoneActivities } from './deskphones';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createInvitationMessagingActivities(deps),
     ...createInviteLinkSharingActivities(deps),
+    ...createInvitationRequestActivities(deps),
     ...createUserAccountActivities(deps),
     ...createLicenseActivities(deps),
     ...createPhoneNumberActivities(deps),

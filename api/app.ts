@@ -80,7 +80,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(idempotency, { db });
 
   await app.register(healthRoutes, { db, temporal, timeoutMs: deadlineSettings.requestMs ?? defaultDeadlines.requestMs });
-  await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, limits });
+  await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, invitationRequests: services.invitationRequests, limits });
   await app.register(accountRoutes, { prefix: '/v1/accounts/:accountId', ...services });
   return app;
 }

@@ -1,6 +1,7 @@
 // Every workflow type the worker registers.
 export { invitationWorkflow } from './invitation/invitation-workflow';
 export { shareInviteLinkWorkflow } from './invite-link-sharing';
+export { invitationRequestWorkflow } from './invitation-requests';
 export { stalledSweepWorkflow } from './stalled-sweep';
 export { provisioningRequestWorkflow } from './provisioning-request/provisioning-request-workflow';
 export { userProvisioningWorkflow } from './provisioning-request/user-provisioning-workflow';

@@ -13,9 +13,11 @@ export interface RateLimitSettings {
   signupSubmitsPerMinute: number;
   /** Signup page views a minute per IP. */
   signupViewsPerMinute: number;
+  /** "Ask for a new invitation" presses an hour per IP (per link and per address: api/services/invitation-requests/). */
+  invitationRequestsPerHour: number;
 }
 
-export const defaultRateLimits: RateLimitSettings = { apiPerMinute: 600, signupSubmitsPerMinute: 20, signupViewsPerMinute: 120 };
+export const defaultRateLimits: RateLimitSettings = { apiPerMinute: 600, signupSubmitsPerMinute: 20, signupViewsPerMinute: 120, invitationRequestsPerHour: 10 };
 
 /** The credential's hash, never the credential itself, identifies its bucket. */
 function callerKey(request: FastifyRequest): string {
@@ -34,4 +36,4 @@ export default fp(async function rateLimits(app: FastifyInstance, opts: RateLimi
 });
 
 /** Route config for the public signup pages. */
-export const signupRateLimit = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute', keyGenerator: (r: FastifyRequest) => `ip:${r.ip}` } });
+export const signupRateLimit = (max: number, timeWindow = '1 minute') => ({ rateLimit: { max, timeWindow, keyGenerator: (r: FastifyRequest) => `ip:${r.ip}` } });

@@ -7,6 +7,7 @@ import { createCredentialService } from './credentials';
 import { createInventoryData, createInventoryService } from './inventory';
 import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
+import { createInvitationRequestService, createInvitationRequestsData } from './invitation-requests';
 import { createLicenseService, createLicensesData, type SeatLimits } from './licenses';
 import { DEFAULT_SEAT_LIMITS } from '../../config';
 import {
@@ -41,16 +42,18 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
   const invitationWorkflows = createInvitationWorkflows({ temporal, taskQueue });
   const provisioningContext = createProvisioningContextLoader({ accounts, inventoryData, licensesData });
   const provisioningRequestsData = createProvisioningRequestsData(db);
+  const invitations = createInvitationService({
+    invitationsData,
+    accounts,
+    policy: createInvitationPolicy({ invitationsData }),
+    workflows: invitationWorkflows,
+    startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
+  });
   return {
     credentials: createCredentialService({ db }),
     inventory: createInventoryService({ inventoryData, licensesData }),
-    invitations: createInvitationService({
-      invitationsData,
-      accounts,
-      policy: createInvitationPolicy({ invitationsData }),
-      workflows: invitationWorkflows,
-      startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
-    }),
+    invitations,
+    invitationRequests: createInvitationRequestService({ invitationRequestsData: createInvitationRequestsData(db), invitations, invitationWorkflows, temporal, taskQueue }),
     inviteLinks: createInviteLinkService({ inviteLinksData, accounts, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
     licenses: createLicenseService({ licensesData, temporal, limits: seatLimits }),
     provisioningRequests: createProvisioningRequestService({

@@ -4,9 +4,10 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { signupRateLimit, type RateLimitSettings } from '../../plugins/rate-limits';
-import type { FastifyReply } from 'fastify';
-import type { JoinService, SignupForm, SignupService } from '../../services/signup';
-import { linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { InvitationRequestService } from '../../services/invitation-requests';
+import { mayBeToken, type JoinService, type SignupForm, type SignupService } from '../../services/signup';
+import { invitationRequestedPage, linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
 import type { FieldError } from '../../../domain/field-errors';
 
 const tokenParams = z.strictObject({ token: z.string().max(200) });
@@ -28,6 +29,8 @@ const pageResponses = {
 const formResponses = { ...pageResponses, 200: page('Signed up'), 422: page('The form again, with each error next to its field') };
 /** A person's browser posts the form; scripts may post JSON. */
 const consumes = ['application/x-www-form-urlencoded', 'application/json'];
+/** Where a link's "Ask for a new invitation" posts: offered for any well-formed token. */
+const askAction = (token: string) => (mayBeToken(token) ? `/signup/${encodeURIComponent(token)}/invitation-request` : undefined);
 
 /** A refused form again, with each error next to its field and what was typed kept (passwords excepted). */
 function formAgain(reply: FastifyReply, page: SignupPageContext, action: string, body: SignupForm, errors: FieldError[]) {
@@ -44,9 +47,10 @@ function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: Sign
     schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams, response: pageResponses },
   }, async (request, reply) => {
     const invitation = await signup.findByToken(request.params.token);
-    if (!invitation) return reply.code(404).send(linkNotUsablePage('unknown'));
+    const ask = askAction(request.params.token);
+    if (!invitation) return reply.code(404).send(linkNotUsablePage('unknown', undefined, ask));
     // `sending`: the message can arrive a moment before the workflow records it; its token is current.
-    if (invitation.stage !== 'awaiting_signup' && invitation.stage !== 'sending') return reply.code(410).send(linkNotUsablePage(notUsableReason(invitation.stage), invitation.companyName));
+    if (invitation.stage !== 'awaiting_signup' && invitation.stage !== 'sending') return reply.code(410).send(linkNotUsablePage(notUsableReason(invitation.stage), invitation.companyName, ask));
     return reply.send(signupFormPage(invitation, `/signup/${encodeURIComponent(request.params.token)}`));
   });
 
@@ -68,8 +72,34 @@ function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: Sign
       case 'refused':
         return formAgain(reply, outcome.invitation, `/signup/${encodeURIComponent(request.params.token)}`, request.body, outcome.errors);
       case 'link-not-usable':
-        return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName));
+        return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName, askAction(request.params.token)));
     }
+  });
+}
+
+/**
+ * /signup/:token/invitation-request: "Ask for a new invitation" from a link that does not work.
+ * The answer is the same page after the same one database statement, whatever the token; what
+ * depends on the invitation (is the link really dead? the admins' email) happens after it is sent.
+ */
+function invitationRequestPage(app: Parameters<FastifyPluginAsyncZod>[0], invitationRequests: InvitationRequestService, perHour: number) {
+  const recorded = new WeakMap<FastifyRequest, string>();
+  app.post('/signup/:token/invitation-request', {
+    config: signupRateLimit(perHour, '1 hour'),
+    schema: {
+      tags: ['signup pages'],
+      summary: 'Ask the account\'s admins for a new invitation (form post from an expired or revoked link\'s page); answers the same HTML page whatever the link',
+      params: tokenParams,
+    },
+    onResponse: async (request) => {
+      const requestId = recorded.get(request);
+      if (!requestId) return;
+      await invitationRequests.followUp(requestId).catch((err: unknown) => request.log.error({ err }, 'invitation request follow-up failed'));
+    },
+  }, async (request, reply) => {
+    const requestId = await invitationRequests.ask(request.params.token);
+    if (requestId) recorded.set(request, requestId);
+    return reply.send(invitationRequestedPage());
   });
 }
 
@@ -100,7 +130,10 @@ function joinPages(app: Parameters<FastifyPluginAsyncZod>[0], joins: JoinService
   });
 }
 
-const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; joins: JoinService; limits: RateLimitSettings }> = async (app, { signup, joins, limits }) => {
+const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; joins: JoinService; invitationRequests: InvitationRequestService; limits: RateLimitSettings }> = async (
+  app,
+  { signup, joins, invitationRequests, limits },
+) => {
   await app.register(formbody);
   // Pages for people; a problem (e.g. 429) still leaves as problem+json, set by the error handler.
   app.addHook('onRequest', async (_request, reply) => {
@@ -112,6 +145,7 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; joins: Jo
   const pageLimits = { views: signupRateLimit(limits.signupViewsPerMinute), submits: signupRateLimit(limits.signupSubmitsPerMinute) };
   invitationPages(app, signup, pageLimits);
   joinPages(app, joins, pageLimits);
+  invitationRequestPage(app, invitationRequests, limits.invitationRequestsPerHour);
 };
 
 export default signupPageRoutes;

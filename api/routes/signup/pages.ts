@@ -37,7 +37,11 @@ export function notUsableReason(stage: InvitationStage | undefined): NotUsableRe
   }
 }
 
-export function linkNotUsablePage(reason: NotUsableReason, companyName?: string): string {
+/**
+ * `askAction`: where "Ask for a new invitation" posts. Offered for any well-formed link that does
+ * not work (unknown ones too, so the page does not tell which links exist), except a used one.
+ */
+export function linkNotUsablePage(reason: NotUsableReason, companyName?: string, askAction?: string): string {
   const why = {
     unknown: 'This invitation link is not valid. It may have been replaced by a newer invitation.',
     expired: 'This invitation link has expired.',
@@ -49,7 +53,27 @@ export function linkNotUsablePage(reason: NotUsableReason, companyName?: string)
   return layout(
     'Invitation link not usable',
     html`<h1>Invitation link not usable</h1><p>${why}</p>
-<p>To get a new invitation, ask the person who invited you${companyName ? html` to ${companyName}` : ''} or your company account admin to send it again.</p>`,
+<p>To get a new invitation, ask the person who invited you${companyName ? html` to ${companyName}` : ''} or your company account admin to send it again.</p>
+${askAction && reason !== 'used' && reason !== 'invite-link-gone' ? askForm(askAction) : ''}`,
+  );
+}
+
+/** A single button: the request carries nothing but the link it was made from. */
+const askForm = (action: string) => html`<form method="post" action="${action}">
+<p>Or ask from here: the company's admins will see your request.</p>
+<button type="submit">Ask for a new invitation</button>
+</form>`;
+
+/**
+ * The answer to "Ask for a new invitation", the same whatever the link: it says neither whether the
+ * link belongs to an invitation nor whether a request was recorded.
+ */
+export function invitationRequestedPage(): string {
+  return layout(
+    'Request sent',
+    html`<h1>Request sent</h1>
+<p>Thank you. If this link belongs to an invitation that can be renewed, the company's admins now see your request; once one of them approves it, a new invitation reaches you by the same email address or phone number.</p>
+<p>There is nothing more to do on this page.</p>`,
   );
 }
 
