@@ -15,6 +15,10 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // Logs go to files (.data/test-logs/<run>/, see test/support/test-logs.ts); the reporter names
+  // the folder of a failing file's logs.
+  setupFilesAfterEnv: ['<rootDir>/test/support/worker-logs.ts'],
+  reporters: ['default', '<rootDir>/test/support/log-reporter.js'],
   testTimeout: 90_000,
   maxWorkers: 2,
   // Real servers, sockets and native workers: a test that fails half-way may leave a handle open;

@@ -13,11 +13,31 @@ import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
 import { startTwilioMock } from '../scripts/local-stack/twilio-endpoint';
 import { WORKFLOWS_PATH } from '../worker';
 import type { TestStackEnv } from './support/stack-env';
+import { TEST_LOGS_ROOT } from './support/test-logs';
+
+/** Runs whose logs are kept in .data/test-logs/ (older ones are removed as a run starts). */
+const KEPT_RUNS = 10;
+
+/** This run's log folder, .data/test-logs/<start time>/, linked as `latest`. */
+function newRunLogDir(): string {
+  fs.mkdirSync(TEST_LOGS_ROOT, { recursive: true });
+  const runs = fs.readdirSync(TEST_LOGS_ROOT).filter((d) => /^\d{4}-\d\d-\d\dT/.test(d)).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - (KEPT_RUNS - 1)))) fs.rmSync(path.join(TEST_LOGS_ROOT, old), { recursive: true, force: true });
+  const name = new Date().toISOString().replace(/:/g, '-').replace(/\..*/, '') + `-${process.pid}`;
+  const dir = path.join(TEST_LOGS_ROOT, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const latest = path.join(TEST_LOGS_ROOT, 'latest');
+  fs.rmSync(latest, { force: true });
+  fs.symlinkSync(name, latest);
+  return dir;
+}
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-test-'));
-  const log = (m: string) => process.stderr.write(`[test setup] ${m}\n`);
+  // Test files' processes inherit it (test/support/test-logs.ts), the reporter reads it.
+  const logDir = (process.env.TEST_LOG_DIR = newRunLogDir());
+  const log = (m: string) => fs.appendFileSync(path.join(logDir, 'setup.log'), `${new Date().toISOString()} ${m}\n`);
 
   const postgresDir = throwawayDir('onboarding-test-pg-');
   const [pgPort, temporalPort, twilioPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -30,8 +50,8 @@ export default async function globalSetup(): Promise<void> {
     })(),
     process.env.TEMPORAL_ADDRESS
       ? Promise.resolve({ address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined })
-      : startTemporalDevServer({ port: temporalPort, log, logFile: path.join(tmp, 'temporal.log') }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+      : startTemporalDevServer({ port: temporalPort, log, logFile: path.join(logDir, 'temporal-server.log') }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN', (e) => log(`workflow bundle: [${e.level}] ${e.message}`)) }),
     startTwilioMock({ port: twilioPort, log }),
   ]);
   const workflowBundlePath = path.join(tmp, 'workflow-bundle.js');

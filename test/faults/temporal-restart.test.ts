@@ -8,6 +8,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../scripts/lo
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { recordCounts, testLogPath } from '../support/test-logs';
 
 const CHAOS = process.env.CHAOS === '1';
 const COUNT = CHAOS ? 200 : 40;
@@ -16,7 +17,7 @@ let stack: TestStack;
 let server: TemporalDevServer;
 let port: number;
 const dbFile = path.join(testStackEnv().tmpDir, `temporal-restart-${process.pid}.sqlite`);
-const startServer = () => startTemporalDevServer({ port, dbFile, log: () => undefined });
+const startServer = () => startTemporalDevServer({ port, dbFile, log: () => undefined, logFile: testLogPath('temporal-server') });
 
 beforeAll(async () => {
   port = await freePort();
@@ -71,7 +72,7 @@ test(`the Temporal server crashes and restarts mid-run: all ${COUNT} invitations
     lost: everyone.filter((e) => !received.some((m) => m.to[0] === e)).length,
     completed: closed.length,
   };
-  console.log(`Temporal server restart: ${JSON.stringify(counts)}`);
+  recordCounts('Temporal server restart', counts);
   expect(counts).toEqual({ invited: COUNT + 1, sentBeforeCrash, received: COUNT + 1, duplicates: 0, lost: 0, completed: COUNT + 1 });
   expect(sentBeforeCrash).toBeLessThan(COUNT);
 }, CHAOS ? 600_000 : 180_000);

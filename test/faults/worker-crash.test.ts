@@ -3,6 +3,7 @@
 // same at random moments while 200 invitations are in flight (`npm run chaos`: 1,000 and more kills).
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { recordCounts } from '../support/test-logs';
 
 let stack: TestStack;
 const workers: WorkerProcess[] = [];
@@ -33,7 +34,7 @@ test('a worker killed mid-send is replaced and the message is delivered exactly 
   const delivered = stack.inbox.messages.filter((m) => m.to.includes('crash@acme.test'));
   const { rows } = await stack.db.query(`SELECT status, attempts FROM message_outbox WHERE invitation_id = $1`, [id]);
   const counts = { sent: rows.filter((r) => r.status === 'sent').length, received: delivered.length, duplicates: delivered.length - new Set(delivered.map((m) => m.messageId)).size, lost: delivered.length === 0 ? 1 : 0, attempts: rows[0]?.attempts };
-  console.log(`worker crash mid-send: ${JSON.stringify(counts)}`);
+  recordCounts('worker crash mid-send', counts);
   expect(counts).toEqual({ sent: 1, received: 1, duplicates: 0, lost: 0, attempts: 2 });
   expect(mail.messageId).toBe(stack.inbox.dropped[0]!.messageId);
 });
@@ -81,7 +82,7 @@ test(`workers killed at random moments while ${IN_FLIGHT} invitations are in fli
     droppedMidSend: stack.inbox.dropped.filter((m) => emails.includes(m.to[0]!)).length,
     attempts: rows[0].attempts,
   };
-  console.log(`workers killed at random: ${JSON.stringify(counts)}`);
+  recordCounts('workers killed at random', counts);
   expect(counts).toMatchObject({ invited: IN_FLIGHT, sent: IN_FLIGHT, received: IN_FLIGHT, duplicates: 0, lost: 0 });
   // The kills really did land mid-run.
   expect(killedAt[0]).toBeLessThan(IN_FLIGHT);
