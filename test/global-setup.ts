@@ -32,8 +32,10 @@ function newRunLogDir(): string {
   return dir;
 }
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig?: { selectProjects?: string[] }): Promise<void> {
   const started = Date.now();
+  // `npm run test:fast` (jest --selectProjects fast) runs no worker and sends nothing: no bundle, no Prism.
+  const fastOnly = !!globalConfig?.selectProjects?.length && globalConfig.selectProjects.every((p) => p === 'fast');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-test-'));
   // Test files' processes inherit it (test/support/test-logs.ts), the reporter reads it.
   const logDir = (process.env.TEST_LOG_DIR = newRunLogDir());
@@ -51,8 +53,8 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEMPORAL_ADDRESS
       ? Promise.resolve({ address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined })
       : startTemporalDevServer({ port: temporalPort, log, logFile: path.join(logDir, 'temporal-server.log') }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN', (e) => log(`workflow bundle: [${e.level}] ${e.message}`)) }),
-    startTwilioMock({ port: twilioPort, log }),
+    fastOnly ? { code: '' } : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN', (e) => log(`workflow bundle: [${e.level}] ${e.message}`)) }),
+    fastOnly ? { url: '', stop: async () => undefined } : startTwilioMock({ port: twilioPort, log }),
   ]);
   const workflowBundlePath = path.join(tmp, 'workflow-bundle.js');
   fs.writeFileSync(workflowBundlePath, bundle.code);
