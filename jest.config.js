@@ -34,6 +34,8 @@ module.exports = {
   ],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // The longest files first (fault tests), so the workers finish together.
+  testSequencer: '<rootDir>/test/support/slow-first-sequencer.js',
   // The reporter names the log folder of a failing file's logs.
   reporters: ['default', '<rootDir>/test/support/log-reporter.js'],
   testTimeout: 90_000,

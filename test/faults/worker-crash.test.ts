@@ -60,8 +60,14 @@ test(`workers killed at random moments while ${IN_FLIGHT} invitations are in fli
     workers.push(await spawnWorkerProcess(stack.workerSettings));
   }
   await eventually(async () => new Set(delivered().map((m) => m.to[0])).size === emails.length, CHAOS ? 600_000 : 120_000, 'every invitee\'s email');
-  // A moment more: a duplicate, if any, would arrive now.
-  await new Promise((r) => setTimeout(r, 2_000));
+  // Until every send has ended: each outbox row recorded as sent and each workflow past sending (a
+  // send retried after a kill, the only source of a duplicate, happens before both).
+  await eventually(async () => {
+    const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM message_outbox WHERE recipient = ANY($1) AND status = 'sent'`, [emails]);
+    if (rows[0].n !== emails.length) return false;
+    const sending = await stack.client.workflow.count(`TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running' AND OnboardingStage IN ('scheduled', 'sending')`);
+    return sending.count === 0;
+  }, CHAOS ? 600_000 : 60_000, 'every send to end');
 
   const received = delivered();
   const { rows } = await stack.db.query(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, sum(attempts)::int AS attempts FROM message_outbox WHERE recipient = ANY($1)`, [emails]);
