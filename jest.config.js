@@ -22,7 +22,8 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'fast', testMatch: fastTier },
+    // PostgreSQL and Temporal only (no workflow bundle, no Prism) when the run has no stack file.
+    { ...common, displayName: 'fast', testMatch: fastTier, globalSetup: '<rootDir>/test/global-setup-fast.ts' },
     {
       ...common,
       displayName: 'stack',
@@ -30,9 +31,9 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/fast/', '<rootDir>/test/domain/', '<rootDir>/test/api/fuzz\\.test\\.ts$', '<rootDir>/test/api/backend-down\\.test\\.ts$'],
       // The Temporal SDK's logs of each file into its log folder.
       setupFilesAfterEnv: ['<rootDir>/test/support/worker-logs.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
     },
   ],
-  globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // The longest files first (fault tests), so the workers finish together.
   testSequencer: '<rootDir>/test/support/slow-first-sequencer.js',

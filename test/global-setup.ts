@@ -32,42 +32,78 @@ function newRunLogDir(): string {
   return dir;
 }
 
-export default async function globalSetup(globalConfig?: { selectProjects?: string[] }): Promise<void> {
+interface Services {
+  postgres?: { stop(): Promise<void> };
+  temporal?: { stop(): Promise<void> };
+  twilioMock?: { url: string; stop(): Promise<void> };
+  postgresDir: string;
+  tmp: string;
+  env: TestStackEnv;
+  log(m: string): void;
+}
+
+/**
+ * Starts what the run's test files need, once: PostgreSQL and Temporal for every file; the workflow
+ * bundle and Prism only for files that run workers (the stack project). Each project names its
+ * own global setup (this one, or global-setup-fast.ts): Jest runs each of those present in the run,
+ * one after the other in this process, so the second only adds what the first did not start.
+ */
+export async function setUpServices({ forWorkers }: { forWorkers: boolean }): Promise<void> {
   const started = Date.now();
-  // `npm run test:fast` (jest --selectProjects fast) runs no worker and sends nothing: no bundle, no Prism.
-  const fastOnly = !!globalConfig?.selectProjects?.length && globalConfig.selectProjects.every((p) => p === 'fast');
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-test-'));
-  // Test files' processes inherit it (test/support/test-logs.ts), the reporter reads it.
-  const logDir = (process.env.TEST_LOG_DIR = newRunLogDir());
-  const log = (m: string) => fs.appendFileSync(path.join(logDir, 'setup.log'), `${new Date().toISOString()} ${m}\n`);
+  const since = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const g = globalThis as { __testStack?: Services };
+  let base: Promise<unknown> = Promise.resolve();
+  if (!g.__testStack) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-test-'));
+    // Test files' processes inherit it (test/support/test-logs.ts), the reporter reads it.
+    const logDir = (process.env.TEST_LOG_DIR = newRunLogDir());
+    const log = (m: string) => fs.appendFileSync(path.join(logDir, 'setup.log'), `${new Date().toISOString()} ${m}\n`);
+    const postgresDir = throwawayDir('onboarding-test-pg-');
+    const env: TestStackEnv = { postgresAdminUrl: '', postgresTemplate: 'onboarding_template', temporalAddress: '', workflowBundlePath: '', twilioMockUrl: '', tmpDir: tmp };
+    const services: Services = (g.__testStack = { postgres: undefined, temporal: undefined, postgresDir, tmp, env, log });
+    base = Promise.all([
+      (async () => {
+        const port = await freePort();
+        const pg = (services.postgres = await startLocalPostgres({ dataDir: path.join(postgresDir, 'data'), port, persistent: false, log }));
+        await ensureDatabase(pg.adminUrl, env.postgresTemplate);
+        await migrateToLatest(pg.urlFor(env.postgresTemplate));
+        env.postgresAdminUrl = pg.adminUrl;
+        log(`PostgreSQL ready, template migrated in ${since()} (:${port})`);
+      })(),
+      (async () => {
+        if (process.env.TEMPORAL_ADDRESS) {
+          env.temporalAddress = process.env.TEMPORAL_ADDRESS;
+          return;
+        }
+        const port = await freePort();
+        const temporal = (services.temporal = await startTemporalDevServer({ port, log, logFile: path.join(logDir, 'temporal-server.log') }));
+        env.temporalAddress = temporal.address;
+        log(`Temporal dev server ready in ${since()} (${temporal.address})`);
+      })(),
+    ]);
+  }
+  const services = g.__testStack;
+  let workers: Promise<unknown> = Promise.resolve();
+  if (forWorkers && !services.twilioMock) {
+    const { log, env } = services;
+    workers = Promise.all([
+      bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN', (e) => log(`workflow bundle: [${e.level}] ${e.message}`)) }).then((bundle) => {
+        env.workflowBundlePath = path.join(services.tmp, 'workflow-bundle.js');
+        fs.writeFileSync(env.workflowBundlePath, bundle.code);
+        log(`workflows bundled in ${since()}`);
+      }),
+      freePort().then(async (port) => {
+        services.twilioMock = await startTwilioMock({ port, log });
+        env.twilioMockUrl = services.twilioMock.url;
+        log(`Prism ready in ${since()}`);
+      }),
+    ]);
+  }
+  // Whatever started is in g.__testStack, so global teardown stops it even if another part failed.
+  await Promise.all([base, workers]);
+  process.env.TEST_STACK = JSON.stringify(services.env);
+}
 
-  const postgresDir = throwawayDir('onboarding-test-pg-');
-  const [pgPort, temporalPort, twilioPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const [postgres, temporal, bundle, twilioMock] = await Promise.all([
-    (async () => {
-      const pg = await startLocalPostgres({ dataDir: path.join(postgresDir, 'data'), port: pgPort, persistent: false, log });
-      await ensureDatabase(pg.adminUrl, 'onboarding_template');
-      await migrateToLatest(pg.urlFor('onboarding_template'));
-      return pg;
-    })(),
-    process.env.TEMPORAL_ADDRESS
-      ? Promise.resolve({ address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined })
-      : startTemporalDevServer({ port: temporalPort, log, logFile: path.join(logDir, 'temporal-server.log') }),
-    fastOnly ? { code: '' } : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN', (e) => log(`workflow bundle: [${e.level}] ${e.message}`)) }),
-    fastOnly ? { url: '', stop: async () => undefined } : startTwilioMock({ port: twilioPort, log }),
-  ]);
-  const workflowBundlePath = path.join(tmp, 'workflow-bundle.js');
-  fs.writeFileSync(workflowBundlePath, bundle.code);
-
-  const env: TestStackEnv = {
-    postgresAdminUrl: postgres.adminUrl,
-    postgresTemplate: 'onboarding_template',
-    temporalAddress: temporal.address,
-    workflowBundlePath,
-    twilioMockUrl: twilioMock.url,
-    tmpDir: tmp,
-  };
-  process.env.TEST_STACK = JSON.stringify(env);
-  (globalThis as Record<string, unknown>).__testStack = { postgres, temporal, twilioMock, postgresDir, tmp };
-  log(`services ready in ${((Date.now() - started) / 1000).toFixed(1)} s (Temporal ${temporal.address}, Postgres :${pgPort})`);
+export default function globalSetup(): Promise<void> {
+  return setUpServices({ forWorkers: true });
 }
