@@ -1,13 +1,18 @@
-// Property-based: thousands of generated bodies, headers and paths at every route. Whatever comes
-// in, the answer is never a 5xx, and every 4xx is problem+json (the pages a person opens answer
-// their 4xx as HTML pages). Each run prints its seed; FC_SEED=<seed> replays that run exactly.
+// Property-based: thousands of generated bodies, headers and paths at every route (through
+// app.inject: the fast tier). Whatever comes in, the answer is never a 5xx, and every 4xx is
+// problem+json (the pages a person opens answer their 4xx as HTML pages).
+// The seed is in the test's name; FC_SEED=<seed> npx jest test/api/fuzz.test.ts replays a run.
 import fc from 'fast-check';
-import { startTestStack, type TestStack } from '../support/stack';
+import type { InjectOptions } from 'fastify';
+import { startApiOnly, type ApiOnly } from '../support/api-only';
+import { recordCounts } from '../support/test-logs';
 
-let stack: TestStack;
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
+
+let stack: ApiOnly;
 beforeAll(async () => {
   // Limits high enough that the generated requests reach the handlers instead of the limiter.
-  stack = await startTestStack({ rateLimits: { apiPerMinute: 1_000_000, signupSubmitsPerMinute: 1_000_000, signupViewsPerMinute: 1_000_000 } });
+  stack = await startApiOnly({ rateLimits: { apiPerMinute: 1_000_000, signupSubmitsPerMinute: 1_000_000, signupViewsPerMinute: 1_000_000 } });
 });
 afterAll(() => stack?.stop());
 
@@ -67,11 +72,7 @@ const contentType = fc.constantFrom('application/json', 'application/x-www-form-
 const credential = fc.constantFrom<'valid' | 'none' | 'bogus' | 'malformed'>('valid', 'valid', 'valid', 'none', 'bogus', 'malformed');
 const extraHeader = fc.option(fc.record({ name: fc.constantFrom('idempotency-key', 'x-forwarded-for', 'accept', 'origin', 'accept-language'), value: fc.string({ unit: 'grapheme-ascii', maxLength: 300 }) }), { nil: undefined });
 
-/** A failure found once is found again: the seed is printed, and taken from FC_SEED when set. */
-const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
-
-test('no generated request gets a 5xx, and every 4xx says what is wrong in a machine-readable way', async () => {
-  console.log(`fast-check seed ${seed}: FC_SEED=${seed} replays this run`);
+test(`no generated request gets a 5xx, and every 4xx says what is wrong in a machine-readable way (seed ${seed})`, async () => {
   const seen = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...routes), segment, segment, body, contentType, credential, extraHeader, async ([method, template], account, id, payload, type, who, extra) => {
@@ -82,22 +83,22 @@ test('no generated request gets a 5xx, and every 4xx says what is wrong in a mac
       if (who === 'bogus') headers.authorization = 'Bearer po_0000000000000000000000000000000000000000000';
       if (who === 'malformed') headers.authorization = 'Basic Zm9vOmJhcg==';
       if (extra) headers[extra.name] = extra.value;
-      const res = await fetch(stack.baseUrl + path, { method, headers, body: ['GET', 'HEAD'].includes(method) ? undefined : payload });
-      const text = await res.text();
-      seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 300)}`);
-      if (res.status >= 400) {
-        const typeHeader = res.headers.get('content-type') ?? '';
+      const res = await stack.app.inject({ method: method as InjectOptions['method'], url: path, headers, payload: ['GET', 'HEAD'].includes(method) ? undefined : payload });
+      const text = res.body;
+      seen.set(res.statusCode, (seen.get(res.statusCode) ?? 0) + 1);
+      if (res.statusCode >= 500) throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 300)}`);
+      if (res.statusCode >= 400) {
+        const typeHeader = String(res.headers['content-type'] ?? '');
         const page = /^\/(signup|join)\//.test(path) && typeHeader.startsWith('text/html');
         if (!page) {
-          if (!typeHeader.startsWith('application/problem+json')) throw new Error(`${method} ${path} → ${res.status} as ${typeHeader}: ${text.slice(0, 200)}`);
+          if (!typeHeader.startsWith('application/problem+json')) throw new Error(`${method} ${path} → ${res.statusCode} as ${typeHeader}: ${text.slice(0, 200)}`);
           const problem = JSON.parse(text) as { type?: unknown; status?: unknown; detail?: unknown };
-          if (typeof problem.type !== 'string' || problem.status !== res.status || typeof problem.detail !== 'string') throw new Error(`not a problem: ${text.slice(0, 200)}`);
+          if (typeof problem.type !== 'string' || problem.status !== res.statusCode || typeof problem.detail !== 'string') throw new Error(`not a problem: ${text.slice(0, 200)}`);
         }
       }
     }),
     { numRuns: 2_000, seed },
   );
-  console.log(`fuzzed statuses: ${JSON.stringify(Object.fromEntries([...seen].sort()))}`);
+  recordCounts(`fuzzed statuses (seed ${seed})`, Object.fromEntries([...seen].sort()));
   expect([...seen.keys()].every((s) => s < 500)).toBe(true);
 }, 300_000);

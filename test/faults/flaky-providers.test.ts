@@ -4,6 +4,7 @@
 // failures drawn at random instead of every other attempt.
 import { invalidNumberFault } from '../../scripts/local-stack/twilio-endpoint';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { recordCounts } from '../support/test-logs';
 
 const CHAOS = process.env.CHAOS === '1';
 const EMAILS = CHAOS ? 400 : 40;
@@ -61,7 +62,7 @@ test('half of all SMTP and Twilio attempts fail transiently: everything is deliv
       transientFailures: stack.inbox.transientlyRefused + textsRefused,
       attempts: rows[0].attempts,
     };
-    console.log(`flaky providers: ${JSON.stringify(counts)}`);
+    recordCounts('flaky providers', counts);
     expect(counts).toMatchObject({ invited: EMAILS + TEXTS, sent: EMAILS + TEXTS, received: EMAILS + TEXTS, duplicates: 0, lost: 0 });
     // Every failed attempt was retried, and nothing else: attempts = deliveries + transient failures.
     expect(counts.attempts).toBe(counts.sent + counts.transientFailures);

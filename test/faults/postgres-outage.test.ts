@@ -8,6 +8,7 @@ import os from 'node:os';
 import { freePort } from '../../scripts/local-stack/ports';
 import { startPostgresProcess, type PostgresProcess } from '../support/postgres-process';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { recordCounts } from '../support/test-logs';
 
 const CHAOS = process.env.CHAOS === '1';
 const COUNT = CHAOS ? 200 : 20;
@@ -84,7 +85,7 @@ test(`PostgreSQL is down for ${OUTAGE_MS / 1000} s mid-run: 503 meanwhile, then 
     sendsRetriedByTemporal: attemptsPerSend.filter((a) => a > 1).length,
     apiAnsweredDuringOutageMs: answeredInMs,
   };
-  console.log(`PostgreSQL outage: ${JSON.stringify(counts)}`);
+  recordCounts('PostgreSQL outage', counts);
   expect(counts).toMatchObject({ invited: COUNT, sent: COUNT, received: COUNT, duplicates: 0, lost: 0 });
   // The outage met sends in every state: on the wire (their record retried within the attempt until
   // the database was back), or not yet started (retried by Temporal), as the counts show.

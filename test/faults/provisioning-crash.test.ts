@@ -4,6 +4,7 @@
 import { address, completedRequest, credentials, newUser } from '../support/provisioning-requests';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { recordCounts } from '../support/test-logs';
 
 let stack: TestStack;
 const workers: WorkerProcess[] = [];
@@ -62,7 +63,7 @@ test('a worker killed mid-request is replaced; no seat, order or number is taken
     // Purchases whose answer the dead worker never got: the retry found the number owned and kept it.
     adoptedAfterCrash: stack.twilio.requests.filter((r) => r.method === 'GET' && r.path.includes('/IncomingPhoneNumbers.json?') && (r.response as any)?.incoming_phone_numbers?.length === 1).length,
   };
-  console.log(`worker killed mid-request: ${JSON.stringify(counts)}`);
+  recordCounts('worker killed mid-request', counts);
   expect(counts).toEqual({
     created: 25,
     createdBeforeKill: before,

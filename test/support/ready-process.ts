@@ -1,6 +1,7 @@
 // A TypeScript entry point run in a process of its own (node --import tsx: one process, so a signal
 // reaches it, not a wrapper), ready once it prints a line matching `ready`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { testLog } from './test-logs';
 
 export interface ReadyProcess {
   child: ChildProcess;
@@ -15,6 +16,10 @@ export interface ReadyProcess {
 export async function spawnReadyProcess(script: string, env: Record<string, string>, ready: RegExp, what: string): Promise<ReadyProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // Also into the test file's log folder, as it comes: worker-process-<pid>.log, postgresql-<pid>.log.
+  const log = testLog(`${what.toLowerCase().replace(/\W+/g, '-')}-${child.pid}`);
+  child.stdout!.on('data', (b: Buffer) => log.append(b.toString()));
+  child.stderr!.on('data', (b: Buffer) => log.append(b.toString()));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} not ready in 60 s:\n${output}`)), 60_000);
     child.stdout!.on('data', (b: Buffer) => {

@@ -14,6 +14,7 @@ import { LOCAL_TWILIO } from '../../config';
 import { createOnboardingWorker } from '../../worker';
 import { activitiesWithServices } from '../../worker/activity-services';
 import { testStackEnv } from './stack-env';
+import { testLogStream } from './test-logs';
 
 export const MAIL_FROM = 'Invitations <invitations@onboarding.test>';
 
@@ -54,7 +55,7 @@ export interface TestStackOptions {
   postgresAdminUrl?: string;
   /** A Temporal server of the test's own (e.g. one it stops and restarts) instead of the shared one. */
   temporalAddress?: string;
-  /** Capture the API's logs (pino JSON lines) at this level. */
+  /** Capture the API's logs (pino JSON lines) at this level; by default `info` into the test file's api.log. */
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
 }
@@ -99,7 +100,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const invitationTokenSecret = randomBytes(32).toString('hex');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel, logStream: opts.logStream, rateLimits: opts.rateLimits });
+    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits });
     cleanups.push(() => app.close());
     await app.listen({ port, host: '127.0.0.1' });
 

@@ -8,7 +8,7 @@ import { invitationRequestStatuses, type InvitationRequestService } from '../../
 import { accountParams, problemSchema } from '../../../schemas';
 import { invitationView } from '../invitations/schemas';
 
-const requestParams = accountParams.extend({ requestId: z.string().min(1).max(100) });
+const requestParams = accountParams.extend({ requestId: z.uuid() });
 const requestView = z.object({
   id: z.string(),
   invitationId: z.string().describe('Also the invitation workflow\'s id'),
