@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApp } from '../../api/app';
 import { freePort } from '../../scripts/local-stack/ports';
 import { eventually, startTestStack, type ApiResponse, type TestStack } from '../support/stack';
+import { recordCounts } from '../support/test-logs';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -168,7 +169,7 @@ test('with the Temporal server down, every call answers 503 problem+json with Re
       });
       const answer = await res.json();
       const elapsed = Date.now() - started;
-      console.log(`${method} ${url} with Temporal down: ${res.status} in ${elapsed} ms`);
+      recordCounts('with Temporal down', { method, url, status: res.status, elapsedMs: elapsed });
       expect({ url, status: res.status }).toEqual({ url, status: 503 });
       if (url === '/health/ready') {
         expect(answer).toMatchObject({ status: 'degraded', postgres: { ok: true }, temporal: { ok: false } });
