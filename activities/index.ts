@@ -6,6 +6,7 @@ import type { ActivityDependencies } from './dependencies';
 import { createInvitationMessagingActivities } from './invitation-messaging';
 import { createInviteLinkSharingActivities } from './invite-link-sharing';
 import { createLicenseActivities } from './licenses';
+import { createStageReadModelActivities } from './stage-read-model';
 import { createUserAccountActivities } from './user-accounts';
 import { createDeskphoneActivities } from './deskphones';
 import { createPhoneNumberActivities } from './phone-numbers';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createDeskphoneActivities(deps),
     ...createUserProvisioningActivities(deps),
     ...createStalledSweepActivities(deps),
+    ...createStageReadModelActivities(deps),
   };
 }
 
