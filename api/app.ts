@@ -30,6 +30,8 @@ export interface AppDependencies {
   rateLimits?: Partial<RateLimitSettings>;
   /** Origins allowed to call the API from a browser; none by default. */
   corsOrigins?: string[];
+  /** The Temporal Web UI the lists link each workflow to (default http://localhost:8233). */
+  temporalUiUrl?: string;
 }
 
 /** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
@@ -37,7 +39,7 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [] }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], temporalUiUrl }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
@@ -56,7 +58,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(rateLimiting, limits);
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
-  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl });
+  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, temporalUiUrl });
   await app.register(authentication, { credentials: services.credentials });
   await app.register(idempotency, { db });
 

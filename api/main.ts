@@ -17,6 +17,7 @@ async function main() {
     corsOrigins: config.CORS_ORIGINS,
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     logLevel: config.LOG_LEVEL,
+    temporalUiUrl: config.TEMPORAL_UI_URL ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

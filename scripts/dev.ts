@@ -177,6 +177,7 @@ async function main() {
     corsOrigins: config.CORS_ORIGINS,
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+    temporalUiUrl: config.TEMPORAL_UI_URL ?? temporalUi ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   stops.push({ name: 'API', stop: () => app.close() });

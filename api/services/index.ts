@@ -8,6 +8,7 @@ import { createInventoryData, createInventoryService } from './inventory';
 import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
 import { createLicenseService, createLicensesData } from './licenses';
+import { createListService } from './lists';
 import {
   createProvisioningContextLoader,
   createProvisioningQuotes,
@@ -18,6 +19,8 @@ import {
 import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserService, createUsersData } from './users';
 
+export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
+
 export interface ServiceDependencies {
   db: Db;
   temporal: Client;
@@ -26,9 +29,11 @@ export interface ServiceDependencies {
   invitationTokenSecret: string;
   /** Start of the links people open, e.g. http://localhost:3000 */
   publicBaseUrl: string;
+  /** The Temporal Web UI that lists link workflows to, e.g. http://localhost:8233 */
+  temporalUiUrl?: string;
 }
 
-export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl }: ServiceDependencies) {
+export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL }: ServiceDependencies) {
   const accounts = createAccountService({ accountsData: createAccountsData(db) });
   const invitationsData = createInvitationsData(db);
   const inviteLinksData = createInviteLinksData(db);
@@ -60,5 +65,6 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     users: createUserService({ usersData, provisioningContext, temporal }),
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
+    lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
   };
 }
