@@ -16,17 +16,24 @@ export const oneOrMore = <T extends string>(values: readonly [T, ...T[]], what?:
 export const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s)).describe('An ISO 8601 instant with its offset, e.g. 2026-11-01T00:00:00Z');
 
 const MAX_DURATION_MS = 366 * 86_400_000;
-const durationMs = (s: string): number | undefined => {
-  const v = /^P/i.test(s) ? Duration.fromISO(s.toUpperCase()).as('milliseconds') : ms(s as ms.StringValue);
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_DURATION_MS ? v : undefined;
-};
+function durationMs(s: string): number | undefined {
+  try {
+    const v = /^P/i.test(s) ? Duration.fromISO(s.toUpperCase()).as('milliseconds') : ms(s as ms.StringValue);
+    return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_DURATION_MS ? v : undefined;
+  } catch {
+    return undefined; // ms throws on what it cannot read (e.g. an empty string)
+  }
+}
 
 /** A positive duration up to a year: `2d`, `36h`, `90m`, or ISO 8601 (`P2D`, `PT36H`); milliseconds. */
 export const duration = z
   .string()
   .max(40)
-  .refine((s) => durationMs(s) !== undefined, 'use a positive duration up to a year, like 2d, 36h, 90m or P2D')
-  .transform((s) => durationMs(s)!)
+  .transform((s, ctx) => {
+    const v = durationMs(s.trim());
+    if (v === undefined) ctx.addIssue({ code: 'custom', message: 'use a positive duration up to a year, like 2d, 36h, 90m or P2D' });
+    return v ?? z.NEVER;
+  })
   .describe('A duration: 2d, 36h, 90m, or ISO 8601 such as P2D');
 
 /** Lower-cased, trimmed. */
