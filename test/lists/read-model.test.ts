@@ -1,6 +1,7 @@
 // The read model follows the workflows: at every step of an invitation's, a provisioned user's and a
 // provisioning request's life, the stage the lists show (served from PostgreSQL) is the stage the
 // workflow's own query answers. Real services: Temporal, PostgreSQL, SMTP, the worker and the API.
+import { backfillStages } from '../../operations/stage-backfill';
 import { getInvitationStatus } from '../../workflows/invitation/definitions';
 import { getProvisioningStatus, getUserProvisioningStatus } from '../../workflows/provisioning-request/definitions';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
@@ -13,6 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
+/** One more Video Pro+ seat for acme. */
+const addSeat = () => stack.db.query(
+  `INSERT INTO license_inventory (account_id, license, seats_total) VALUES ('acme', 'video_pro_plus', 1)
+   ON CONFLICT (account_id, license) DO UPDATE SET seats_total = license_inventory.seats_total + 1`,
+);
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 const pathOf = (account: string, id: string) => `/v1/accounts/${account}/invitations/${encodeURIComponent(id)}`;
 
@@ -67,7 +73,7 @@ test('an email invitation in a Video Pro+ company: awaiting signup, license pend
 });
 
 test('a full lifecycle with a seat free writes at most 40 history events', async () => {
-  await stack.db.query(`UPDATE license_inventory SET seats_total = seats_total + 1 WHERE account_id = 'acme' AND license = 'video_pro_plus'`);
+  await addSeat();
   const email = 'budget@acme.test';
   const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: [email] } });
   const id = res.body.invitations[0].id;
@@ -136,4 +142,43 @@ test('a provisioning request and its users: the lists say what the workflows say
   const activated = await stack.api('POST', `/v1/accounts/adds/users/${later.id}/activation`, { body: { option: 'assign_credentials', ...credentials }, credential: as });
   expect(activated.body.activation.stage).toBe('activated');
   expect(await expectUserAsQueried('later@adds.test', 'activated')).toMatchObject({ status: 'active' });
+});
+
+test('rows of workflows started before the read model are filled from visibility; the workflow records from its next stage on', async () => {
+  const email = 'before-read-model@acme.test';
+  const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: [email] } });
+  const id = res.body.invitations[0].id;
+  const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(email)));
+  expect((await submitSignup(url, validSignup)).status).toBe(200);
+  // As a workflow started before `stage-read-model-v1` leaves them: no stage on the invitation or its user.
+  const { rows: [{ user_id: userId }] } = await stack.db.query(`UPDATE invitations SET stage = NULL, stage_since = NULL WHERE id = $1 RETURNING user_id`, [id]);
+  await stack.db.query(`UPDATE users SET onboarding_stage = NULL, onboarding_stage_since = NULL, onboarding_workflow_id = NULL WHERE id = $1`, [userId]);
+  await stack.db.query(`INSERT INTO invitations (id, account_id, channel, invitee_email, invited_by) VALUES ('invitation:acme:never-started@acme.test', 'acme', 'email', 'never-started@acme.test', $1)`, [stack.account.superAdminId]);
+  expect((await listed('acme', email)).stage).toBeNull();
+  expect((await stack.api('GET', `/v1/accounts/acme/invitations/summary?${q({ emailPrefix: 'never-started' })}`)).body).toMatchObject({ total: 1, notRecorded: 1 });
+
+  // And a provisioning request with its user, from before the read model too.
+  const added = await stack.createAccount({ id: 'old-adds', companyDomains: ['old-adds.test'] });
+  const request = await stack.api('POST', '/v1/accounts/old-adds/provisioning-requests', { body: { users: [newUser('kept@old-adds.test')] }, credential: added.credential });
+  await completedRequest(stack, 'old-adds', request.body.requestId, added.credential);
+  const userWorkflow = `${request.body.workflowId}:user-1`;
+  await eventually(async () => (await stack.client.workflow.getHandle(userWorkflow).query(getUserProvisioningStatus)).stage === 'awaiting_activation');
+  await stack.db.query(`UPDATE provisioning_requests SET stage = NULL, stage_since = NULL WHERE account_id = 'old-adds'`);
+  await stack.db.query(`UPDATE users SET onboarding_stage = NULL, onboarding_stage_since = NULL, onboarding_workflow_id = NULL WHERE account_id = 'old-adds'`);
+
+  // Visibility is updated a moment after the workflows: wait until it says where they stand.
+  const visible = async (workflowId: string, stage: string) => (await stack.client.workflow.count(`WorkflowId = "${workflowId}" AND OnboardingStage = "${stage}"`)).count === 1;
+  await eventually(async () => (await visible(id, 'license_pending')) && (await visible(userWorkflow, 'awaiting_activation')) && (await visible(request.body.workflowId, 'completed')));
+  const counts = await backfillStages(stack.db, stack.client);
+  expect(counts).toEqual({ invitations: 1, provisioningRequests: 1, provisionedUsers: 1, signedUpUsers: 1, unknown: 1 });
+  expect((await stack.api('GET', '/v1/accounts/old-adds/provisioning-requests', { credential: added.credential })).body.items[0]).toMatchObject({ stage: 'completed' });
+  expect((await stack.api('GET', '/v1/accounts/old-adds/users?email=kept@old-adds.test', { credential: added.credential })).body.items[0].onboarding).toMatchObject({ stage: 'awaiting_activation', workflowId: userWorkflow });
+  await expectListedAsQueried('acme', email, id, 'license_pending');
+  expect((await stack.api('GET', `/v1/accounts/acme/users?${q({ email })}`)).body.items[0].onboarding).toMatchObject({ stage: 'license_pending', workflowId: id });
+  expect((await listed('acme', 'never-started@acme.test')).stage).toBeNull();
+  expect(await backfillStages(stack.db, stack.client)).toEqual({ invitations: 0, provisioningRequests: 0, provisionedUsers: 0, signedUpUsers: 0, unknown: 1 });
+
+  await addSeat();
+  expect((await stack.api('POST', `${pathOf('acme', id)}/license`)).body.stage).toBe('activated');
+  await expectListedAsQueried('acme', email, id, 'activated');
 });
