@@ -7,6 +7,7 @@ import { createInvitationMessagingActivities } from './invitation-messaging';
 import { createInviteLinkSharingActivities } from './invite-link-sharing';
 import { createInvitationRequestActivities } from './invitation-requests';
 import { createLicenseActivities } from './licenses';
+import { createStageReadModelActivities } from './stage-read-model';
 import { createUserAccountActivities } from './user-accounts';
 import { createDeskphoneActivities } from './deskphones';
 import { createPhoneNumberActivities } from './phone-numbers';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createDeskphoneActivities(deps),
     ...createUserProvisioningActivities(deps),
     ...createStalledSweepActivities(deps),
+    ...createStageReadModelActivities(deps),
   };
 }
 

@@ -10,6 +10,9 @@ import { awaitTextTurn, deliverOnce, emailSender, PermanentRejection } from './o
 import { failureTypes } from '../domain/failures';
 import type { Locale } from '../domain/locales';
 import { isTwilioRefusal } from './twilio-client';
+import { inTransaction } from '../db';
+import { writeStage } from '../db/read-model/stage-writes';
+import type { InvitationStageRecord } from '../domain/stage-records';
 
 export interface SendInvitationInput {
   invitationId: string;
@@ -18,6 +21,8 @@ export interface SendInvitationInput {
   step?: 'invite' | 'reminder';
   /** ISO time the link stops working (shown in the email). */
   expiresAt: string;
+  /** The workflow's entry into `sending`: recorded in the read model with the link's token, in one transaction. */
+  stage?: InvitationStageRecord;
 }
 
 interface InvitationForMessage {
@@ -69,9 +74,12 @@ export function createInvitationMessagingActivities({ db, mailer, sms, settings 
     const outboxKey = `${input.invitationId}/${step}/${input.tokenGeneration}`;
     const token = deriveInvitationToken(settings.invitationTokenSecret, input.invitationId, input.tokenGeneration);
     const tokenHash = hashToken(token);
-    await db.query(`UPDATE invitations SET token_hash = $2, token_generation = $3, updated_at = now() WHERE id = $1`, [
-      input.invitationId, tokenHash, input.tokenGeneration,
-    ]);
+    await inTransaction(db, async (tx) => {
+      await tx.query(`UPDATE invitations SET token_hash = $2, token_generation = $3, updated_at = now() WHERE id = $1`, [
+        input.invitationId, tokenHash, input.tokenGeneration,
+      ]);
+      if (input.stage) await writeStage(tx, input.stage);
+    });
     const from: MessageFrom = { locale: invitation.locale, inviterName: invitation.inviter_name || invitation.company_name, companyName: invitation.company_name };
     if (channel === 'text') await awaitTextTurn(db, { key: outboxKey, recipient }, settings.textSpacingSeconds);
     const { messageId, sentAt } = await deliverOnce(db, {

@@ -7,13 +7,15 @@ import { inviteeTypeFor, type InviteeType } from '../domain/invitee-type';
 import type { SignupSubmission } from '../domain/signup-rules';
 import { failureTypes } from '../domain/failures';
 import type { License } from '../domain/licenses';
+import type { InvitationStageRecord } from '../domain/stage-records';
+import { writeStage } from '../db/read-model/stage-writes';
 
 export function createUserAccountActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
     async createUserFromSignup({ invitationId, submission }: { invitationId: string; submission: SignupSubmission }): Promise<{ userId: string; userType: InviteeType; email: string }> {
       return inTransaction(db, async (tx) => {
-        const { rows } = await tx.query<{ account_id: string; invitee_email: string | null; invitee_type: InviteeType | null; role: string; user_id: string | null; company_domains: string[] }>(
-          `SELECT i.account_id, i.invitee_email, i.invitee_type, i.role, i.user_id, a.company_domains
+        const { rows } = await tx.query<{ account_id: string; invitee_email: string | null; invitee_type: InviteeType | null; role: string; user_id: string | null; company_domains: string[]; stage: string | null; stage_since: Date | null }>(
+          `SELECT i.account_id, i.invitee_email, i.invitee_type, i.role, i.user_id, a.company_domains, i.stage, i.stage_since
              FROM invitations i JOIN accounts a ON a.id = i.account_id WHERE i.id = $1 FOR UPDATE OF i`,
           [invitationId],
         );
@@ -36,9 +38,12 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
         // Invitees by text or link get their type from the address they sign up with.
         const userType = inv.invitee_type ?? inviteeTypeFor(email, inv.company_domains, false);
         const { rows: created } = await tx.query<{ id: string }>(
-          `INSERT INTO users (account_id, email, first_name, last_name, company_name, role, user_type, license, status, password_hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'video_pro', 'not_activated', $8) RETURNING id`,
-          [inv.account_id, email, submission.firstName.trim(), submission.lastName.trim(), submission.companyName?.trim() || null, inv.role, userType, submission.passwordHash],
+          `INSERT INTO users (account_id, email, first_name, last_name, company_name, role, user_type, license, status, password_hash,
+                              onboarding_stage, onboarding_stage_since, onboarding_workflow_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'video_pro', 'not_activated', $8, $9, $10, $11) RETURNING id`,
+          // The read model: the user's onboarding is their invitation's, from their first moment.
+          [inv.account_id, email, submission.firstName.trim(), submission.lastName.trim(), submission.companyName?.trim() || null, inv.role, userType, submission.passwordHash,
+            inv.stage, inv.stage_since, invitationId],
         );
         const userId = created[0]!.id;
         await tx.query(`UPDATE invitations SET user_id = $2, invitee_email = $3, invitee_type = $4, updated_at = now() WHERE id = $1`, [invitationId, userId, email, userType]);
@@ -46,11 +51,15 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
       });
     },
 
-    async activateUser({ userId, license }: { userId: string; license: License }): Promise<void> {
-      await db.query(
-        `UPDATE users SET status = 'active', license = $2, activated_at = coalesce(activated_at, now()) WHERE id = $1`,
-        [userId, license],
-      );
+    /** The user is active, and (given the invitation's stage entry) the read model says so in the same transaction. */
+    async activateUser({ userId, license, stage }: { userId: string; license: License; stage?: InvitationStageRecord }): Promise<void> {
+      await inTransaction(db, async (tx) => {
+        await tx.query(
+          `UPDATE users SET status = 'active', license = $2, activated_at = coalesce(activated_at, now()) WHERE id = $1`,
+          [userId, license],
+        );
+        if (stage) await writeStage(tx, stage);
+      });
     },
   };
 }

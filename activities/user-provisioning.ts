@@ -10,6 +10,8 @@ import type { InvitingAccount } from '../workflows/invitation/start';
 import { invitationIdFor } from '../workflows/invitation/start';
 import { type AssignedCredentials, type EmergencyLocationChoice, type UserToProvision } from '../workflows/provisioning-request/definitions';
 import { failureTypes } from '../domain/failures';
+import type { UserProvisioningStageRecord } from '../domain/stage-records';
+import { writeStage } from '../db/read-model/stage-writes';
 
 export function createUserProvisioningActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
@@ -24,6 +26,8 @@ export function createUserProvisioningActivities({ db }: Pick<ActivityDependenci
       uniqueEmail: boolean;
       user: Pick<UserToProvision, 'email' | 'firstName' | 'lastName' | 'license' | 'role' | 'costCenter' | 'siteId'>;
       phoneNumber?: string;
+      /** When the workflow entered `reserving`: the read model's first record of this user. */
+      reservingSince?: string;
     }): Promise<{ userId: string; extension: number }> {
       try {
         return await inTransaction(db, async (tx) => {
@@ -42,11 +46,13 @@ export function createUserProvisioningActivities({ db }: Pick<ActivityDependenci
           const u = r.user;
           const { rows: created } = await tx.query<{ id: string }>(
             `INSERT INTO users (account_id, email, first_name, last_name, role, user_type, license, status, extension, cost_center, site_id,
-                                phone_number, provisioning_key, provisioning_workflow_id, unique_email)
-             VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 = 'user' THEN 'coworker' ELSE 'admin' END, $6, 'not_activated', $7, $8, $9, $10, $11, $12, $13)
+                                phone_number, provisioning_key, provisioning_workflow_id, unique_email,
+                                onboarding_stage, onboarding_stage_since, onboarding_workflow_id)
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 = 'user' THEN 'coworker' ELSE 'admin' END, $6, 'not_activated', $7, $8, $9, $10, $11, $12, $13,
+                     'reserving', coalesce($14::timestamptz, now()), $12)
              RETURNING id`,
             [r.accountId, u.email.toLowerCase(), u.firstName, u.lastName, u.role, u.license, extension, u.costCenter ?? null, u.siteId ?? null,
-              r.phoneNumber ?? null, r.reservationKey, r.workflowId, r.uniqueEmail],
+              r.phoneNumber ?? null, r.reservationKey, r.workflowId, r.uniqueEmail, r.reservingSince ?? null],
           );
           const userId = created[0]!.id;
           for (const table of ['license_assignments', 'phone_numbers', 'deskphone_inventory', 'deskphone_orders']) {
@@ -63,7 +69,15 @@ export function createUserProvisioningActivities({ db }: Pick<ActivityDependenci
     },
 
     /** "Activate by assigning credentials": active now, no email; every secret arrives hashed. */
-    async activateWithCredentials(r: { userId: string; accountId: string; reservationKey: string; credentials: AssignedCredentials; emergency?: EmergencyLocationChoice }): Promise<{ mustAddEmergencyAddress: boolean }> {
+    async activateWithCredentials(r: {
+      userId: string;
+      accountId: string;
+      reservationKey: string;
+      credentials: AssignedCredentials;
+      emergency?: EmergencyLocationChoice;
+      /** The workflow's entry into `activated`: the read model says so in the same transaction. */
+      stage?: UserProvisioningStageRecord;
+    }): Promise<{ mustAddEmergencyAddress: boolean }> {
       return inTransaction(db, async (tx) => {
         let locationId: string | null = null;
         if (r.emergency?.kind === 'existing') locationId = r.emergency.locationId;
@@ -83,6 +97,7 @@ export function createUserProvisioningActivities({ db }: Pick<ActivityDependenci
             WHERE id = $1`,
           [r.userId, c.passwordHash, c.temporaryPassword, c.pinHash, c.securityQuestion, c.securityAnswerHash, locationId, mustAddEmergencyAddress],
         );
+        if (r.stage) await writeStage(tx, r.stage);
         return { mustAddEmergencyAddress };
       });
     },

@@ -43,6 +43,8 @@ export interface AppDependencies {
   seatLimits?: ServiceDependencies['seatLimits'];
   /** How long a request waits on PostgreSQL and Temporal (see deadlines.ts). */
   deadlines?: Partial<DeadlineSettings>;
+  /** The Temporal Web UI the lists link each workflow to (default http://localhost:8233). */
+  temporalUiUrl?: string;
 }
 
 /** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
@@ -50,7 +52,7 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {} }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
@@ -75,7 +77,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(rateLimiting, limits);
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
-  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits });
+  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits, temporalUiUrl });
   await app.register(authentication, { credentials: services.credentials });
   await app.register(idempotency, { db });
 

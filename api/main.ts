@@ -19,6 +19,7 @@ async function main() {
     seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
     deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
     logLevel: config.LOG_LEVEL,
+    temporalUiUrl: config.TEMPORAL_UI_URL ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

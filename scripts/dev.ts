@@ -182,6 +182,7 @@ async function main() {
     seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
     deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+    temporalUiUrl: config.TEMPORAL_UI_URL ?? temporalUi ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   stops.push({ name: 'API', stop: () => app.close() });

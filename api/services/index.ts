@@ -10,6 +10,7 @@ import { createInviteLinkService, createInviteLinksData } from './invite-links';
 import { createInvitationRequestService, createInvitationRequestsData } from './invitation-requests';
 import { createLicenseService, createLicensesData, type SeatLimits } from './licenses';
 import { DEFAULT_SEAT_LIMITS } from '../../config';
+import { createListService } from './lists';
 import {
   createProvisioningContextLoader,
   createProvisioningQuotes,
@@ -19,6 +20,8 @@ import {
 } from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserService, createUsersData } from './users';
+
+export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
 
 export interface ServiceDependencies {
   db: Db;
@@ -30,9 +33,11 @@ export interface ServiceDependencies {
   publicBaseUrl: string;
   /** How many seats one purchase, and one account, may buy (config: SEATS_PER_PURCHASE_MAX, SEATS_PER_ACCOUNT_MAX). */
   seatLimits?: SeatLimits;
+  /** The Temporal Web UI that lists link workflows to, e.g. http://localhost:8233 */
+  temporalUiUrl?: string;
 }
 
-export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS }: ServiceDependencies) {
+export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL }: ServiceDependencies) {
   const accounts = createAccountService({ accountsData: createAccountsData(db) });
   const invitationsData = createInvitationsData(db);
   const inviteLinksData = createInviteLinksData(db);
@@ -66,5 +71,6 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     users: createUserService({ usersData, provisioningContext, temporal }),
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
+    lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
   };
 }

@@ -1,7 +1,9 @@
 // Determinism guard: histories recorded from real runs must replay on the current workflow code.
 // A change that alters the commands a running workflow would issue fails here; released workflow
 // changes go behind `patched()`. `RECORD_HISTORIES=1 npm test -- test/replay` re-records the
-// fixtures from fresh runs (only for changes that were never released).
+// fixtures from fresh runs (only for changes that were never released). Fixtures recorded before a
+// patch stay as they are; the fresh runs write the names of the latest code (`-stages`: with
+// `stage-read-model-v1`).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -64,7 +66,7 @@ describe('fresh runs', () => {
     await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 20_000, 'expiry');
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
-    await replaysCleanly(id, 'invitation-email-expired-resent-revoked-lean.json');
+    await replaysCleanly(id, 'invitation-email-expired-resent-revoked-stages.json');
   });
 
   test('email invitation to a mailbox refused for good: resent, refused again, waits for the next resend; revoked', async () => {
@@ -74,7 +76,7 @@ describe('fresh runs', () => {
     await eventually(async () => (await stack.api('GET', path)).body.stage === 'delivery_failed', 20_000, 'the refusal');
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('delivery_failed');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
-    await replaysCleanly(id, 'invitation-email-undeliverable-resent-revoked-lean.json');
+    await replaysCleanly(id, 'invitation-email-undeliverable-resent-revoked-stages.json');
   });
 
   test('a reminder, and a resend, asked during the signup are refused; the invitations close activated', async () => {
@@ -107,10 +109,10 @@ describe('fresh runs', () => {
     }
     const reminded = await duringSignup('remind-replay@replay-race.test', (h) => h.executeUpdate(remindInvitee));
     await expect(reminded.asked).rejects.toMatchObject({ cause: { type: 'WrongStage' } });
-    await replaysCleanly(reminded.id, 'invitation-email-reminded-during-signup-refused-lean.json');
+    await replaysCleanly(reminded.id, 'invitation-email-reminded-during-signup-refused-stages.json');
     const resent = await duringSignup('resend-replay@replay-race.test', (_h, path) => stack.api('POST', `${path}/resend`, { credential: account.credential }));
     expect(await resent.asked).toMatchObject({ status: 409 });
-    await replaysCleanly(resent.id, 'invitation-email-resent-during-signup-refused-lean.json');
+    await replaysCleanly(resent.id, 'invitation-email-resent-during-signup-refused-stages.json');
   });
 
   test('email invitation in a Video Pro+ company: signup, no seat, seats added, license assigned, activated', async () => {
@@ -122,7 +124,7 @@ describe('fresh runs', () => {
     const pending = await stack.api('POST', `${path}/license`);
     expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
     expect((await buySeats(stack, 'acme', 'video_pro_plus', 1)).status).toBe(200);
-    await replaysCleanly(id, 'invitation-email-license-after-seats-added-lean.json');
+    await replaysCleanly(id, 'invitation-email-license-after-seats-added-stages.json');
   });
 
   test('text invitation signed up by a guest; the invite link shared by email and used to sign up', async () => {
@@ -131,14 +133,14 @@ describe('fresh runs', () => {
     const sms = await eventually(async () => stack.twilio.requests.find((r) => r.form.To?.[0] === '+14155552699'));
     const { url } = signupLinkIn(sms.form.Body![0]!);
     expect((await submitSignup(url, { ...validSignup, email: 'texted-guest@gmail.com' })).status).toBe(200);
-    await replaysCleanly(textId, 'invitation-text-guest-activated-lean.json');
+    await replaysCleanly(textId, 'invitation-text-guest-activated-stages.json');
 
     const link = await stack.api('POST', '/v1/accounts/acme/invite-link', { body: {} });
     const shared = await stack.api('POST', '/v1/accounts/acme/invite-link/share', { body: { emails: ['share-replay@acme.test'] } });
     expect(shared.body.sent).toEqual(['share-replay@acme.test']);
     await replaysCleanly(shared.body.workflowId, 'share-invite-link.json');
     expect((await submitSignup(link.body.url, { ...validSignup, email: 'linked@gmail.com' })).status).toBe(200);
-    await replaysCleanly('invitation:acme:linked@gmail.com', 'invitation-link-guest-activated-lean.json');
+    await replaysCleanly('invitation:acme:linked@gmail.com', 'invitation-link-guest-activated-stages.json');
   });
 
   test('adding users: a request with every setup option, a refused number purchase compensated, activation later', async () => {
@@ -162,16 +164,16 @@ describe('fresh runs', () => {
       expect(res.status).toBe(202);
       const done = await completedRequest(stack, 'replay-add', res.body.requestId, account.credential);
       expect(done.users.map((u: any) => u.outcome)).toEqual(['created', 'failed', 'created']);
-      await replaysCleanly(res.body.workflowId, 'provisioning-request.json');
-      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated.json');
+      await replaysCleanly(res.body.workflowId, 'provisioning-request-stages.json');
+      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated-stages.json');
 
       const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('invite@replay-add.test')));
       expect((await submitSignup(url, validSignup)).status).toBe(200);
-      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated.json');
+      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-stages.json');
 
       const activated = await stack.api('POST', `/v1/accounts/replay-add/users/${done.users[2].userId}/activation`, { body: { option: 'assign_credentials', ...credentials }, credential: account.credential });
       expect(activated.body.activation.stage).toBe('activated');
-      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials.json');
+      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials-stages.json');
     } finally {
       stack.twilio.setFault(undefined);
     }

@@ -26,6 +26,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { failureTypes } from '../../domain/failures';
+import type { License } from '../../domain/licenses';
+import type { InvitationStageRecord } from '../../domain/stage-records';
 import type { InvitationStage } from '../../domain/stages';
 import type { InvitationInput, InvitationStatus } from './definitions';
 import { handleRequests } from './handlers';
@@ -83,6 +85,8 @@ const REQUESTS_ANSWERED_AT_SIGNUP = 'requests-answered-at-signup-v1';
 
 const DAY_MS = 24 * 3600 * 1000;
 
+type InvitationStageRecordDetails = Omit<InvitationStageRecord, 'workflowId' | 'stage' | 'since'>;
+
 type StageName = 'scheduled' | 'sending' | 'awaitingSignup' | 'expired' | 'deliveryFailed' | 'licensePending' | 'activate';
 /** The stage to run next; `closed` once the invitation has ended (activated, revoked, or left as it stands). */
 type Next = StageName | typeof closed;
@@ -110,7 +114,7 @@ const stages: StageFunctions<StageName, InvitationState> = {
 /** Nothing is sent before the chosen time; the inviter can still cancel. */
 async function scheduled(s: InvitationState): Promise<Next> {
   const sendAt = s.input.sendAt!;
-  enter(s, 'scheduled', `Invitation to ${s.invitee} scheduled for ${sendAt}`);
+  await enter(s, 'scheduled', `Invitation to ${s.invitee} scheduled for ${sendAt}`);
   await condition(() => s.requests.revoke, Date.parse(sendAt) - Date.now(), { summary: `Scheduled send at ${sendAt}` });
   if (s.requests.revoke) return revoked(s, `Scheduled invitation to ${s.invitee} was cancelled before it was sent`);
   return newRound(s);
@@ -120,9 +124,11 @@ async function scheduled(s: InvitationState): Promise<Next> {
 async function sending(s: InvitationState): Promise<Next> {
   const { status, progress } = s;
   const expiresAt = new Date(Date.now() + s.input.lifetimeMs).toISOString();
-  enter(s, 'sending', `Sending invitation to ${s.invitee}`);
+  // The send records the stage in the read model, with the link's token, in one transaction.
+  const since = new Date().toISOString();
+  await enter(s, 'sending', `Sending invitation to ${s.invitee}`, since);
   try {
-    const sent = await send(s, 'invite', expiresAt);
+    const sent = await send(s, 'invite', expiresAt, stageRecord(s, 'sending', since));
     status.messages.push(sent);
     s.link.tokenHash = sent.tokenHash;
     status.tokenGeneration = s.link.generation;
@@ -146,7 +152,7 @@ async function awaitingSignup(s: InvitationState): Promise<Next> {
   const { requests: asked } = s;
   const expiresAt = s.status.expiresAt!;
   asked.resend = false;
-  enter(s, 'awaiting_signup', `Invitation sent to ${s.invitee}; link valid until ${expiresAt}`);
+  await enter(s, 'awaiting_signup', `Invitation sent to ${s.invitee}; link valid until ${expiresAt}`);
   for (;;) {
     const woke = await condition(
       () => asked.signup !== undefined || asked.revoke || asked.resend || asked.remind,
@@ -174,13 +180,13 @@ function signedUp(s: InvitationState): Next {
 
 /** The link no longer works, but a resend can still revive the invitation for a while. */
 async function expired(s: InvitationState): Promise<Next> {
-  enter(s, 'expired', `Invitation link for ${s.invitee} expired at ${s.status.expiresAt} unused`);
+  await enter(s, 'expired', `Invitation link for ${s.invitee} expired at ${s.status.expiresAt} unused`);
   return awaitRevival(s, `Expired invitation to ${s.invitee} was revoked`);
 }
 
 /** Nothing reached the invitee; a resend (e.g. after the address was corrected) can still revive the invitation for a while. */
 async function deliveryFailed(s: InvitationState): Promise<Next> {
-  enter(s, 'delivery_failed', `Invitation to ${s.invitee} could not be delivered: ${s.status.deliveryFailure}`);
+  await enter(s, 'delivery_failed', `Invitation to ${s.invitee} could not be delivered: ${s.status.deliveryFailure}`);
   return awaitRevival(s, `Undelivered invitation to ${s.invitee} was revoked`);
 }
 
@@ -190,7 +196,7 @@ async function licensePending(s: InvitationState): Promise<Next> {
   const { userId } = s.user!;
   const license = licenseToAssign(s)!;
   progress.signupOutcome = { userId, stage: 'license_pending' };
-  enter(s, 'license_pending', `${s.invitee} signed up; waiting for a Super Admin to assign a license`);
+  await enter(s, 'license_pending', `${s.invitee} signed up; waiting for a Super Admin to assign a license`);
   for (;;) {
     // The first try comes with the assignment; after a try found no seat, the next comes with added seats.
     await condition(() => asked.license && (status.waitingReason === undefined || asked.seatsAdded));
@@ -205,20 +211,42 @@ async function licensePending(s: InvitationState): Promise<Next> {
   return 'activate';
 }
 
+/** The user is made active and, in the same transaction, the read model says so (the stage's time is given to it). */
 async function activate(s: InvitationState): Promise<Next> {
   const { userId } = s.user!;
-  await db().activateUser({ userId, license: licenseToAssign(s) ?? s.input.licenseOnActivation ?? 'video_pro' });
+  const since = new Date().toISOString();
+  await db().activateUser({ userId, license: licenseOf(s), stage: stageRecord(s, 'activated', since) });
   s.progress.signupOutcome ??= { userId, stage: 'activated' };
-  enter(s, 'activated', `${s.invitee} signed up and is active`);
+  await enter(s, 'activated', `${s.invitee} signed up and is active`, since);
   return closed;
 }
 
 // ── What the stages share ──────────────────────────────────────────────────────────────────────
 
-const enter = (s: InvitationState, stage: InvitationStage, summary: string) => enterStage(s.status, stage, summary, showSummary);
+/**
+ * Enters the stage, recorded in the read model by recordStage; or, given `since`, by the activity
+ * that comes next, in its own transaction (the send, the activation), which was given that time.
+ */
+const enter = (s: InvitationState, stage: InvitationStage, summary: string, since?: string) =>
+  enterStage(s.status, stage, summary, since ? { showSummary, since } : { showSummary, record: invitationRecord(s, stage) });
 
-function revoked(s: InvitationState, summary: string): Next {
-  enter(s, 'revoked', summary);
+/** The whole record, for an activity that writes the stage itself. */
+const stageRecord = (s: InvitationState, stage: InvitationStage, since: string): InvitationStageRecord => ({ ...invitationRecord(s, stage), workflowId: s.input.invitationId, stage, since });
+
+/** What the read model keeps of an invitation besides its stage: the link's expiry while it matters, the license, the user, why delivery failed. */
+function invitationRecord(s: InvitationState, stage: InvitationStage): InvitationStageRecordDetails {
+  const { status } = s;
+  return {
+    kind: 'invitation',
+    license: licenseOf(s),
+    ...(status.expiresAt && (stage === 'awaiting_signup' || stage === 'expired') ? { expiresAt: status.expiresAt } : {}),
+    ...(status.userId ? { userId: status.userId } : {}),
+    ...(status.deliveryFailure && stage === 'delivery_failed' ? { deliveryFailure: status.deliveryFailure } : {}),
+  };
+}
+
+async function revoked(s: InvitationState, summary: string): Promise<Next> {
+  await enter(s, 'revoked', summary);
   return closed;
 }
 
@@ -247,9 +275,14 @@ function licenseToAssign({ input, user }: InvitationState) {
   return input.licenseAfterSignup && user?.userType !== 'guest' ? input.licenseAfterSignup : undefined;
 }
 
-function send(s: InvitationState, step: 'invite' | 'reminder', expiresAt: string) {
+/** The license the invitee gets on activation (before the signup, as if they were not a guest). */
+function licenseOf(s: InvitationState): License {
+  return licenseToAssign(s) ?? s.input.licenseOnActivation ?? 'video_pro';
+}
+
+function send(s: InvitationState, step: 'invite' | 'reminder', expiresAt: string, stage?: InvitationStageRecord) {
   const { input, link } = s;
-  const args = { invitationId: input.invitationId, tokenGeneration: link.generation, expiresAt, step };
+  const args = { invitationId: input.invitationId, tokenGeneration: link.generation, expiresAt, step, ...(stage ? { stage } : {}) };
   const what = `${step === 'reminder' ? 'Reminder' : 'Invitation'} by ${input.channel} to ${s.invitee} (link ${link.generation})`;
   return input.channel === 'email' ? messaging(what).sendInvitationEmail(args) : messaging(what).sendInvitationText(args);
 }

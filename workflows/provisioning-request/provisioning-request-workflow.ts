@@ -24,6 +24,9 @@ const purchases = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** What the read model records of the request besides its stage. */
+const requestRecord = { kind: 'provisioning_request' } as const;
+
 /** The request as it stands: its status (what the query answers) and each user's settled outcome, by index. */
 interface RequestState {
   readonly input: ProvisioningRequestInput;
@@ -42,27 +45,27 @@ export async function provisioningRequestWorkflow(input: ProvisioningRequestInpu
 
   if (input.seatPurchases.length > 0) await purchasing(request);
   await provisioning(request);
-  return completed(request);
+  return await completed(request);
 }
 
 /** Buy the seats beyond the inventory, as quoted and acknowledged. */
 async function purchasing({ input, status }: RequestState): Promise<void> {
   const what = input.seatPurchases.map((p) => `${p.seats} ${licenseNames[p.license]}`).join(', ');
-  enterStage(status, 'purchasing', `Buying seats: ${what}`);
+  await enterStage(status, 'purchasing', `Buying seats: ${what}`, { record: requestRecord });
   await purchases.purchaseLicenseSeats({ requestId: input.requestId, accountId: input.accountId, purchases: input.seatPurchases });
 }
 
 /** Every user in a workflow of their own, side by side; done when each has settled (created or failed). */
 async function provisioning(request: RequestState): Promise<void> {
   const { input, status, settled } = request;
-  enterStage(status, 'provisioning', `Adding ${input.users.length} user${input.users.length === 1 ? '' : 's'}`);
+  await enterStage(status, 'provisioning', `Adding ${input.users.length} user${input.users.length === 1 ? '' : 's'}`, { record: requestRecord });
   await Promise.all(input.users.map((user) => startUserProvisioning(request, user)));
   await condition(() => settled.size === input.users.length);
 }
 
-function completed({ input, status }: RequestState): ProvisioningStatus {
+async function completed({ input, status }: RequestState): Promise<ProvisioningStatus> {
   const failed = status.users.filter((u) => u.outcome === 'failed').length;
-  enterStage(status, 'completed', `${input.users.length - failed} of ${input.users.length} users added${failed ? `, ${failed} failed` : ''}`);
+  await enterStage(status, 'completed', `${input.users.length - failed} of ${input.users.length} users added${failed ? `, ${failed} failed` : ''}`, { record: { ...requestRecord, usersFailed: failed } });
   return status;
 }
 

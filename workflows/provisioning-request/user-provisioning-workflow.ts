@@ -133,7 +133,8 @@ const activationStages = {
  */
 async function reserving(s: UserProvisioningState): Promise<Next> {
   const { user } = s.input;
-  enter(s, 'reserving', `Adding ${s.who} as ${licenseNames[user.license]}`);
+  // The user row does not exist yet: createProvisionedUser writes this stage to the read model with it.
+  await enter(s, 'reserving', `Adding ${s.who} as ${licenseNames[user.license]}`, { record: false });
   try {
     for (const reservation of reservationsFor(s)) {
       s.compensations.unshift(reservation.giveBack);
@@ -157,7 +158,8 @@ async function failed(s: UserProvisioningState): Promise<Next> {
   status.released = released;
   status.deskphone = undefined;
   status.phoneNumber = undefined;
-  enter(s, 'failed', `${s.who} could not be added: ${s.failure}${released.length ? `; given back: ${released.join(', ')}` : ''}`);
+  // Reserving fails before the user row is made (creating it is its last step): nothing to record.
+  await enter(s, 'failed', `${s.who} could not be added: ${s.failure}${released.length ? `; given back: ${released.join(', ')}` : ''}`, { record: false });
   return settled;
 }
 
@@ -165,9 +167,12 @@ async function failed(s: UserProvisioningState): Promise<Next> {
 async function withCredentials(s: UserProvisioningState): Promise<Next> {
   const { status } = s;
   const { credentials, emergency } = s.activation as Extract<Activation, { option: 'assign_credentials' }>;
-  const done = await step('Activate with the assigned credentials').activateWithCredentials({ userId: status.userId!, accountId: s.input.accountId, reservationKey: s.key, credentials, emergency });
+  // The activity makes the user active and records the stage in the read model in one transaction.
+  const since = new Date().toISOString();
+  const stage = { kind: 'user_provisioning' as const, workflowId: status.workflowId, stage: 'activated' as const, since };
+  const done = await step('Activate with the assigned credentials').activateWithCredentials({ userId: status.userId!, accountId: s.input.accountId, reservationKey: s.key, credentials, emergency, stage });
   status.mustAddEmergencyAddress = done.mustAddEmergencyAddress;
-  enter(s, 'activated', `${s.who} is active with assigned credentials (extension ${status.extension})${done.mustAddEmergencyAddress ? '; must add an emergency address at first sign-in' : ''}`);
+  await enter(s, 'activated', `${s.who} is active with assigned credentials (extension ${status.extension})${done.mustAddEmergencyAddress ? '; must add an emergency address at first sign-in' : ''}`, { record: false, since });
   return settled;
 }
 
@@ -178,7 +183,7 @@ async function invited(s: UserProvisioningState): Promise<Next> {
   const invitation = await step('Record the welcome email\'s invitation').recordProvisionedInvitation({ userId: status.userId!, accountId: input.accountId, invitedBy: input.requestedBy.userId });
   status.invitationId = invitation.invitationId;
   status.waitingReason = undefined;
-  enter(s, 'invited', `${s.who} (extension ${status.extension}) ${sendAt ? `will be sent a welcome email at ${sendAt}` : 'is sent a welcome email'}`);
+  await enter(s, 'invited', `${s.who} (extension ${status.extension}) ${sendAt ? `will be sent a welcome email at ${sendAt}` : 'is sent a welcome email'}`);
   await report(s);
   const waitingReason = await runInvitation(invitationStart(
     invitation.account,
@@ -190,7 +195,7 @@ async function invited(s: UserProvisioningState): Promise<Next> {
     input.user.license,
   ));
   if (waitingReason === undefined) {
-    enter(s, 'activated', `${s.who} signed up from the welcome email and is active (extension ${status.extension})`);
+    await enter(s, 'activated', `${s.who} signed up from the welcome email and is active (extension ${status.extension})`);
     return settled;
   }
   status.waitingReason = waitingReason;
@@ -200,7 +205,7 @@ async function invited(s: UserProvisioningState): Promise<Next> {
 /** "Activate later", or an invitation that ended unused: an admin activates the user, by invitation or with credentials. */
 async function awaitingActivation(s: UserProvisioningState): Promise<Next> {
   const { status } = s;
-  enter(s, 'awaiting_activation', `${s.who} (extension ${status.extension}) waits to be activated${status.waitingReason ? `: ${status.waitingReason}` : ''}`);
+  await enter(s, 'awaiting_activation', `${s.who} (extension ${status.extension}) waits to be activated${status.waitingReason ? `: ${status.waitingReason}` : ''}`);
   await report(s);
   await condition(() => s.requested !== undefined);
   s.activation = s.requested!;
@@ -243,10 +248,11 @@ function handleRequests(s: UserProvisioningState): void {
   );
 }
 
-function enter(s: UserProvisioningState, stage: UserProvisioningStage, summary: string): void {
+/** Enters the stage; the read model records it unless `record: false` says another step does, or there is no row. */
+async function enter(s: UserProvisioningState, stage: UserProvisioningStage, summary: string, options: { record?: false; since?: string } = {}): Promise<void> {
   // An admin's activation request has been acted on once the user moves on from waiting.
   if (stage !== 'awaiting_activation') s.requested = undefined;
-  enterStage(s.status, stage, summary);
+  await enterStage(s.status, stage, summary, { ...(options.record === false ? {} : { record: { kind: 'user_provisioning' } }), ...(options.since ? { since: options.since } : {}) });
 }
 
 /** Tells the request's workflow where this user stands, once; the request then completes without waiting for activation. */
@@ -333,6 +339,7 @@ async function createUser({ input, key, status }: UserProvisioningState): Promis
     uniqueEmail: input.uniqueEmail,
     user: input.user,
     phoneNumber: status.phoneNumber,
+    reservingSince: status.stageTimes.reserving,
   });
   status.userId = created.userId;
   status.extension = created.extension;

@@ -52,7 +52,8 @@ export function createInvitationsData(db: Db) {
     async replaceEnded(r: InvitationRecord): Promise<InvitationRow> {
       const { rows } = await db.query<InvitationRow>(
         `UPDATE invitations SET channel = $3, invitee_email = $4, invitee_phone = $5, invitee_type = $6, role = $7, invited_by = $8,
-                locale = $9, text_message = $10, media_url = $11, user_id = NULL, created_at = now(), updated_at = now()
+                locale = $9, text_message = $10, media_url = $11, user_id = NULL, created_at = now(), updated_at = now(),
+                stage = NULL, stage_since = NULL, expires_at = NULL, delivery_failure = NULL -- the new workflow records its own
           WHERE id = $1 AND account_id = $2
           RETURNING ${INVITATION_COLUMNS}`,
         values(r),

@@ -8,6 +8,7 @@ import type { InvitationRequestService } from '../../../services/invitation-requ
 import type { InvitationService } from '../../../services/invitations';
 import type { InviteLinkService } from '../../../services/invite-links';
 import type { LicenseService } from '../../../services/licenses';
+import type { ListService } from '../../../services/lists';
 import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
 import type { UserService } from '../../../services/users';
 import autohooks from './autohooks';
@@ -15,10 +16,13 @@ import credentialRoutes from './credentials';
 import inventoryRoutes from './inventory';
 import invitationRoutes from './invitations';
 import invitationRequestRoutes from './invitation-requests';
+import invitationListRoutes from './invitations/list';
 import inviteLinkRoutes from './invite-link';
 import licenseRoutes from './licenses';
 import provisioningRoutes from './provisioning-requests';
+import provisioningRequestListRoutes from './provisioning-requests/list';
 import userRoutes from './users';
+import userListRoutes from './users/list';
 
 export interface AccountServices {
   credentials: CredentialService;
@@ -29,6 +33,7 @@ export interface AccountServices {
   licenses: LicenseService;
   provisioningRequests: ProvisioningRequestService;
   users: UserService;
+  lists: ListService;
 }
 
 const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, services) => {
@@ -42,6 +47,10 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(userRoutes, { users: services.users });
   await app.register(inventoryRoutes, { inventory: services.inventory });
   await app.register(invitationRequestRoutes, { invitationRequests: services.invitationRequests });
+  // Lists, served from the read model (db/read-model).
+  await app.register(invitationListRoutes, { lists: services.lists });
+  await app.register(userListRoutes, { lists: services.lists });
+  await app.register(provisioningRequestListRoutes, { lists: services.lists });
 };
 
 export default accountRoutes;

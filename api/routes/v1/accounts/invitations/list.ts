@@ -1,0 +1,85 @@
+// GET /v1/accounts/:accountId/invitations (a filtered page) and …/invitations/summary (counts by
+// stage), served from the read model. `summary` is a static path: Fastify's router prefers it to
+// `/invitations/:invitationId` whatever the order of registration.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { licenses } from '../../../../../domain/licenses';
+import { roles } from '../../../../../domain/roles';
+import { invitationChannels, invitationStages } from '../../../../../domain/stages';
+import type { ListService } from '../../../../services/lists';
+import { createdRange, duration, emailText, oneOrMore, pageOf, pageQuery, phoneText, stageCounts, workflowLink } from '../../../list-schemas';
+import { accountParams, problemSchema } from '../../../schemas';
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+
+export const invitationFilters = {
+  stage: oneOrMore(invitationStages).optional(),
+  channel: oneOrMore(invitationChannels).optional(),
+  email: emailText.optional().describe('The invitee\'s address, exactly (case does not matter)'),
+  emailPrefix: emailText.optional().describe('Addresses starting with this, e.g. `ana` or `ana@acme.`'),
+  phone: phoneText.optional().describe('The invitee\'s number, exactly (E.164)'),
+  phonePrefix: phoneText.optional().describe('Numbers starting with this, e.g. +1415'),
+  role: oneOrMore(roles).optional(),
+  license: oneOrMore(licenses, 'The license the invitee gets on activation').optional(),
+  invitedBy: z.uuid().optional().describe('The inviter\'s user id'),
+  ...createdRange,
+  expiringWithin: duration.optional().describe('Awaiting signup, with a link that expires within this duration from now (2d, 36h, P2D)'),
+};
+
+const listQuery = z.strictObject({ ...invitationFilters, ...pageQuery });
+const summaryQuery = z.strictObject(invitationFilters);
+
+const invitationListItem = z.object({
+  id: z.string(),
+  ...workflowLink,
+  channel: z.enum(invitationChannels),
+  invitee: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  inviteeType: z.enum(['admin', 'coworker', 'guest']).nullable(),
+  role: z.enum(roles),
+  license: z.enum(licenses).nullable().describe('The license the invitee gets on activation'),
+  invitedBy: z.object({ userId: z.string(), name: z.string().nullable() }),
+  stage: z.enum(invitationStages).nullable().describe('Null until the workflow records its first stage'),
+  stageSince: z.string().nullable(),
+  expiresAt: z.string().nullable().describe('When the link stops (or stopped) working: awaiting signup and expired invitations'),
+  deliveryFailure: z.string().nullable(),
+  userId: z.string().nullable().describe('The user the signup made'),
+  createdAt: z.string(),
+});
+
+/** The filters as the read model takes them. */
+export function invitationFilter(q: z.infer<typeof summaryQuery>) {
+  return {
+    stages: q.stage, channels: q.channel, email: q.email, emailPrefix: q.emailPrefix, phone: q.phone, phonePrefix: q.phonePrefix,
+    roles: q.role, licenses: q.license, invitedBy: q.invitedBy, createdAfter: q.createdAfter, createdBefore: q.createdBefore, expiringWithinMs: q.expiringWithin,
+  };
+}
+
+const invitationListRoutes: FastifyPluginAsyncZod<{ lists: ListService }> = async (app, { lists }) => {
+  const base = { tags: ['invitations'], security: [{ bearer: [] }], params: accountParams };
+
+  app.get('/invitations', {
+    schema: {
+      ...base,
+      summary: 'The account\'s invitations, newest first: filtered, a page at a time',
+      description: 'Served from PostgreSQL, kept current by the workflows as they enter each stage. Users see only the invitations they sent. Page with `nextCursor`.',
+      querystring: listQuery,
+      response: { 200: pageOf(invitationListItem), ...errors },
+    },
+  }, async (request) => {
+    const { limit, cursor, ...filters } = request.query;
+    return lists.listInvitations(request.caller, invitationFilter(filters), { limit, cursor });
+  });
+
+  app.get('/invitations/summary', {
+    schema: {
+      ...base,
+      summary: 'How many invitations stand in each stage (with the same filters as the list)',
+      querystring: summaryQuery,
+      response: { 200: stageCounts(invitationStages), ...errors },
+    },
+  }, async (request) => lists.summarizeInvitations(request.caller, invitationFilter(request.query)));
+};
+
+export default invitationListRoutes;

@@ -1,0 +1,86 @@
+// GET /v1/accounts/:accountId/users (a filtered page: onboarding stage, license, number, deskphone)
+// and …/users/summary (counts by onboarding stage), served from the read model.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { licenses } from '../../../../../domain/licenses';
+import { roles } from '../../../../../domain/roles';
+import type { OnboardingStage } from '../../../../../domain/stage-records';
+import { invitationStages, userProvisioningStages, userStatuses } from '../../../../../domain/stages';
+import type { ListService } from '../../../../services/lists';
+import { createdRange, emailText, oneOrMore, pageOf, pageQuery, phoneText, stageCounts } from '../../../list-schemas';
+import { accountParams, problemSchema } from '../../../schemas';
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+
+const onboardingStages = [...new Set([...userProvisioningStages, ...invitationStages])] as [OnboardingStage, ...OnboardingStage[]];
+
+const userFilters = {
+  stage: oneOrMore(onboardingStages, 'Onboarding stage: an added user\'s provisioning stage or, for one who signed up from an invitation, the invitation\'s').optional(),
+  status: oneOrMore(userStatuses).optional(),
+  license: oneOrMore(licenses).optional(),
+  role: oneOrMore(roles).optional(),
+  email: emailText.optional().describe('The address, exactly (case does not matter)'),
+  emailPrefix: emailText.optional().describe('Addresses starting with this'),
+  phoneNumber: phoneText.optional().describe('The user\'s number, exactly (E.164)'),
+  phoneNumberPrefix: phoneText.optional().describe('Numbers starting with this, e.g. +1415'),
+  ...createdRange,
+};
+const listQuery = z.strictObject({ ...userFilters, ...pageQuery });
+const summaryQuery = z.strictObject(userFilters);
+
+const userListItem = z.object({
+  id: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: z.enum(roles),
+  license: z.enum(licenses),
+  status: z.enum(userStatuses),
+  extension: z.number().nullable(),
+  phoneNumber: z.string().nullable(),
+  deskphone: z.union([z.object({ kind: z.literal('inventory'), deviceId: z.string() }), z.object({ kind: z.literal('order'), orderId: z.string() })]).nullable(),
+  addedByAdmin: z.boolean().describe('Added by an admin (a provisioning request); otherwise signed up from an invitation'),
+  onboarding: z.object({
+    stage: z.string().nullable().describe('Null until recorded (people who signed up before the read model, or the first Super Admin)'),
+    stageSince: z.string().nullable(),
+    workflowId: z.string().nullable(),
+    workflowUrl: z.string().nullable(),
+  }),
+  createdAt: z.string(),
+  activatedAt: z.string().nullable(),
+});
+
+function userFilter(q: z.infer<typeof summaryQuery>) {
+  return {
+    stages: q.stage, statuses: q.status, licenses: q.license, roles: q.role, email: q.email, emailPrefix: q.emailPrefix,
+    phoneNumber: q.phoneNumber, phoneNumberPrefix: q.phoneNumberPrefix, createdAfter: q.createdAfter, createdBefore: q.createdBefore,
+  };
+}
+
+const userListRoutes: FastifyPluginAsyncZod<{ lists: ListService }> = async (app, { lists }) => {
+  const base = { tags: ['users'], security: [{ bearer: [] }], params: accountParams };
+
+  app.get('/users', {
+    schema: {
+      ...base,
+      summary: 'The account\'s users, newest first, with their onboarding stage, license, number and deskphone',
+      description: 'Served from PostgreSQL, kept current by the workflows. Users see only themselves. Page with `nextCursor`.',
+      querystring: listQuery,
+      response: { 200: pageOf(userListItem), ...errors },
+    },
+  }, async (request) => {
+    const { limit, cursor, ...filters } = request.query;
+    return lists.listUsers(request.caller, userFilter(filters), { limit, cursor });
+  });
+
+  app.get('/users/summary', {
+    schema: {
+      ...base,
+      summary: 'How many users stand in each onboarding stage (with the same filters as the list)',
+      querystring: summaryQuery,
+      response: { 200: stageCounts(onboardingStages), ...errors },
+    },
+  }, async (request) => lists.summarizeUsers(request.caller, userFilter(request.query)));
+};
+
+export default userListRoutes;

@@ -1,0 +1,89 @@
+// Invitations as the read model lists them: filtered, paged newest first, counted by stage. Used by
+// the API's lists; written so that anything else that must walk "the invitations matching a filter"
+// (bulk actions, batches) pages through the same query.
+import type { InvitationChannel, InvitationStage } from '../../domain/stages';
+import type { InviteeType } from '../../domain/invitee-type';
+import type { License } from '../../domain/licenses';
+import type { Role } from '../../domain/roles';
+import { Conditions, countsBy, pageOf, type Page, type PageRequest } from './sql';
+import type { Queryable } from './stage-writes';
+
+export interface InvitationFilter {
+  stages?: InvitationStage[];
+  channels?: InvitationChannel[];
+  /** Exact address (lower case, as stored). */
+  email?: string;
+  emailPrefix?: string;
+  /** Exact number (E.164, as stored). */
+  phone?: string;
+  phonePrefix?: string;
+  roles?: Role[];
+  licenses?: License[];
+  /** The inviter's user id. */
+  invitedBy?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  /** Awaiting signup, with a link that expires within this many milliseconds from now. */
+  expiringWithinMs?: number;
+  /** Only these invitations (ids are also their workflow ids). */
+  ids?: string[];
+}
+
+export interface InvitationListRow {
+  id: string;
+  channel: InvitationChannel;
+  invitee_email: string | null;
+  invitee_phone: string | null;
+  invitee_type: InviteeType | null;
+  role: Role;
+  license: License | null;
+  invited_by: string;
+  invited_by_name: string | null;
+  /** NULL until the workflow records its first stage (or for one started before the read model, until backfilled). */
+  stage: InvitationStage | null;
+  stage_since: Date | null;
+  expires_at: Date | null;
+  delivery_failure: string | null;
+  user_id: string | null;
+  created_at: Date;
+  keyset_created_at: string;
+}
+
+function conditions(accountId: string, f: InvitationFilter): Conditions {
+  const where = new Conditions();
+  where.add(`i.account_id = ${where.param(accountId)}`);
+  where.anyOf('i.stage', f.stages).anyOf('i.channel', f.channels).anyOf('i.role', f.roles).anyOf('i.license', f.licenses).anyOf('i.id', f.ids);
+  if (f.email) where.add(`i.invitee_email = ${where.param(f.email)}`);
+  where.startsWith('i.invitee_email', f.emailPrefix);
+  if (f.phone) where.add(`i.invitee_phone = ${where.param(f.phone)}`);
+  where.startsWith('i.invitee_phone', f.phonePrefix);
+  if (f.invitedBy) where.add(`i.invited_by = ${where.param(f.invitedBy)}`);
+  if (f.createdAfter) where.add(`i.created_at >= ${where.param(f.createdAfter)}`);
+  if (f.createdBefore) where.add(`i.created_at < ${where.param(f.createdBefore)}`);
+  if (f.expiringWithinMs !== undefined) {
+    where.add(`i.stage = 'awaiting_signup'`);
+    where.add(`i.expires_at > now() AND i.expires_at <= now() + make_interval(secs => ${where.param(f.expiringWithinMs / 1000)})`);
+  }
+  return where;
+}
+
+const COLUMNS = `i.id, i.channel, i.invitee_email, i.invitee_phone, i.invitee_type, i.role, i.license, i.invited_by,
+  i.stage, i.stage_since, i.expires_at, i.delivery_failure, i.user_id, i.created_at`;
+
+/** The inviter's name, for the page's rows only. */
+const INVITER = `(SELECT nullif(trim(u.first_name || ' ' || u.last_name), '') FROM users u WHERE u.id = p.invited_by) AS invited_by_name`;
+
+export function createInvitationList(db: Queryable) {
+  return {
+    /** One page of the account's invitations matching the filter, newest first. */
+    page(accountId: string, filter: InvitationFilter, page: PageRequest): Promise<Page<InvitationListRow>> {
+      return pageOf<InvitationListRow>(db, conditions(accountId, filter), { alias: 'i', from: 'invitations i', columns: COLUMNS, extra: INVITER }, page);
+    },
+
+    /** How many of the account's invitations matching the filter stand in each stage (`null`: not recorded yet). */
+    countByStage(accountId: string, filter: InvitationFilter): Promise<Map<InvitationStage | null, number>> {
+      return countsBy(db, 'i.stage', 'invitations i', conditions(accountId, filter)) as Promise<Map<InvitationStage | null, number>>;
+    },
+  };
+}
+export type InvitationList = ReturnType<typeof createInvitationList>;

@@ -1,0 +1,79 @@
+// The account's users as the read model lists them: their onboarding stage (their provisioning
+// workflow's if an admin added them, else their invitation's), license, number and deskphone.
+import type { License } from '../../domain/licenses';
+import type { Role } from '../../domain/roles';
+import type { OnboardingStage } from '../../domain/stage-records';
+import type { UserStatus } from '../../domain/stages';
+import { Conditions, countsBy, pageOf, type Page, type PageRequest } from './sql';
+import type { Queryable } from './stage-writes';
+
+export interface UserFilter {
+  stages?: OnboardingStage[];
+  statuses?: UserStatus[];
+  licenses?: License[];
+  roles?: Role[];
+  /** Exact address, compared in lower case. */
+  email?: string;
+  emailPrefix?: string;
+  /** The user's number (E.164). */
+  phoneNumber?: string;
+  phoneNumberPrefix?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  ids?: string[];
+}
+
+export interface UserListRow {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  role: Role;
+  user_type: string;
+  license: License;
+  status: UserStatus;
+  extension: number | null;
+  phone_number: string | null;
+  deskphone_id: string | null;
+  deskphone_order_id: string | null;
+  onboarding_stage: OnboardingStage | null;
+  onboarding_stage_since: Date | null;
+  onboarding_workflow_id: string | null;
+  provisioning_workflow_id: string | null;
+  created_at: Date;
+  activated_at: Date | null;
+  keyset_created_at: string;
+}
+
+function conditions(accountId: string, f: UserFilter): Conditions {
+  const where = new Conditions();
+  where.add(`u.account_id = ${where.param(accountId)}`);
+  where.anyOf('u.onboarding_stage', f.stages).anyOf('u.status', f.statuses).anyOf('u.license', f.licenses).anyOf('u.role', f.roles).anyOf('u.id', f.ids);
+  if (f.email) where.add(`lower(u.email) = ${where.param(f.email.toLowerCase())}`);
+  where.startsWith('lower(u.email)', f.emailPrefix?.toLowerCase());
+  if (f.phoneNumber) where.add(`u.phone_number = ${where.param(f.phoneNumber)}`);
+  where.startsWith('u.phone_number', f.phoneNumberPrefix);
+  if (f.createdAfter) where.add(`u.created_at >= ${where.param(f.createdAfter)}`);
+  if (f.createdBefore) where.add(`u.created_at < ${where.param(f.createdBefore)}`);
+  return where;
+}
+
+const COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.user_type, u.license, u.status, u.extension, u.phone_number,
+  u.onboarding_stage, u.onboarding_stage_since, u.onboarding_workflow_id, u.provisioning_workflow_id, u.created_at, u.activated_at`;
+
+/** The deskphone: from the inventory, or on order; for the page's rows only. */
+const DESKPHONE = `(SELECT d.id FROM deskphone_inventory d WHERE d.user_id = p.id LIMIT 1) AS deskphone_id,
+  (SELECT o.id FROM deskphone_orders o WHERE o.user_id = p.id AND o.status = 'placed' LIMIT 1) AS deskphone_order_id`;
+
+export function createUserList(db: Queryable) {
+  return {
+    page(accountId: string, filter: UserFilter, page: PageRequest): Promise<Page<UserListRow>> {
+      return pageOf<UserListRow>(db, conditions(accountId, filter), { alias: 'u', from: 'users u', columns: COLUMNS, extra: DESKPHONE }, page);
+    },
+
+    countByStage(accountId: string, filter: UserFilter): Promise<Map<OnboardingStage | null, number>> {
+      return countsBy(db, 'u.onboarding_stage', 'users u', conditions(accountId, filter)) as Promise<Map<OnboardingStage | null, number>>;
+    },
+  };
+}
+export type UserList = ReturnType<typeof createUserList>;
