@@ -17,6 +17,9 @@ const refusedRecipients: string[] = [];
 beforeAll(async () => {
   stack = await startTestStack({
     inProcessWorker: false,
+    // The race tests stop the worker on purpose: the API's resend waits for the restarted one to
+    // accept it (with the default 2 s it may answer 503 first on a loaded machine).
+    deadlines: { requestMs: 20_000 },
     rejectRecipient: (a) => {
       if (!a.startsWith('nobody')) return false;
       refusedRecipients.push(a);

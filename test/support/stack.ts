@@ -49,6 +49,8 @@ export interface TestStackOptions {
   /** false: no worker in this process (a test runs workers as child processes, see worker-process.ts). */
   inProcessWorker?: boolean;
   rateLimits?: Partial<import('../../api/plugins/rate-limits').RateLimitSettings>;
+  /** The API's deadlines (e.g. a longer wait for a worker that the test restarts on purpose). */
+  deadlines?: Partial<import('../../api/deadlines').DeadlineSettings>;
   /** The worker's carrier-level spacing between two texts to one number (a minute by default). */
   textSpacingSeconds?: number;
   /** A PostgreSQL server of the test's own (e.g. one it stops and restarts), holding a migrated template database of the same name as the shared one's. */
@@ -100,7 +102,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const invitationTokenSecret = randomBytes(32).toString('hex');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits });
+    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits, deadlines: opts.deadlines });
     cleanups.push(() => app.close());
     await app.listen({ port, host: '127.0.0.1' });
 
