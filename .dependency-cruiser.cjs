@@ -24,6 +24,12 @@ module.exports = {
       { path: '^api/' },
       { path: '^activities/' },
     ),
+    forbid(
+      'cli-speaks-to-the-api-only',
+      'The admin CLI is a client of the HTTP API with an API key: it never reaches the database, the workflows or the activities.',
+      { path: '^cli/' },
+      { path: '^(activities|api|db|operations|workflows|worker)/' },
+    ),
     forbid('activities-not-to-api', 'Activities run in the worker; the HTTP layer is not theirs to import.', { path: '^activities/' }, { path: '^api/' }),
     {
       name: 'no-circular',
