@@ -10,6 +10,7 @@ import { createUserAccountActivities } from './user-accounts';
 import { createDeskphoneActivities } from './deskphones';
 import { createPhoneNumberActivities } from './phone-numbers';
 import { createUserProvisioningActivities } from './user-provisioning';
+import { createInvitationBatchActivities } from './invitation-batches';
 
 export function createActivities(deps: ActivityDependencies) {
   return {
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createDeskphoneActivities(deps),
     ...createUserProvisioningActivities(deps),
     ...createStalledSweepActivities(deps),
+    ...createInvitationBatchActivities(deps),
   };
 }
 

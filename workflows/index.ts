@@ -4,3 +4,4 @@ export { shareInviteLinkWorkflow } from './invite-link-sharing';
 export { stalledSweepWorkflow } from './stalled-sweep';
 export { provisioningRequestWorkflow } from './provisioning-request/provisioning-request-workflow';
 export { userProvisioningWorkflow } from './provisioning-request/user-provisioning-workflow';
+export { invitationBatchWorkflow } from './invitation-batch/invitation-batch-workflow';
