@@ -7,6 +7,7 @@ import { createCredentialService } from './credentials';
 import { createInventoryData, createInventoryService } from './inventory';
 import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
+import { createBatchPolicy, createBatchService, createBatchesData } from './invitation-batches';
 import { createLicenseService, createLicensesData, type SeatLimits } from './licenses';
 import { DEFAULT_SEAT_LIMITS } from '../../config';
 import {
@@ -51,6 +52,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
       workflows: invitationWorkflows,
       startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
     }),
+    invitationBatches: createBatchService({ batchesData: createBatchesData(db), policy: createBatchPolicy(), temporal, taskQueue }),
     inviteLinks: createInviteLinkService({ inviteLinksData, accounts, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
     licenses: createLicenseService({ licensesData, temporal, limits: seatLimits }),
     provisioningRequests: createProvisioningRequestService({

@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CredentialService } from '../../../services/credentials';
 import type { InventoryService } from '../../../services/inventory';
+import type { BatchService } from '../../../services/invitation-batches';
 import type { InvitationService } from '../../../services/invitations';
 import type { InviteLinkService } from '../../../services/invite-links';
 import type { LicenseService } from '../../../services/licenses';
@@ -13,6 +14,7 @@ import autohooks from './autohooks';
 import credentialRoutes from './credentials';
 import inventoryRoutes from './inventory';
 import invitationRoutes from './invitations';
+import invitationBatchRoutes from './invitation-batches';
 import inviteLinkRoutes from './invite-link';
 import licenseRoutes from './licenses';
 import provisioningRoutes from './provisioning-requests';
@@ -22,6 +24,7 @@ export interface AccountServices {
   credentials: CredentialService;
   inventory: InventoryService;
   invitations: InvitationService;
+  invitationBatches: BatchService;
   inviteLinks: InviteLinkService;
   licenses: LicenseService;
   provisioningRequests: ProvisioningRequestService;
@@ -38,6 +41,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(provisioningRoutes, { provisioningRequests: services.provisioningRequests });
   await app.register(userRoutes, { users: services.users });
   await app.register(inventoryRoutes, { inventory: services.inventory });
+  await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
 };
 
 export default accountRoutes;
