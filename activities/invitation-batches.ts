@@ -107,12 +107,15 @@ export function createInvitationBatchActivities({ db, temporal, settings }: Pick
 
   /**
    * The account's pace, shared by all its batches: this chunk's messages move the account's next
-   * free moment on by messages / rate; the batch waits until then before its next chunk.
+   * free moment on by messages / rate; the batch waits until then before its next chunk. The time
+   * the chunk itself took counts as waited (the clock may lag `now` by one chunk's share), so the
+   * account sends at its rate rather than at rate less the chunks' own time.
    */
   async function pace(accountId: string, messages: number, perMinute: number): Promise<number> {
     const { rows } = await db.query<{ wait_ms: number }>(
       `INSERT INTO batch_send_pace AS p (account_id, next_at) VALUES ($1, now() + make_interval(secs => $2::float8 * 60 / $3))
-       ON CONFLICT (account_id) DO UPDATE SET next_at = greatest(p.next_at, now()) + make_interval(secs => $2::float8 * 60 / $3)
+       ON CONFLICT (account_id) DO UPDATE
+         SET next_at = greatest(p.next_at, now() - make_interval(secs => $2::float8 * 60 / $3)) + make_interval(secs => $2::float8 * 60 / $3)
        RETURNING greatest(0, ceil(1000 * extract(epoch FROM next_at - now())))::int AS wait_ms`,
       [accountId, messages, perMinute],
     );
