@@ -22,5 +22,7 @@ export interface ActivityDependencies {
     invitationTokenSecret: string;
     /** Carrier-level spacing between two texts to one number, whoever sends them (TEXT_INTERVAL_SECONDS). */
     textSpacingSeconds: number;
+    /** Messages a minute one account's batches may send, unless the account has its own (DEFAULT_BATCH_MESSAGES_PER_MINUTE). */
+    batchMessagesPerMinute?: number;
   };
 }

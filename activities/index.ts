@@ -12,6 +12,7 @@ import { createUserAccountActivities } from './user-accounts';
 import { createDeskphoneActivities } from './deskphones';
 import { createPhoneNumberActivities } from './phone-numbers';
 import { createUserProvisioningActivities } from './user-provisioning';
+import { createInvitationBatchActivities } from './invitation-batches';
 
 export function createActivities(deps: ActivityDependencies) {
   return {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createUserProvisioningActivities(deps),
     ...createStalledSweepActivities(deps),
     ...createStageReadModelActivities(deps),
+    ...createInvitationBatchActivities(deps),
   };
 }
 

@@ -89,6 +89,9 @@ export const problems = {
       expired ? 'The quote has expired; review the new one.' : 'The request or the inventory changed since the quote; review the new one.',
       quote ? { quote } : {},
     ),
+  /** An invitation batch with problems in some rows: each listed with its line (at most 1,000 listed; `errorCount` counts them all). */
+  batchRowsInvalid: (errors: Array<FieldError & { line: number }>, errorCount: number) =>
+    new Problem(422, 'batch-rows-invalid', 'Rows to fix', `${errorCount} problem${errorCount === 1 ? '' : 's'} in the batch; nothing was recorded or sent. Fix the listed lines and upload it again.`, { errors, errorCount }),
   signupRejected: (detail: string, errors: FieldError[]) => new Problem(422, 'signup-rejected', 'Signup refused', detail, { errors }),
   missingEmergencyAddress: (errors: FieldError[]) =>
     new Problem(

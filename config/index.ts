@@ -2,6 +2,7 @@
 // Addresses of the backing services are optional: when one is unset, `npm run dev`
 // (and the test setup) start a local one and fill it in (see scripts/local-stack).
 import { z } from 'zod';
+import { DEFAULT_BATCH_MESSAGES_PER_MINUTE } from '../domain/invitation-batches';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -60,6 +61,8 @@ const envSchema = z.object({
   WORKER_METRICS_ADDRESS: optionalString,
   /** API requests a minute per credential. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Messages a minute one account's invitation batches may send (an account's own `batch_messages_per_minute` replaces it). */
+  BATCH_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_BATCH_MESSAGES_PER_MINUTE),
   /** License seats one purchase may buy. */
   SEATS_PER_PURCHASE_MAX: z.coerce.number().int().min(1).default(DEFAULT_SEAT_LIMITS.perPurchase),
   /** License seats of one license an account may hold, unless the account has its own `seat_limit`. */

@@ -30,6 +30,9 @@ export const failureTypes = {
   emailInUse: 'EmailInUse',
   /** The user the welcome email is for is gone from the account. */
   userNotFound: 'UserNotFound',
+  // Batches
+  /** The batch a batch workflow carries out is gone from the database. */
+  invitationBatchNotFound: 'InvitationBatchNotFound',
   // Operations
   /** A stalled-activations sweep whose action does not apply to its stage (e.g. remind for expired). */
   sweepActionMismatch: 'SweepActionMismatch',

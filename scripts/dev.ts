@@ -163,6 +163,7 @@ async function main() {
       twilio,
       publicBaseUrl: config.PUBLIC_BASE_URL,
       invitationTokenSecret: secret,
+      batchMessagesPerMinute: config.BATCH_MESSAGES_PER_MINUTE,
     }),
   });
   const workerRun = worker.run();

@@ -17,6 +17,8 @@ export interface ActivityServiceSettings {
   invitationTokenSecret: string;
   /** Carrier-level spacing between two texts to one number, whoever sends them; a minute unless set. */
   textSpacingSeconds?: number;
+  /** Messages a minute one account's batches may send, unless the account has its own rate (BATCH_MESSAGES_PER_MINUTE). */
+  batchMessagesPerMinute?: number;
 }
 
 export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServiceSettings) {
@@ -27,6 +29,7 @@ export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServ
     mailer: nodemailer.createTransport(s.smtpUrl),
     sms: { client: twilio, from: s.twilio.from },
     carrier: { client: twilio },
-    settings: { mailFrom: s.mailFrom, publicBaseUrl: s.publicBaseUrl, invitationTokenSecret: s.invitationTokenSecret, textSpacingSeconds: s.textSpacingSeconds ?? TEXT_INTERVAL_SECONDS },
+    settings: { mailFrom: s.mailFrom, publicBaseUrl: s.publicBaseUrl, invitationTokenSecret: s.invitationTokenSecret, textSpacingSeconds: s.textSpacingSeconds ?? TEXT_INTERVAL_SECONDS,
+      ...(s.batchMessagesPerMinute ? { batchMessagesPerMinute: s.batchMessagesPerMinute } : {}) },
   });
 }

@@ -24,6 +24,7 @@ async function main() {
       twilio: { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, apiBaseUrl: config.TWILIO_API_BASE_URL, from: config.TWILIO_FROM_NUMBER },
       publicBaseUrl: config.PUBLIC_BASE_URL,
       invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
+      batchMessagesPerMinute: config.BATCH_MESSAGES_PER_MINUTE,
     }),
   });
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done

@@ -5,3 +5,4 @@ export { invitationRequestWorkflow } from './invitation-requests';
 export { stalledSweepWorkflow } from './stalled-sweep';
 export { provisioningRequestWorkflow } from './provisioning-request/provisioning-request-workflow';
 export { userProvisioningWorkflow } from './provisioning-request/user-provisioning-workflow';
+export { invitationBatchWorkflow } from './invitation-batch/invitation-batch-workflow';

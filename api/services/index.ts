@@ -8,6 +8,7 @@ import { createInventoryData, createInventoryService } from './inventory';
 import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
 import { createInvitationRequestService, createInvitationRequestsData } from './invitation-requests';
+import { createBatchPolicy, createBatchService, createBatchesData } from './invitation-batches';
 import { createLicenseService, createLicensesData, type SeatLimits } from './licenses';
 import { DEFAULT_SEAT_LIMITS } from '../../config';
 import { createListService } from './lists';
@@ -59,6 +60,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     inventory: createInventoryService({ inventoryData, licensesData }),
     invitations,
     invitationRequests: createInvitationRequestService({ invitationRequestsData: createInvitationRequestsData(db), invitations, invitationWorkflows, temporal, taskQueue }),
+    invitationBatches: createBatchService({ batchesData: createBatchesData(db), policy: createBatchPolicy(), temporal, taskQueue }),
     inviteLinks: createInviteLinkService({ inviteLinksData, accounts, temporal, taskQueue, tokenSecret: invitationTokenSecret, publicBaseUrl }),
     licenses: createLicenseService({ licensesData, temporal, limits: seatLimits }),
     provisioningRequests: createProvisioningRequestService({

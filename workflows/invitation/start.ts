@@ -5,7 +5,7 @@ import type { InviteeType } from '../../domain/invitee-type';
 import type { InvitationInput } from './definitions';
 import { AccountId, InviteeEmail, InviteePhone, OnboardingChannel, OnboardingStage } from '../search-attributes';
 import type { InvitationChannel } from '../../domain/stages';
-import type { License, Plan } from '../../domain/licenses';
+import { needsPaidSeat, type License, type Plan } from '../../domain/licenses';
 
 export interface InvitingAccount {
   id: string;
@@ -23,6 +23,11 @@ export interface InviteeToStart {
   role: string;
   textMessage?: string;
   mediaUrl?: string;
+  /**
+   * A license the inviter chose for this person (a batch row's): a paid one is assigned after
+   * signup by a Super Admin, when a seat is free (license pending); a free one is given at activation.
+   */
+  license?: License;
 }
 
 export function invitationIdFor(accountId: string, invitee: string): string {
@@ -50,6 +55,7 @@ export function invitationStart(
     ...(sendAt ? { sendAt } : {}),
     ...(provisionedLicense
       ? { licenseOnActivation: provisionedLicense }
+      : invitee.license ? chosenLicense(invitee.license)
       : account.plan === 'video_pro_plus' ? { licenseAfterSignup: 'video_pro_plus' as const } : {}),
   };
   const who = invitee.email ?? invitee.phone!;
@@ -66,4 +72,15 @@ export function invitationStart(
     staticSummary: `Invitation by ${invitee.channel} to ${who}${invitee.type ? ` (${invitee.type})` : ''} for ${account.name}`,
     staticDetails: `Invited by ${invitedBy} (${invitedByRole.replace('_', ' ')}) as ${invitee.role}${sendAt ? `, scheduled for ${sendAt}` : ''}.`,
   };
+}
+
+const chosenLicense = (license: License) => (needsPaidSeat(license) ? { licenseAfterSignup: license } : { licenseOnActivation: license });
+
+/**
+ * The client's start options around invitationStart, the same for the API and the batch
+ * activities. USE_EXISTING: two starts for the same person (two requests, two batches, a retried
+ * chunk) land on one workflow.
+ */
+export function clientStartOptions(start: ReturnType<typeof invitationStart>, taskQueue: string) {
+  return { ...start, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' as const };
 }

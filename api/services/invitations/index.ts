@@ -3,7 +3,8 @@
 // service the routes call.
 export { createInvitationsData, type InvitationRow, type InvitationsData } from './invitations-data';
 export { createInvitationPolicy, assertMayInvite, type InvitationPolicy } from './invitations-policy';
-export { clientStartOptions, createInvitationWorkflows, type InvitationWorkflows } from './invitation-workflows';
+export { createInvitationWorkflows, type InvitationWorkflows } from './invitation-workflows';
+export { clientStartOptions } from '../../../workflows/invitation/start';
 export { createInvitationStarts, type StartInvitation } from './invitation-starts';
 export type { InvitationView } from './invitation-view';
 export { invitationIdFor } from '../../../workflows/invitation/start';

@@ -5,14 +5,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { invitationWorkflow } from '../../../workflows';
 import { askWorkflow, temporalCall } from '../../deadlines';
 import { getInvitationStatus, type InvitationStatus } from '../../../workflows/invitation/definitions';
-import type { invitationStart } from '../../../workflows/invitation/start';
+import { clientStartOptions, type invitationStart } from '../../../workflows/invitation/start';
 import { updateProblem } from '../../failures';
-
-/** The client's start options around the shared invitation start (workflows/invitation/start.ts). */
-export function clientStartOptions(start: ReturnType<typeof invitationStart>, taskQueue: string) {
-  // USE_EXISTING: two concurrent requests for the same person land on one workflow.
-  return { ...start, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' as const };
-}
 
 export function createInvitationWorkflows({ temporal, taskQueue }: { temporal: Client; taskQueue: string }) {
   return {

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CredentialService } from '../../../services/credentials';
 import type { InventoryService } from '../../../services/inventory';
 import type { InvitationRequestService } from '../../../services/invitation-requests';
+import type { BatchService } from '../../../services/invitation-batches';
 import type { InvitationService } from '../../../services/invitations';
 import type { InviteLinkService } from '../../../services/invite-links';
 import type { LicenseService } from '../../../services/licenses';
@@ -17,6 +18,7 @@ import inventoryRoutes from './inventory';
 import invitationRoutes from './invitations';
 import invitationRequestRoutes from './invitation-requests';
 import invitationListRoutes from './invitations/list';
+import invitationBatchRoutes from './invitation-batches';
 import inviteLinkRoutes from './invite-link';
 import licenseRoutes from './licenses';
 import provisioningRoutes from './provisioning-requests';
@@ -29,6 +31,7 @@ export interface AccountServices {
   inventory: InventoryService;
   invitations: InvitationService;
   invitationRequests: InvitationRequestService;
+  invitationBatches: BatchService;
   inviteLinks: InviteLinkService;
   licenses: LicenseService;
   provisioningRequests: ProvisioningRequestService;
@@ -51,6 +54,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(invitationListRoutes, { lists: services.lists });
   await app.register(userListRoutes, { lists: services.lists });
   await app.register(provisioningRequestListRoutes, { lists: services.lists });
+  await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
 };
 
 export default accountRoutes;

@@ -1,0 +1,191 @@
+// The invitation_batches and invitation_batch_rows tables as the API reads and writes them: a
+// batch and all its rows recorded in one transaction (one multi-row INSERT of the rows), its
+// totals and its rows page by page (delivery read from the outbox: the row's first message), and
+// what checking a batch needs from the account.
+import { inTransaction, type Db } from '../../../db';
+import type { BatchRow } from '../../../domain/batch-rows';
+import type { BatchKind, BatchRowOutcome } from '../../../domain/invitation-batches';
+import type { Locale } from '../../../domain/locales';
+import type { Plan, PaidLicense } from '../../../domain/licenses';
+
+export interface BatchAccount {
+  id: string;
+  name: string;
+  company_domains: string[];
+  plan: Plan;
+  country: string;
+  locale: Locale;
+  time_zone: string;
+  users_may_invite: boolean;
+}
+
+export interface BatchRecord {
+  id: string;
+  account_id: string;
+  created_by: string;
+  kind: BatchKind;
+  source: 'csv' | 'json';
+  row_count: number;
+  workflow_id: string;
+  status: 'running' | 'completed' | 'cancelled';
+  created_at: Date;
+  ended_at: Date | null;
+}
+
+/** A row to record: an invitation to start, or an existing invitation to act on. */
+export type RowToRecord = Partial<BatchRow> & { line: number; invitationId: string };
+
+export interface BatchTotals {
+  accepted: number;
+  pending: number;
+  started: number;
+  scheduled: number;
+  sent: number;
+  failed: number;
+  alreadyInvited: number;
+  alreadyAUser: number;
+  cancelled: number;
+  revoked: number;
+  done: number;
+  skipped: number;
+}
+
+export interface BatchRowView {
+  line: number;
+  channel: string | null;
+  invitee: string | null;
+  role: string | null;
+  license: string | null;
+  locale: string | null;
+  sendAt: string | null;
+  invitationId: string;
+  outcome: BatchRowOutcome;
+  detail: string | null;
+  /** The row's first message: sent, failed (refused for good) or pending; null when the row started none. */
+  delivery: 'sent' | 'failed' | 'pending' | null;
+  sentAt: string | null;
+}
+
+export interface SeatLine {
+  license: PaidLicense;
+  /** Owned and not held by anyone. */
+  free: number;
+  /** Invitations already waiting in line for one. */
+  waiting: number;
+}
+
+const BATCH_COLUMNS = 'id, account_id, created_by, kind, source, row_count, workflow_id, status, created_at, ended_at';
+
+/** The row's first message, by its outbox key. */
+const DELIVERY_JOIN = `LEFT JOIN message_outbox o ON r.token_generation IS NOT NULL AND o.key = r.invitation_id || '/invite/' || r.token_generation`;
+
+export function createBatchesData(db: Db) {
+  return {
+    async account(accountId: string): Promise<BatchAccount | undefined> {
+      const { rows } = await db.query<BatchAccount>(
+        `SELECT id, name, company_domains, plan, country, locale, time_zone, users_may_invite FROM accounts WHERE id = $1`,
+        [accountId],
+      );
+      return rows[0];
+    },
+
+    /** Which of these addresses already belong to the account's active users. */
+    async activeUsers(accountId: string, emails: string[]): Promise<Set<string>> {
+      const { rows } = await db.query<{ email: string }>(
+        `SELECT lower(email) AS email FROM users WHERE account_id = $1 AND lower(email) = ANY($2) AND status = 'active'`,
+        [accountId, emails],
+      );
+      return new Set(rows.map((r) => r.email));
+    },
+
+    /** Free seats of each paid license and how many invitations already wait for one. */
+    async seats(accountId: string): Promise<SeatLine[]> {
+      const { rows } = await db.query<SeatLine>(
+        `SELECT l.license,
+                coalesce(i.seats_total, 0) - (SELECT count(*)::int FROM license_assignments a WHERE a.account_id = $1 AND a.license = l.license AND a.released_at IS NULL) AS free,
+                (SELECT count(*)::int FROM license_seat_waiters w WHERE w.account_id = $1 AND w.license = l.license) AS waiting
+           FROM (VALUES ('ringex'), ('video_pro_plus')) AS l(license)
+           LEFT JOIN license_inventory i ON i.account_id = $1 AND i.license = l.license
+          ORDER BY l.license`,
+        [accountId],
+      );
+      return rows;
+    },
+
+    /** The account's invitations among these ids, with who sent each (users may act only on their own). */
+    async invitations(accountId: string, ids: string[]): Promise<Map<string, { channel: 'email' | 'text' | 'link'; email: string | null; phone: string | null; invited_by: string }>> {
+      const { rows } = await db.query<{ id: string; channel: 'email' | 'text' | 'link'; email: string | null; phone: string | null; invited_by: string }>(
+        `SELECT id, channel, invitee_email AS email, invitee_phone AS phone, invited_by FROM invitations WHERE account_id = $1 AND id = ANY($2)`,
+        [accountId, ids],
+      );
+      return new Map(rows.map(({ id, ...r }) => [id, r]));
+    },
+
+    /**
+     * Records the batch and all its rows in one transaction. A batch with this id already recorded
+     * (the same upload again, with the same Idempotency-Key) is returned as it is, nothing added.
+     */
+    async insert(b: Omit<BatchRecord, 'status' | 'created_at' | 'ended_at'>, rows: RowToRecord[]): Promise<{ batch: BatchRecord; created: boolean }> {
+      return inTransaction(db, async (tx) => {
+        const { rows: inserted } = await tx.query<BatchRecord>(
+          `INSERT INTO invitation_batches (id, account_id, created_by, kind, source, row_count, workflow_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (id) DO NOTHING RETURNING ${BATCH_COLUMNS}`,
+          [b.id, b.account_id, b.created_by, b.kind, b.source, b.row_count, b.workflow_id],
+        );
+        if (!inserted[0]) {
+          const { rows: existing } = await tx.query<BatchRecord>(`SELECT ${BATCH_COLUMNS} FROM invitation_batches WHERE id = $1`, [b.id]);
+          return { batch: existing[0]!, created: false };
+        }
+        const col = <T>(f: (r: RowToRecord) => T) => rows.map(f);
+        await tx.query(
+          `INSERT INTO invitation_batch_rows (batch_id, line, invitation_id, channel, email, phone, invitee_type, role, license, locale, send_at)
+           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])`,
+          [b.id, col((r) => r.line), col((r) => r.invitationId), col((r) => r.channel ?? null), col((r) => r.email ?? null), col((r) => r.phone ?? null),
+            col((r) => r.inviteeType ?? null), col((r) => r.role ?? null), col((r) => r.license ?? null), col((r) => r.locale ?? null), col((r) => r.sendAt ?? null)],
+        );
+        return { batch: inserted[0], created: true };
+      });
+    },
+
+    async byId(accountId: string, batchId: string): Promise<BatchRecord | undefined> {
+      const { rows } = await db.query<BatchRecord>(`SELECT ${BATCH_COLUMNS} FROM invitation_batches WHERE id = $1 AND account_id = $2`, [batchId, accountId]);
+      return rows[0];
+    },
+
+    async totals(batchId: string): Promise<BatchTotals> {
+      const { rows } = await db.query<BatchTotals>(
+        `SELECT count(*)::int AS accepted,
+                count(*) FILTER (WHERE r.outcome IN ('pending', 'starting'))::int AS pending,
+                count(*) FILTER (WHERE r.outcome = 'started')::int AS started,
+                count(*) FILTER (WHERE r.outcome = 'started' AND r.send_at > now() AND o.status IS DISTINCT FROM 'sent' AND o.status IS DISTINCT FROM 'failed')::int AS scheduled,
+                count(*) FILTER (WHERE o.status = 'sent')::int AS sent,
+                count(*) FILTER (WHERE r.outcome = 'failed' OR o.status = 'failed')::int AS failed,
+                count(*) FILTER (WHERE r.outcome = 'already_invited')::int AS "alreadyInvited",
+                count(*) FILTER (WHERE r.outcome = 'already_user')::int AS "alreadyAUser",
+                count(*) FILTER (WHERE r.outcome = 'cancelled')::int AS cancelled,
+                count(*) FILTER (WHERE r.outcome = 'revoked')::int AS revoked,
+                count(*) FILTER (WHERE r.outcome = 'done')::int AS done,
+                count(*) FILTER (WHERE r.outcome = 'skipped')::int AS skipped
+           FROM invitation_batch_rows r ${DELIVERY_JOIN} WHERE r.batch_id = $1`,
+        [batchId],
+      );
+      return rows[0]!;
+    },
+
+    /** Rows after line `after`, in line order; `outcome` narrows them. */
+    async rows(batchId: string, page: { after: number; limit: number; outcome?: BatchRowOutcome }): Promise<BatchRowView[]> {
+      const { rows } = await db.query<BatchRowView>(
+        `SELECT r.line, r.channel, coalesce(r.email, r.phone) AS invitee, r.role, r.license, r.locale,
+                to_char(r.send_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "sendAt", r.invitation_id AS "invitationId", r.outcome, r.detail,
+                CASE WHEN r.outcome = 'started' THEN coalesce(o.status, 'pending') ELSE o.status END AS delivery,
+                to_char(o.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "sentAt"
+           FROM invitation_batch_rows r ${DELIVERY_JOIN}
+          WHERE r.batch_id = $1 AND r.line > $2 AND ($4::text IS NULL OR r.outcome = $4)
+          ORDER BY r.line LIMIT $3`,
+        [batchId, page.after, page.limit, page.outcome ?? null],
+      );
+      return rows;
+    },
+  };
+}
+export type BatchesData = ReturnType<typeof createBatchesData>;
