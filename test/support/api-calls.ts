@@ -1,6 +1,7 @@
 // What the full stack (stack.ts) and the fast tier's API-only slice (api-only.ts) give a test alike:
 // the demo account and others made straight in the database, and `api(method, path)` calling as the
 // account's Super Admin by default. Only how a request reaches the API differs (a port, or inject).
+import type { Client } from '@temporalio/client';
 import { createAccountWithSuperAdmin, type NewAccount } from '../../api/services/accounts';
 import type { Db } from '../../db';
 
@@ -23,6 +24,20 @@ export interface TestAccount {
   id: string;
   superAdminId: string;
   credential: string;
+}
+
+/** What the stack and the API-only slice both give a test. */
+export interface ApiHarness {
+  db: Db;
+  client: Client;
+  /** The task queue the API starts workflows on. */
+  taskQueue: string;
+  /** The demo account and its Super Admin's credential. */
+  account: TestAccount;
+  api: ApiCall;
+  createAccount(a: Partial<NewAccount> & { id: string }): Promise<TestAccount>;
+  /** Stops all it started, in reverse order. */
+  stop(): Promise<void>;
 }
 
 /** Makes an account with its Super Admin (Acme Corp, boss@<its first domain> unless given). */

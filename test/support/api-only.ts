@@ -7,23 +7,15 @@ import { Client, Connection } from '@temporalio/client';
 import type { InjectOptions } from 'fastify';
 import { buildApp, type AppDependencies } from '../../api/app';
 import type { NewAccount } from '../../api/services/accounts';
-import { createDb, type Db } from '../../db';
+import { createDb } from '../../db';
 import { databaseUrl, ensureDatabase } from '../../db/databases';
-import { accountCreator, apiCaller, type ApiCall, type TestAccount } from './api-calls';
+import { accountCreator, apiCaller, type ApiHarness } from './api-calls';
 import { testStackEnv } from './stack-env';
 import { testLogStream } from './test-logs';
 
-export interface ApiOnly {
+/** Like TestStack, but `api` goes through app.inject, and no worker polls `taskQueue`. */
+export interface ApiOnly extends ApiHarness {
   app: Awaited<ReturnType<typeof buildApp>>;
-  db: Db;
-  client: Client;
-  /** The task queue the API starts workflows on: no worker polls it. */
-  taskQueue: string;
-  account: TestAccount;
-  /** Like TestStack.api, through app.inject. */
-  api: ApiCall;
-  createAccount(a: Partial<NewAccount> & { id: string }): Promise<TestAccount>;
-  stop(): Promise<void>;
 }
 
 export async function startApiOnly(opts: { account?: Partial<NewAccount>; rateLimits?: AppDependencies['rateLimits'] } = {}): Promise<ApiOnly> {

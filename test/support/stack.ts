@@ -13,7 +13,7 @@ import { startTwilioEndpoint, type TwilioEndpoint } from '../../scripts/local-st
 import { LOCAL_TWILIO } from '../../config';
 import { createOnboardingWorker } from '../../worker';
 import { activitiesWithServices } from '../../worker/activity-services';
-import { accountCreator, apiCaller, type ApiCall, type TestAccount } from './api-calls';
+import { accountCreator, apiCaller, type ApiHarness } from './api-calls';
 import { testStackEnv } from './stack-env';
 import { testLogStream } from './test-logs';
 
@@ -21,20 +21,12 @@ export const MAIL_FROM = 'Invitations <invitations@onboarding.test>';
 
 export type { ApiResponse } from './api-calls';
 
-export interface TestStack {
+export interface TestStack extends ApiHarness {
   baseUrl: string;
-  db: Db;
   inbox: MailInbox;
   /** The local Twilio-compatible endpoint: every request as Twilio would receive it. */
   twilio: TwilioEndpoint;
   workerSettings: WorkerSettings;
-  client: Client;
-  taskQueue: string;
-  /** The demo account and its Super Admin's credential. */
-  account: TestAccount;
-  api: ApiCall;
-  createAccount(a: Partial<NewAccount> & { id: string }): Promise<TestAccount>;
-  stop(): Promise<void>;
 }
 
 export interface TestStackOptions {
