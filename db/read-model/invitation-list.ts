@@ -5,7 +5,7 @@ import type { InvitationChannel, InvitationStage } from '../../domain/stages';
 import type { InviteeType } from '../../domain/invitee-type';
 import type { License } from '../../domain/licenses';
 import type { Role } from '../../domain/roles';
-import { Conditions, countsBy, pageOf, type Page, type PageRequest } from './sql';
+import { Conditions, tableList } from './sql';
 import type { Queryable } from './stage-writes';
 
 export interface InvitationFilter {
@@ -58,8 +58,7 @@ function conditions(accountId: string, f: InvitationFilter): Conditions {
   if (f.phone) where.add(`i.invitee_phone = ${where.param(f.phone)}`);
   where.startsWith('i.invitee_phone', f.phonePrefix);
   if (f.invitedBy) where.add(`i.invited_by = ${where.param(f.invitedBy)}`);
-  if (f.createdAfter) where.add(`i.created_at >= ${where.param(f.createdAfter)}`);
-  if (f.createdBefore) where.add(`i.created_at < ${where.param(f.createdBefore)}`);
+  where.createdBetween('i.created_at', f.createdAfter, f.createdBefore);
   if (f.expiringWithinMs !== undefined) {
     where.add(`i.stage = 'awaiting_signup'`);
     where.add(`i.expires_at > now() AND i.expires_at <= now() + make_interval(secs => ${where.param(f.expiringWithinMs / 1000)})`);
@@ -73,17 +72,8 @@ const COLUMNS = `i.id, i.channel, i.invitee_email, i.invitee_phone, i.invitee_ty
 /** The inviter's name, for the page's rows only. */
 const INVITER = `(SELECT nullif(trim(u.first_name || ' ' || u.last_name), '') FROM users u WHERE u.id = p.invited_by) AS invited_by_name`;
 
+/** `page`: the account's invitations matching the filter, newest first; `countByStage`: how many stand in each stage. */
 export function createInvitationList(db: Queryable) {
-  return {
-    /** One page of the account's invitations matching the filter, newest first. */
-    page(accountId: string, filter: InvitationFilter, page: PageRequest): Promise<Page<InvitationListRow>> {
-      return pageOf<InvitationListRow>(db, conditions(accountId, filter), { alias: 'i', from: 'invitations i', columns: COLUMNS, extra: INVITER }, page);
-    },
-
-    /** How many of the account's invitations matching the filter stand in each stage (`null`: not recorded yet). */
-    countByStage(accountId: string, filter: InvitationFilter): Promise<Map<InvitationStage | null, number>> {
-      return countsBy(db, 'i.stage', 'invitations i', conditions(accountId, filter)) as Promise<Map<InvitationStage | null, number>>;
-    },
-  };
+  return tableList<InvitationFilter, InvitationListRow, InvitationStage>(db, { alias: 'i', from: 'invitations i', columns: COLUMNS, extra: INVITER, stageColumn: 'i.stage' }, conditions);
 }
 export type InvitationList = ReturnType<typeof createInvitationList>;

@@ -1,6 +1,6 @@
 // The account's provisioning requests ("add users") as the read model lists them.
 import type { ProvisioningRequestStage } from '../../domain/stages';
-import { Conditions, countsBy, pageOf, type Page, type PageRequest } from './sql';
+import { Conditions, tableList } from './sql';
 import type { Queryable } from './stage-writes';
 
 export interface ProvisioningRequestFilter {
@@ -34,23 +34,15 @@ function conditions(accountId: string, f: ProvisioningRequestFilter): Conditions
   where.anyOf('r.stage', f.stages).anyOf('r.id', f.ids);
   if (f.requestedBy) where.add(`r.requested_by = ${where.param(f.requestedBy)}`);
   if (f.withFailures !== undefined) where.add(f.withFailures ? 'r.users_failed > 0' : 'r.users_failed = 0');
-  if (f.createdAfter) where.add(`r.created_at >= ${where.param(f.createdAfter)}`);
-  if (f.createdBefore) where.add(`r.created_at < ${where.param(f.createdBefore)}`);
+  where.createdBetween('r.created_at', f.createdAfter, f.createdBefore);
   return where;
 }
 
 const COLUMNS = 'r.id, r.workflow_id, r.stage, r.stage_since, r.user_count, r.users_failed, r.requested_by, r.quote_id, r.created_at';
 const REQUESTER = `(SELECT nullif(trim(u.first_name || ' ' || u.last_name), '') FROM users u WHERE u.id = p.requested_by) AS requested_by_name`;
 
+/** `page`: the account's requests matching the filter, newest first; `countByStage`: how many stand in each stage. */
 export function createProvisioningRequestList(db: Queryable) {
-  return {
-    page(accountId: string, filter: ProvisioningRequestFilter, page: PageRequest): Promise<Page<ProvisioningRequestListRow>> {
-      return pageOf<ProvisioningRequestListRow>(db, conditions(accountId, filter), { alias: 'r', from: 'provisioning_requests r', columns: COLUMNS, extra: REQUESTER }, page);
-    },
-
-    countByStage(accountId: string, filter: ProvisioningRequestFilter): Promise<Map<ProvisioningRequestStage | null, number>> {
-      return countsBy(db, 'r.stage', 'provisioning_requests r', conditions(accountId, filter)) as Promise<Map<ProvisioningRequestStage | null, number>>;
-    },
-  };
+  return tableList<ProvisioningRequestFilter, ProvisioningRequestListRow, ProvisioningRequestStage>(db, { alias: 'r', from: 'provisioning_requests r', columns: COLUMNS, extra: REQUESTER, stageColumn: 'r.stage' }, conditions);
 }
 export type ProvisioningRequestList = ReturnType<typeof createProvisioningRequestList>;

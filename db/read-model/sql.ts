@@ -1,5 +1,6 @@
 // What the read model's lists share: a WHERE clause built from filters with numbered parameters,
-// and keyset paging over (created_at, id), newest first.
+// keyset paging over (created_at, id), newest first, and counts by stage (a list over one table:
+// tableList).
 import type { Queryable } from './stage-writes';
 
 /**
@@ -51,6 +52,13 @@ export class Conditions {
     return this;
   }
 
+  /** `column >= after` and `column < before`, each when given. */
+  createdBetween(column: string, after: Date | undefined, before: Date | undefined): this {
+    if (after) this.add(`${column} >= ${this.param(after)}`);
+    if (before) this.add(`${column} < ${this.param(before)}`);
+    return this;
+  }
+
   get sql(): string {
     return this.parts.length ? this.parts.join(' AND ') : 'true';
   }
@@ -97,4 +105,27 @@ export async function countsBy(db: Queryable, column: string, from: string, wher
     where.params,
   );
   return new Map(rows.map((r) => [r.value, r.n]));
+}
+
+/**
+ * A list over one table (see pageOf): a page of the account's rows matching a filter, newest first,
+ * and how many of them stand in each stage, both under the same `conditions`.
+ */
+export function tableList<Filter, Row extends { id: string; keyset_created_at: string }, Stage extends string>(
+  db: Queryable,
+  table: { alias: string; from: string; columns: string; extra?: string; stageColumn: string },
+  conditions: (accountId: string, filter: Filter) => Conditions,
+) {
+  const { stageColumn, ...paged } = table;
+  return {
+    /** One page of the account's rows matching the filter, newest first. */
+    page(accountId: string, filter: Filter, page: PageRequest): Promise<Page<Row>> {
+      return pageOf<Row>(db, conditions(accountId, filter), paged, page);
+    },
+
+    /** How many of the account's rows matching the filter stand in each stage (`null`: not recorded yet). */
+    countByStage(accountId: string, filter: Filter): Promise<Map<Stage | null, number>> {
+      return countsBy(db, stageColumn, table.from, conditions(accountId, filter)) as Promise<Map<Stage | null, number>>;
+    },
+  };
 }

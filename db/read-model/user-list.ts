@@ -4,7 +4,7 @@ import type { License } from '../../domain/licenses';
 import type { Role } from '../../domain/roles';
 import type { OnboardingStage } from '../../domain/stage-records';
 import type { UserStatus } from '../../domain/stages';
-import { Conditions, countsBy, pageOf, type Page, type PageRequest } from './sql';
+import { Conditions, tableList } from './sql';
 import type { Queryable } from './stage-writes';
 
 export interface UserFilter {
@@ -53,8 +53,7 @@ function conditions(accountId: string, f: UserFilter): Conditions {
   where.startsWith('lower(u.email)', f.emailPrefix?.toLowerCase());
   if (f.phoneNumber) where.add(`u.phone_number = ${where.param(f.phoneNumber)}`);
   where.startsWith('u.phone_number', f.phoneNumberPrefix);
-  if (f.createdAfter) where.add(`u.created_at >= ${where.param(f.createdAfter)}`);
-  if (f.createdBefore) where.add(`u.created_at < ${where.param(f.createdBefore)}`);
+  where.createdBetween('u.created_at', f.createdAfter, f.createdBefore);
   return where;
 }
 
@@ -65,15 +64,8 @@ const COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.user_type, 
 const DESKPHONE = `(SELECT d.id FROM deskphone_inventory d WHERE d.user_id = p.id LIMIT 1) AS deskphone_id,
   (SELECT o.id FROM deskphone_orders o WHERE o.user_id = p.id AND o.status = 'placed' LIMIT 1) AS deskphone_order_id`;
 
+/** `page`: the account's users matching the filter, newest first; `countByStage`: how many stand in each onboarding stage. */
 export function createUserList(db: Queryable) {
-  return {
-    page(accountId: string, filter: UserFilter, page: PageRequest): Promise<Page<UserListRow>> {
-      return pageOf<UserListRow>(db, conditions(accountId, filter), { alias: 'u', from: 'users u', columns: COLUMNS, extra: DESKPHONE }, page);
-    },
-
-    countByStage(accountId: string, filter: UserFilter): Promise<Map<OnboardingStage | null, number>> {
-      return countsBy(db, 'u.onboarding_stage', 'users u', conditions(accountId, filter)) as Promise<Map<OnboardingStage | null, number>>;
-    },
-  };
+  return tableList<UserFilter, UserListRow, OnboardingStage>(db, { alias: 'u', from: 'users u', columns: COLUMNS, extra: DESKPHONE, stageColumn: 'u.onboarding_stage' }, conditions);
 }
 export type UserList = ReturnType<typeof createUserList>;

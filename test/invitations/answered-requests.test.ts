@@ -4,14 +4,13 @@
 // Real stack; the worker here is the test's own, so a test can stop it and have two requests
 // reach the workflow in one workflow task, the way a real race does.
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { toSubmission } from '../../api/services/signup/signup-submission';
-import { hashToken } from '../../domain/invitation-tokens';
-import { remindInvitee, signUp, type SignupResult } from '../../workflows/invitation/definitions';
-import { linkInMail, validSignup } from '../support/invitee';
-import { eventually, startTestStack, startWorker, type TestStack } from '../support/stack';
+import { remindInvitee } from '../../workflows/invitation/definitions';
+import { linkInMail } from '../support/invitee';
+import { ownWorker, signupRacing, type OwnWorker } from '../support/signup-race';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
-let worker: { stop(): Promise<void> } | undefined;
+let worker: OwnWorker | undefined;
 const invited: string[] = [];
 const refusedRecipients: string[] = [];
 beforeAll(async () => {
@@ -26,7 +25,8 @@ beforeAll(async () => {
       return true;
     },
   });
-  worker = await startWorker(stack.workerSettings, stack.db);
+  worker = ownWorker(stack);
+  await worker.start();
 });
 afterAll(async () => {
   // Left running only when a test failed (e.g. on code without the fixes, where these never end).
@@ -86,34 +86,13 @@ describe('a resend that fails too', () => {
 });
 
 describe('requests racing a signup', () => {
-  /**
-   * Has the signup and `ask` reach the workflow in one workflow task: with the worker stopped, both
-   * wait at the server, and a new worker takes them together. Both pass their validators (the
-   * invitation is still awaiting signup); the signup wins. The signup is the update the signup page
-   * sends (the page itself first asks the workflow where it stands, which needs a worker).
-   */
+  /** The signup and `ask` in one workflow task (signupRacing); the signup wins. */
   async function duringSignup<T>(email: string, ask: (handle: WorkflowHandle, id: string) => Promise<T>) {
     const id = await invite(email);
     const { token } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(email)));
     await eventually(async () => (await stageOf(id)) === 'awaiting_signup');
     const handle = stack.client.workflow.getHandle(id);
-    const submission = await toSubmission(validSignup, { kind: 'invitation-token', tokenHash: hashToken(token) }, false);
-
-    await worker!.stop();
-    worker = undefined;
-    let signup: Promise<SignupResult>;
-    let asked: Promise<T>;
-    try {
-      signup = handle.executeUpdate(signUp, { args: [submission] });
-      // The signup waits at the server once a workflow task is pending for it.
-      await eventually(async () => (await handle.describe()).raw.pendingWorkflowTask, 10_000, 'the signup to reach the server');
-      asked = ask(handle, id);
-      await sleep(1_000);
-    } finally {
-      worker = await startWorker(stack.workerSettings, stack.db);
-    }
-    // Awaited by the caller; a refusal must not count as unhandled meanwhile.
-    asked.catch(() => undefined);
+    const { signup, asked } = await signupRacing(worker!, handle, token, () => ask(handle, id));
     expect(await within(30_000, 'the signup', signup)).toMatchObject({ stage: 'activated' });
     return { id, handle, asked };
   }

@@ -6,14 +6,13 @@
 // `stage-read-model-v1`).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
-import { toSubmission } from '../../api/services/signup/signup-submission';
-import { hashToken } from '../../domain/invitation-tokens';
-import { remindInvitee, signUp } from '../../workflows/invitation/definitions';
+import { remindInvitee } from '../../workflows/invitation/definitions';
 import { testStackEnv } from '../support/stack-env';
-import { eventually, startTestStack, startWorker, type TestStack } from '../support/stack';
+import { ownWorker, signupRacing, type OwnWorker } from '../support/signup-race';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/invitee';
 import { buySeats } from '../support/licenses';
 import { address, completedRequest, credentials, newUser, seedInventory } from '../support/provisioning-requests';
@@ -38,10 +37,11 @@ function loadFixtures() {
 describe('fresh runs', () => {
   let stack: TestStack;
   // The test's own worker: one test stops it to have two requests reach a workflow in one task.
-  let worker: { stop(): Promise<void> } | undefined;
+  let worker: OwnWorker | undefined;
   beforeAll(async () => {
     stack = await startTestStack({ account: { invitationLifetimeSeconds: 2, plan: 'video_pro_plus' }, inProcessWorker: false, rejectRecipient: (a) => a.startsWith('nobody') });
-    worker = await startWorker(stack.workerSettings, stack.db);
+    worker = ownWorker(stack);
+    await worker.start();
   });
   afterAll(async () => {
     await worker?.stop();
@@ -58,11 +58,16 @@ describe('fresh runs', () => {
     if (record) fs.writeFileSync(path.join(FIXTURES, fixture), historyToJSON(history) + '\n');
   }
 
-  test('email invitation: expires unused, is revived by a resend, then revoked', async () => {
-    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['replay@acme.test'] } });
+  /** Invites `email` by email into `account` (acme by default): the invitation's id and its path. */
+  async function invite(email: string, account = stack.account) {
+    const res = await stack.api('POST', `/v1/accounts/${account.id}/invitations`, { body: { channel: 'email', emails: [email] }, credential: account.credential });
     expect(res.status).toBe(201);
-    const id = res.body.invitations[0].id;
-    const path = `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`;
+    const id: string = res.body.invitations[0].id;
+    return { id, path: `/v1/accounts/${account.id}/invitations/${encodeURIComponent(id)}` };
+  }
+
+  test('email invitation: expires unused, is revived by a resend, then revoked', async () => {
+    const { id, path } = await invite('replay@acme.test');
     await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 20_000, 'expiry');
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
@@ -70,9 +75,7 @@ describe('fresh runs', () => {
   });
 
   test('email invitation to a mailbox refused for good: resent, refused again, waits for the next resend; revoked', async () => {
-    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['nobody-replay@acme.test'] } });
-    const id = res.body.invitations[0].id;
-    const path = `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`;
+    const { id, path } = await invite('nobody-replay@acme.test');
     await eventually(async () => (await stack.api('GET', path)).body.stage === 'delivery_failed', 20_000, 'the refusal');
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('delivery_failed');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
@@ -82,28 +85,13 @@ describe('fresh runs', () => {
   test('a reminder, and a resend, asked during the signup are refused; the invitations close activated', async () => {
     // An account of its own: a link that lives longer than the worker's stop and start.
     const account = await stack.createAccount({ id: 'replay-race', companyDomains: ['replay-race.test'], invitationLifetimeSeconds: 3600 });
-    /** As in test/invitations/answered-requests.test.ts: the signup and `ask` reach the workflow in one workflow task. */
+    /** As in test/invitations/answered-requests.test.ts: the signup and `ask` reach the workflow in one workflow task (signupRacing). */
     async function duringSignup(email: string, ask: (handle: WorkflowHandle, path: string) => Promise<unknown>) {
-      const res = await stack.api('POST', `/v1/accounts/${account.id}/invitations`, { body: { channel: 'email', emails: [email] }, credential: account.credential });
-      const id = res.body.invitations[0].id;
-      const path = `/v1/accounts/${account.id}/invitations/${encodeURIComponent(id)}`;
+      const { id, path } = await invite(email, account);
       const { token } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(email)));
       await eventually(async () => (await stack.api('GET', path, { credential: account.credential })).body.stage === 'awaiting_signup');
       const handle = stack.client.workflow.getHandle(id);
-      const submission = await toSubmission(validSignup, { kind: 'invitation-token', tokenHash: hashToken(token) }, false);
-      await worker!.stop();
-      worker = undefined;
-      let signup: Promise<unknown>;
-      let asked: Promise<unknown>;
-      try {
-        signup = handle.executeUpdate(signUp, { args: [submission] });
-        await eventually(async () => (await handle.describe()).raw.pendingWorkflowTask, 10_000, 'the signup to reach the server');
-        asked = ask(handle, path);
-        asked.catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 1_000));
-      } finally {
-        worker = await startWorker(stack.workerSettings, stack.db);
-      }
+      const { signup, asked } = await signupRacing(worker!, handle, token, () => ask(handle, path));
       expect(await signup).toMatchObject({ stage: 'activated' });
       return { id, asked };
     }
@@ -116,9 +104,7 @@ describe('fresh runs', () => {
   });
 
   test('email invitation in a Video Pro+ company: signup, no seat, seats added, license assigned, activated', async () => {
-    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['pro@acme.test'] } });
-    const id = res.body.invitations[0].id;
-    const path = `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`;
+    const { id, path } = await invite('pro@acme.test');
     const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('pro@acme.test')));
     expect((await submitSignup(url, validSignup)).status).toBe(200);
     const pending = await stack.api('POST', `${path}/license`);
@@ -182,8 +168,8 @@ describe('fresh runs', () => {
   test('a stalled-activations sweep, as its schedule runs it', async () => {
     // An account of its own: the Temporal server is shared with other test files' invitations.
     const account = await stack.createAccount({ id: `sweep-${Date.now().toString(36)}`, companyDomains: ['sweep.test'] });
-    const res = await stack.api('POST', `/v1/accounts/${account.id}/invitations`, { body: { channel: 'email', emails: 'sweep-replay@sweep.test' }, credential: account.credential });
-    await eventually(async () => (await stack.api('GET', `/v1/accounts/${account.id}/invitations/${encodeURIComponent(res.body.invitations[0].id)}`, { credential: account.credential })).body.stage === 'awaiting_signup');
+    const { path } = await invite('sweep-replay@sweep.test', account);
+    await eventually(async () => (await stack.api('GET', path, { credential: account.credential })).body.stage === 'awaiting_signup');
     const workflowId = `stalled-sweep:replay:${Date.now()}`;
     const counts = await stack.client.workflow.execute(stalledSweepWorkflow, {
       taskQueue: stack.taskQueue,

@@ -6,24 +6,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { InjectOptions } from 'fastify';
 import { buildApp, type AppDependencies } from '../../api/app';
-import { createAccountWithSuperAdmin, type NewAccount } from '../../api/services/accounts';
-import { createDb, type Db } from '../../db';
+import type { NewAccount } from '../../api/services/accounts';
+import { createDb } from '../../db';
 import { databaseUrl, ensureDatabase } from '../../db/databases';
-import type { ApiResponse } from './stack';
+import { accountCreator, apiCaller, type ApiHarness } from './api-calls';
 import { testStackEnv } from './stack-env';
 import { testLogStream } from './test-logs';
 
-export interface ApiOnly {
+/** Like TestStack, but `api` goes through app.inject, and no worker polls `taskQueue`. */
+export interface ApiOnly extends ApiHarness {
   app: Awaited<ReturnType<typeof buildApp>>;
-  db: Db;
-  client: Client;
-  /** The task queue the API starts workflows on: no worker polls it. */
-  taskQueue: string;
-  account: { id: string; superAdminId: string; credential: string };
-  /** Like TestStack.api, through app.inject. */
-  api<T = any>(method: string, path: string, opts?: { body?: unknown; credential?: string | null; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
-  createAccount(a: Partial<NewAccount> & { id: string }): Promise<{ id: string; superAdminId: string; credential: string }>;
-  stop(): Promise<void>;
 }
 
 export async function startApiOnly(opts: { account?: Partial<NewAccount>; rateLimits?: AppDependencies['rateLimits'] } = {}): Promise<ApiOnly> {
@@ -53,37 +45,15 @@ export async function startApiOnly(opts: { account?: Partial<NewAccount>; rateLi
     });
     cleanups.push(() => app.close());
 
-    const createAccount: ApiOnly['createAccount'] = async (a) => {
-      const created = await createAccountWithSuperAdmin(db, {
-        name: 'Acme Corp',
-        companyDomains: ['acme.test'],
-        superAdmin: { email: `boss@${a.companyDomains?.[0] ?? 'acme.test'}`, firstName: 'Bea', lastName: 'Boss' },
-        ...a,
-      });
-      return { id: created.accountId, superAdminId: created.superAdminId, credential: created.credential };
-    };
+    const createAccount = accountCreator(db);
     const account = await createAccount({ id: 'acme', ...opts.account });
 
-    const api: ApiOnly['api'] = async (method, url, o = {}) => {
-      const credential = o.credential === undefined ? account.credential : o.credential;
-      const headers: Record<string, string> = { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...o.headers };
-      if (o.body !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await app.inject({
-        method: method as InjectOptions['method'],
-        url,
-        headers,
-        payload: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
-      });
-      let body: unknown = res.body;
-      try {
-        body = JSON.parse(res.body);
-      } catch {
-        /* not JSON: keep the text */
-      }
+    const api = apiCaller(account.credential, async ({ method, path, headers, payload }) => {
+      const res = await app.inject({ method: method as InjectOptions['method'], url: path, headers, payload });
       const responseHeaders = new Headers();
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : String(v));
-      return { status: res.statusCode, headers: responseHeaders, body: body as any };
-    };
+      return { status: res.statusCode, headers: responseHeaders, text: res.body };
+    });
 
     return { app, db, client, taskQueue, account, api, createAccount, stop };
   } catch (err) {

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
-import { createAccountWithSuperAdmin, type NewAccount } from '../../api/services/accounts';
+import type { NewAccount } from '../../api/services/accounts';
 import { createDb, type Db } from '../../db';
 import { databaseUrl, ensureDatabase } from '../../db/databases';
 import { startMailInbox, type MailInbox } from '../../scripts/local-stack/mail-inbox';
@@ -13,31 +13,20 @@ import { startTwilioEndpoint, type TwilioEndpoint } from '../../scripts/local-st
 import { LOCAL_TWILIO } from '../../config';
 import { createOnboardingWorker } from '../../worker';
 import { activitiesWithServices } from '../../worker/activity-services';
+import { accountCreator, apiCaller, type ApiHarness } from './api-calls';
 import { testStackEnv } from './stack-env';
 import { testLogStream } from './test-logs';
 
 export const MAIL_FROM = 'Invitations <invitations@onboarding.test>';
 
-export interface ApiResponse<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { ApiResponse } from './api-calls';
 
-export interface TestStack {
+export interface TestStack extends ApiHarness {
   baseUrl: string;
-  db: Db;
   inbox: MailInbox;
   /** The local Twilio-compatible endpoint: every request as Twilio would receive it. */
   twilio: TwilioEndpoint;
   workerSettings: WorkerSettings;
-  client: Client;
-  taskQueue: string;
-  /** The demo account and its Super Admin's credential. */
-  account: { id: string; superAdminId: string; credential: string };
-  api<T = any>(method: string, path: string, opts?: { body?: unknown; credential?: string | null; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
-  createAccount(a: Partial<NewAccount> & { id: string }): Promise<{ id: string; superAdminId: string; credential: string }>;
-  stop(): Promise<void>;
 }
 
 export interface TestStackOptions {
@@ -122,35 +111,13 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       cleanups.push(() => worker.stop());
     }
 
-    const createAccount: TestStack['createAccount'] = async (a) => {
-      const created = await createAccountWithSuperAdmin(db, {
-        name: 'Acme Corp',
-        companyDomains: ['acme.test'],
-        superAdmin: { email: `boss@${a.companyDomains?.[0] ?? 'acme.test'}`, firstName: 'Bea', lastName: 'Boss' },
-        ...a,
-      });
-      return { id: created.accountId, superAdminId: created.superAdminId, credential: created.credential };
-    };
+    const createAccount = accountCreator(db);
     const account = await createAccount({ id: 'acme', ...opts.account });
 
-    const api: TestStack['api'] = async (method, path, o = {}) => {
-      const credential = o.credential === undefined ? account.credential : o.credential;
-      const headers: Record<string, string> = { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...o.headers };
-      if (o.body !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await fetch(baseUrl + path, {
-        method,
-        headers,
-        body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        /* not JSON: keep the text */
-      }
-      return { status: res.status, headers: res.headers, body: body as any };
-    };
+    const api = apiCaller(account.credential, async ({ method, path, headers, payload }) => {
+      const res = await fetch(baseUrl + path, { method, headers, body: payload });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    });
 
     return {
       baseUrl,

@@ -1,16 +1,11 @@
 // GET /v1/accounts/:accountId/invitations (a filtered page) and …/invitations/summary (counts by
-// stage), served from the read model. `summary` is a static path: Fastify's router prefers it to
-// `/invitations/:invitationId` whatever the order of registration.
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+// stage), served from the read model (the pair of routes: list-routes.ts).
 import { z } from 'zod';
 import { licenses } from '../../../../../domain/licenses';
 import { roles } from '../../../../../domain/roles';
 import { invitationChannels, invitationStages } from '../../../../../domain/stages';
-import type { ListService } from '../../../../services/lists';
-import { createdRange, duration, emailText, oneOrMore, pageOf, pageQuery, phoneText, stageCounts, workflowLink } from '../../../list-schemas';
-import { accountParams, problemSchema } from '../../../schemas';
-
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+import { createdRange, duration, emailText, oneOrMore, phoneText, workflowLink } from '../../../list-schemas';
+import { listRoutes } from '../../../list-routes';
 
 export const invitationFilters = {
   stage: oneOrMore(invitationStages).optional(),
@@ -25,9 +20,6 @@ export const invitationFilters = {
   ...createdRange,
   expiringWithin: duration.optional().describe('Awaiting signup, with a link that expires within this duration from now (2d, 36h, P2D)'),
 };
-
-const listQuery = z.strictObject({ ...invitationFilters, ...pageQuery });
-const summaryQuery = z.strictObject(invitationFilters);
 
 const invitationListItem = z.object({
   id: z.string(),
@@ -49,37 +41,27 @@ const invitationListItem = z.object({
 });
 
 /** The filters as the read model takes them. */
-export function invitationFilter(q: z.infer<typeof summaryQuery>) {
+export function invitationFilter(q: z.infer<z.ZodObject<typeof invitationFilters>>) {
   return {
     stages: q.stage, channels: q.channel, email: q.email, emailPrefix: q.emailPrefix, phone: q.phone, phonePrefix: q.phonePrefix,
     roles: q.role, licenses: q.license, invitedBy: q.invitedBy, createdAfter: q.createdAfter, createdBefore: q.createdBefore, expiringWithinMs: q.expiringWithin,
   };
 }
 
-const invitationListRoutes: FastifyPluginAsyncZod<{ lists: ListService }> = async (app, { lists }) => {
-  const base = { tags: ['invitations'], security: [{ bearer: [] }], params: accountParams };
-
-  app.get('/invitations', {
-    schema: {
-      ...base,
-      summary: 'The account\'s invitations, newest first: filtered, a page at a time',
-      description: 'Served from PostgreSQL, kept current by the workflows as they enter each stage. Users see only the invitations they sent. Page with `nextCursor`.',
-      querystring: listQuery,
-      response: { 200: pageOf(invitationListItem), ...errors },
-    },
-  }, async (request) => {
-    const { limit, cursor, ...filters } = request.query;
-    return lists.listInvitations(request.caller, invitationFilter(filters), { limit, cursor });
-  });
-
-  app.get('/invitations/summary', {
-    schema: {
-      ...base,
-      summary: 'How many invitations stand in each stage (with the same filters as the list)',
-      querystring: summaryQuery,
-      response: { 200: stageCounts(invitationStages), ...errors },
-    },
-  }, async (request) => lists.summarizeInvitations(request.caller, invitationFilter(request.query)));
-};
-
-export default invitationListRoutes;
+export default listRoutes({
+  path: '/invitations',
+  tag: 'invitations',
+  filters: invitationFilters,
+  toFilter: invitationFilter,
+  item: invitationListItem,
+  stages: invitationStages,
+  list: {
+    summary: 'The account\'s invitations, newest first: filtered, a page at a time',
+    description: 'Served from PostgreSQL, kept current by the workflows as they enter each stage. Users see only the invitations they sent. Page with `nextCursor`.',
+    read: (lists, caller, filter, page) => lists.listInvitations(caller, filter, page),
+  },
+  counts: {
+    summary: 'How many invitations stand in each stage (with the same filters as the list)',
+    read: (lists, caller, filter) => lists.summarizeInvitations(caller, filter),
+  },
+});

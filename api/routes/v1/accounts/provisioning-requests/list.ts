@@ -1,13 +1,9 @@
 // GET /v1/accounts/:accountId/provisioning-requests (a filtered page) and …/summary (counts by
-// stage), served from the read model; for admins.
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+// stage), served from the read model (list-routes.ts); for admins.
 import { z } from 'zod';
 import { provisioningRequestStages } from '../../../../../domain/stages';
-import type { ListService } from '../../../../services/lists';
-import { createdRange, oneOrMore, pageOf, pageQuery, stageCounts, workflowLink } from '../../../list-schemas';
-import { accountParams, problemSchema } from '../../../schemas';
-
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+import { createdRange, oneOrMore, workflowLink } from '../../../list-schemas';
+import { listRoutes } from '../../../list-routes';
 
 const requestFilters = {
   stage: oneOrMore(provisioningRequestStages).optional(),
@@ -15,8 +11,6 @@ const requestFilters = {
   withFailures: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('Completed with (true) or without (false) users who could not be added'),
   ...createdRange,
 };
-const listQuery = z.strictObject({ ...requestFilters, ...pageQuery });
-const summaryQuery = z.strictObject(requestFilters);
 
 const requestListItem = z.object({
   id: z.string(),
@@ -30,33 +24,23 @@ const requestListItem = z.object({
   createdAt: z.string(),
 });
 
-function requestFilter(q: z.infer<typeof summaryQuery>) {
+function requestFilter(q: z.infer<z.ZodObject<typeof requestFilters>>) {
   return { stages: q.stage, requestedBy: q.requestedBy, withFailures: q.withFailures, createdAfter: q.createdAfter, createdBefore: q.createdBefore };
 }
 
-const provisioningRequestListRoutes: FastifyPluginAsyncZod<{ lists: ListService }> = async (app, { lists }) => {
-  const base = { tags: ['adding users'], security: [{ bearer: [] }], params: accountParams };
-
-  app.get('/provisioning-requests', {
-    schema: {
-      ...base,
-      summary: 'The account\'s requests to add users, newest first: filtered, a page at a time (admins)',
-      querystring: listQuery,
-      response: { 200: pageOf(requestListItem), ...errors },
-    },
-  }, async (request) => {
-    const { limit, cursor, ...filters } = request.query;
-    return lists.listProvisioningRequests(request.caller, requestFilter(filters), { limit, cursor });
-  });
-
-  app.get('/provisioning-requests/summary', {
-    schema: {
-      ...base,
-      summary: 'How many requests stand in each stage (with the same filters as the list; admins)',
-      querystring: summaryQuery,
-      response: { 200: stageCounts(provisioningRequestStages), ...errors },
-    },
-  }, async (request) => lists.summarizeProvisioningRequests(request.caller, requestFilter(request.query)));
-};
-
-export default provisioningRequestListRoutes;
+export default listRoutes({
+  path: '/provisioning-requests',
+  tag: 'adding users',
+  filters: requestFilters,
+  toFilter: requestFilter,
+  item: requestListItem,
+  stages: provisioningRequestStages,
+  list: {
+    summary: 'The account\'s requests to add users, newest first: filtered, a page at a time (admins)',
+    read: (lists, caller, filter, page) => lists.listProvisioningRequests(caller, filter, page),
+  },
+  counts: {
+    summary: 'How many requests stand in each stage (with the same filters as the list; admins)',
+    read: (lists, caller, filter) => lists.summarizeProvisioningRequests(caller, filter),
+  },
+});

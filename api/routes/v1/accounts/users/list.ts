@@ -1,16 +1,12 @@
 // GET /v1/accounts/:accountId/users (a filtered page: onboarding stage, license, number, deskphone)
-// and …/users/summary (counts by onboarding stage), served from the read model.
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+// and …/users/summary (counts by onboarding stage), served from the read model (list-routes.ts).
 import { z } from 'zod';
 import { licenses } from '../../../../../domain/licenses';
 import { roles } from '../../../../../domain/roles';
 import type { OnboardingStage } from '../../../../../domain/stage-records';
 import { invitationStages, userProvisioningStages, userStatuses } from '../../../../../domain/stages';
-import type { ListService } from '../../../../services/lists';
-import { createdRange, emailText, oneOrMore, pageOf, pageQuery, phoneText, stageCounts } from '../../../list-schemas';
-import { accountParams, problemSchema } from '../../../schemas';
-
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+import { createdRange, emailText, oneOrMore, phoneText } from '../../../list-schemas';
+import { listRoutes } from '../../../list-routes';
 
 const onboardingStages = [...new Set([...userProvisioningStages, ...invitationStages])] as [OnboardingStage, ...OnboardingStage[]];
 
@@ -25,8 +21,6 @@ const userFilters = {
   phoneNumberPrefix: phoneText.optional().describe('Numbers starting with this, e.g. +1415'),
   ...createdRange,
 };
-const listQuery = z.strictObject({ ...userFilters, ...pageQuery });
-const summaryQuery = z.strictObject(userFilters);
 
 const userListItem = z.object({
   id: z.string(),
@@ -50,37 +44,27 @@ const userListItem = z.object({
   activatedAt: z.string().nullable(),
 });
 
-function userFilter(q: z.infer<typeof summaryQuery>) {
+function userFilter(q: z.infer<z.ZodObject<typeof userFilters>>) {
   return {
     stages: q.stage, statuses: q.status, licenses: q.license, roles: q.role, email: q.email, emailPrefix: q.emailPrefix,
     phoneNumber: q.phoneNumber, phoneNumberPrefix: q.phoneNumberPrefix, createdAfter: q.createdAfter, createdBefore: q.createdBefore,
   };
 }
 
-const userListRoutes: FastifyPluginAsyncZod<{ lists: ListService }> = async (app, { lists }) => {
-  const base = { tags: ['users'], security: [{ bearer: [] }], params: accountParams };
-
-  app.get('/users', {
-    schema: {
-      ...base,
-      summary: 'The account\'s users, newest first, with their onboarding stage, license, number and deskphone',
-      description: 'Served from PostgreSQL, kept current by the workflows. Users see only themselves. Page with `nextCursor`.',
-      querystring: listQuery,
-      response: { 200: pageOf(userListItem), ...errors },
-    },
-  }, async (request) => {
-    const { limit, cursor, ...filters } = request.query;
-    return lists.listUsers(request.caller, userFilter(filters), { limit, cursor });
-  });
-
-  app.get('/users/summary', {
-    schema: {
-      ...base,
-      summary: 'How many users stand in each onboarding stage (with the same filters as the list)',
-      querystring: summaryQuery,
-      response: { 200: stageCounts(onboardingStages), ...errors },
-    },
-  }, async (request) => lists.summarizeUsers(request.caller, userFilter(request.query)));
-};
-
-export default userListRoutes;
+export default listRoutes({
+  path: '/users',
+  tag: 'users',
+  filters: userFilters,
+  toFilter: userFilter,
+  item: userListItem,
+  stages: onboardingStages,
+  list: {
+    summary: 'The account\'s users, newest first, with their onboarding stage, license, number and deskphone',
+    description: 'Served from PostgreSQL, kept current by the workflows. Users see only themselves. Page with `nextCursor`.',
+    read: (lists, caller, filter, page) => lists.listUsers(caller, filter, page),
+  },
+  counts: {
+    summary: 'How many users stand in each onboarding stage (with the same filters as the list)',
+    read: (lists, caller, filter) => lists.summarizeUsers(caller, filter),
+  },
+});
