@@ -39,7 +39,7 @@ describe('fresh runs', () => {
   // The test's own worker: one test stops it to have two requests reach a workflow in one task.
   let worker: OwnWorker | undefined;
   beforeAll(async () => {
-    stack = await startTestStack({ account: { invitationLifetimeSeconds: 2, plan: 'video_pro_plus' }, inProcessWorker: false, rejectRecipient: (a) => a.startsWith('nobody') });
+    stack = await startTestStack({ account: { invitationLifetimeSeconds: 2, plan: 'video_pro_plus' }, inProcessWorker: false, deadlines: { requestMs: 20_000 } /* the signup race restarts the worker on purpose */, rejectRecipient: (a) => a.startsWith('nobody') });
     worker = ownWorker(stack);
     await worker.start();
   });
