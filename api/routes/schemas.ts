@@ -1,6 +1,6 @@
 // Schemas every resource's routes share.
 import { z } from 'zod';
-import { checkEmailList, EMAIL_LIST_PATTERN, EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_EMAILS_PER_INVITATION } from '../../domain/email-addresses';
+import { checkEmailList, EMAIL_LIST_LENGTHS_PATTERN, EMAIL_LIST_PATTERN, EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_EMAILS_PER_INVITATION } from '../../domain/email-addresses';
 
 /** One email address, exactly as the invitation rules take it (domain/email-addresses.ts). */
 export const emailAddress = z.string().max(MAX_EMAIL_LENGTH).regex(new RegExp(`^${EMAIL_PATTERN}$`), 'is not a valid email address');
@@ -12,7 +12,8 @@ export const emailAddress = z.string().max(MAX_EMAIL_LENGTH).regex(new RegExp(`^
  */
 export const emailList = z
   .union([
-    z.string().max(20_000).meta({ pattern: EMAIL_LIST_PATTERN }),
+    // Two patterns: the list's shape, and each address at most 254 characters long.
+    z.string().max(20_000).meta({ pattern: EMAIL_LIST_PATTERN, allOf: [{ pattern: EMAIL_LIST_LENGTHS_PATTERN }] }),
     z.array(z.string().max(MAX_EMAIL_LENGTH).meta({ pattern: `^${EMAIL_PATTERN}$` })).max(100).meta({ minItems: 1, maxItems: MAX_EMAILS_PER_INVITATION }),
   ])
   .superRefine((emails, ctx) => {
