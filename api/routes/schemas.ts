@@ -1,6 +1,7 @@
 // Schemas every resource's routes share.
 import { z } from 'zod';
 import { checkEmailList, EMAIL_LIST_LENGTHS_PATTERN, EMAIL_LIST_PATTERN, EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_EMAILS_PER_INVITATION } from '../../domain/email-addresses';
+import { LOCAL_DATE_TIME_PATTERN } from '../../domain/schedule';
 
 /** One email address, exactly as the invitation rules take it (domain/email-addresses.ts). */
 export const emailAddress = z.string().max(MAX_EMAIL_LENGTH).regex(new RegExp(`^${EMAIL_PATTERN}$`), 'is not a valid email address');
@@ -21,10 +22,8 @@ export const emailList = z
   })
   .describe(`1 to ${MAX_EMAILS_PER_INVITATION} addresses: a list, or one string separated by commas or semicolons`);
 
-/** A wall-clock time, YYYY-MM-DDTHH:mm (seconds optional), with a month, day, hour and minute that can exist. */
-export const localDateTime = z
-  .string()
-  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'use YYYY-MM-DDTHH:mm');
+/** A wall-clock time, YYYY-MM-DDTHH:mm (seconds optional), of a day and time that exist on the calendar (no 30 February). */
+export const localDateTime = z.string().regex(new RegExp(LOCAL_DATE_TIME_PATTERN), 'use YYYY-MM-DDTHH:mm, a date that exists');
 
 /** An IANA time zone the server knows, e.g. Europe/Paris. */
 export const timeZone = z.enum(Intl.supportedValuesOf('timeZone') as [string, ...string[]]);
