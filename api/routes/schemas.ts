@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { checkEmailList, EMAIL_LIST_LENGTHS_PATTERN, EMAIL_LIST_PATTERN, EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_EMAILS_PER_INVITATION } from '../../domain/email-addresses';
 import { LOCAL_DATE_TIME_PATTERN } from '../../domain/schedule';
+import { FILLED_IN_PATTERN } from '../../domain/text-patterns';
 
 /** One email address, exactly as the invitation rules take it (domain/email-addresses.ts). */
 export const emailAddress = z.string().max(MAX_EMAIL_LENGTH).regex(new RegExp(`^${EMAIL_PATTERN}$`), 'is not a valid email address');
@@ -29,7 +30,7 @@ export const localDateTime = z.string().regex(new RegExp(LOCAL_DATE_TIME_PATTERN
 export const timeZone = z.enum(Intl.supportedValuesOf('timeZone') as [string, ...string[]]);
 
 /** Text a person must fill in: at least one character other than white space (as the rules trim it). */
-export const filledIn = (max: number) => z.string().max(max).regex(/[^ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/, 'must not be blank');
+export const filledIn = (max: number, message = 'must not be blank') => z.string().max(max).regex(new RegExp(FILLED_IN_PATTERN), message);
 
 export const accountParams = z.strictObject({ accountId: z.string().min(1).max(64) });
 
