@@ -81,6 +81,13 @@ export const problems = {
         'To raise the ceiling, contact support: they can raise this account\'s seat limit.',
       { limit, seatsTotal },
     ),
+  /** A scheduled time that has gone by: the same request was fine a minute earlier, so it is not a 400. `errors` names each time. */
+  scheduleInThePast: (detail: string, errors: FieldError[]) => conflict('schedule-in-the-past', detail, { errors }),
+  /**
+   * Fine as a request, but not for this account as it is now: its settings (multi-site, unique
+   * emails, country), its sites or what its inventories hold. `errors` names each field.
+   */
+  conflictsWithAccount: (detail: string, errors: FieldError[]) => conflict('conflicts-with-account', detail, { errors }),
   quoteUsed: () => conflict('quote-used', 'This quote was already used for a request; ask for a new one.'),
   /** A changed request, changed inventory or an expired quote; `quote` is the new one to review, if the request still buys. */
   quoteMismatch: (expired: boolean, quote: unknown) =>

@@ -14,6 +14,14 @@ const LIST_GAP = '[ \\t\\n,;]*';
  * around them ignored): what `checkEmailList` takes, as a request schema can say it.
  */
 export const EMAIL_LIST_PATTERN = `^${LIST_GAP}${EMAIL_PATTERN}(?:[ \\t\\n]*[,;]${LIST_GAP}${EMAIL_PATTERN}){0,${MAX_EMAILS_PER_INVITATION - 1}}${LIST_GAP}$`;
+const NOT_GAP = '[^ \\t\\n,;]';
+const SEPARATION = '[ \\t\\n,;]+';
+/**
+ * The other half of what a list string must be: no address in it longer than 254 characters. An
+ * address holds no space, comma or semicolon, so each is one run of other characters; a second
+ * pattern says it, as one pattern cannot bound the length of each repeated address.
+ */
+export const EMAIL_LIST_LENGTHS_PATTERN = `^${LIST_GAP}(?:${NOT_GAP}{1,${MAX_EMAIL_LENGTH}}(?:${SEPARATION}${NOT_GAP}{1,${MAX_EMAIL_LENGTH}})*)?${LIST_GAP}$`;
 
 const emailSchema = z.email().max(MAX_EMAIL_LENGTH);
 

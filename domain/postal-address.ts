@@ -1,4 +1,5 @@
 import type { FieldError } from './field-errors';
+import { FILLED_IN_PATTERN, oneOfCodes, TRIMMED_SPACE } from './text-patterns';
 // Shipping and emergency addresses. Validated before anything is bought or recorded: a deskphone
 // shipped to a wrong address, or an emergency call routed to one, is the failure that matters.
 
@@ -19,21 +20,37 @@ export const usStates = [
 ];
 export const canadianProvinces = ['AB', 'BC', 'MB', 'NB', 'NL', 'NS', 'NT', 'NU', 'ON', 'PE', 'QC', 'SK', 'YT'];
 
-const postalCodes: Record<PostalAddress['country'], RegExp> = {
-  US: /^\d{5}(-\d{4})?$/,
-  CA: /^[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d$/i,
-};
+const CA_FIRST = '[ABCEGHJ-NPRSTVXYabceghj-nprstvxy]';
+const CA_OTHER = '[ABCEGHJ-NPRSTV-Zabceghj-nprstv-z]';
+
+/**
+ * What each field of an address must match, per country, as regular expressions a request schema
+ * can publish (domain/text-patterns.ts): codes in any case, postal codes with white space around them.
+ */
+export const addressPatterns = {
+  street: FILLED_IN_PATTERN,
+  city: FILLED_IN_PATTERN,
+  US: {
+    region: oneOfCodes(usStates),
+    postalCode: `^[${TRIMMED_SPACE}]*[0-9]{5}(?:-[0-9]{4})?[${TRIMMED_SPACE}]*$`,
+  },
+  CA: {
+    region: oneOfCodes(canadianProvinces),
+    postalCode: `^[${TRIMMED_SPACE}]*${CA_FIRST}[0-9]${CA_OTHER} ?[0-9]${CA_OTHER}[0-9][${TRIMMED_SPACE}]*$`,
+  },
+} as const;
+
+const matches = (pattern: string, value: string) => new RegExp(pattern).test(value);
 
 /** Every problem with an address, each under `at` (e.g. `body.shipping.address`). */
 export function addressProblems(a: PostalAddress, at: string): FieldError[] {
   const problems: FieldError[] = [];
-  if (!a.street.trim()) problems.push({ field: `${at}.street`, message: 'Enter the street address.' });
-  if (!a.city.trim()) problems.push({ field: `${at}.city`, message: 'Enter the city.' });
-  const regions = a.country === 'US' ? usStates : canadianProvinces;
-  if (!regions.includes(a.region.toUpperCase())) {
+  if (!matches(addressPatterns.street, a.street)) problems.push({ field: `${at}.street`, message: 'Enter the street address.' });
+  if (!matches(addressPatterns.city, a.city)) problems.push({ field: `${at}.city`, message: 'Enter the city.' });
+  if (!matches(addressPatterns[a.country].region, a.region)) {
     problems.push({ field: `${at}.region`, message: `"${a.region}" is not a ${a.country === 'US' ? 'US state' : 'Canadian province'} code.` });
   }
-  if (!postalCodes[a.country].test(a.postalCode.trim())) {
+  if (!matches(addressPatterns[a.country].postalCode, a.postalCode)) {
     problems.push({ field: `${at}.postalCode`, message: `"${a.postalCode}" is not a valid ${a.country === 'US' ? 'ZIP code' : 'postal code'}.` });
   }
   return problems;

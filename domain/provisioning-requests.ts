@@ -65,90 +65,138 @@ export interface ProvisioningRequestContext {
   emergencyLocations: Set<string>;
 }
 
-export const PIN_PATTERN = /^\d{4,8}$/;
+export const PIN_PATTERN = /^[0-9]{4,8}$/;
 
 const at = (i: number, field: string) => `body.users.${i}.${field}`;
 
-/** Every problem with the request, each tied to its field (empty when it can go ahead). */
-export function provisioningRequestProblems(req: NewProvisioningRequest, ctx: ProvisioningRequestContext): FieldError[] {
-  const problems: FieldError[] = [];
+/**
+ * Why a request cannot go ahead, each problem tied to its field, in three kinds: what is wrong with
+ * the request itself whatever the account and the time (400, and the OpenAPI document says it where
+ * a schema can); what the account cannot take as it is now, its settings, sites or inventories
+ * (409); and a scheduled time that has gone by (409: the same request was fine a minute earlier).
+ */
+export interface ProvisioningFindings {
+  request: FieldError[];
+  account: FieldError[];
+  clock: FieldError[];
+  /** All of them, in the order of the request's fields. */
+  all: FieldError[];
+}
+type Kind = Exclude<keyof ProvisioningFindings, 'all'>;
+type Report = (kind: Kind, problem: FieldError) => void;
+
+function findings(): { found: ProvisioningFindings; report: Report } {
+  const found: ProvisioningFindings = { request: [], account: [], clock: [], all: [] };
+  return {
+    found,
+    report: (kind, problem) => {
+      found[kind].push(problem);
+      found.all.push(problem);
+    },
+  };
+}
+
+/** `region` in any case, ASCII letters only, among these codes. */
+const isRegionOf = (codes: readonly string[], region: string) => /^[A-Za-z]{2}$/.test(region) && codes.includes(region.toUpperCase());
+
+/** Every problem with the request, each tied to its field and of its kind (none when it can go ahead). */
+export function provisioningRequestFindings(req: NewProvisioningRequest, ctx: ProvisioningRequestContext): ProvisioningFindings {
+  const { found, report } = findings();
   const seen = { emails: new Map<string, number>(), deskphones: new Map<string, number>(), numbers: new Map<string, number>() };
+  // Two users given the same inventory item, or (where emails are unique in the account) the same address.
   const once = (kind: keyof typeof seen, value: string, i: number, field: string, what: string) => {
     const first = seen[kind].get(value);
-    if (first !== undefined) problems.push({ field: at(i, field), message: `${what} is already given to user ${first + 1} of this request.` });
+    if (first !== undefined) report('account', { field: at(i, field), message: `${what} is already given to user ${first + 1} of this request.` });
     else seen[kind].set(value, i);
   };
   const regions = ctx.country === 'CA' ? canadianProvinces : usStates;
 
   req.users.forEach((u, i) => {
     const { errors } = checkEmailList([u.email]);
-    if (errors.length > 0) problems.push({ field: at(i, 'email'), message: errors[0]!.message });
+    if (errors.length > 0) report('request', { field: at(i, 'email'), message: errors[0]!.message });
     else if (ctx.requireUniqueEmail) once('emails', u.email.trim().toLowerCase(), i, 'email', u.email);
-    if (!u.firstName.trim()) problems.push({ field: at(i, 'firstName'), message: 'Enter the first name.' });
-    if (!u.lastName.trim()) problems.push({ field: at(i, 'lastName'), message: 'Enter the last name.' });
+    if (!u.firstName.trim()) report('request', { field: at(i, 'firstName'), message: 'Enter the first name.' });
+    if (!u.lastName.trim()) report('request', { field: at(i, 'lastName'), message: 'Enter the last name.' });
 
     if (!ctx.multiSite && (u.site !== undefined || u.costCenter !== undefined)) {
-      problems.push({ field: at(i, u.site !== undefined ? 'site' : 'costCenter'), message: 'Cost center and site are only available on multi-site accounts.' });
+      report('account', { field: at(i, u.site !== undefined ? 'site' : 'costCenter'), message: 'Cost center and site are only available on multi-site accounts.' });
     } else if (u.site !== undefined && !ctx.sites.includes(u.site)) {
-      problems.push({ field: at(i, 'site'), message: `"${u.site}" is not a site of this account.` });
+      report('account', { field: at(i, 'site'), message: `"${u.site}" is not a site of this account.` });
     }
 
     const phoneService = hasPhoneService(u.userType);
     if (!phoneService && ((u.phone && u.phone.option !== 'app') || u.number)) {
-      problems.push({ field: at(i, u.number ? 'number' : 'phone'), message: `${licenseNames[u.userType]} users have no phone service: no deskphone or number.` });
+      report('request', { field: at(i, u.number ? 'number' : 'phone'), message: `${licenseNames[u.userType]} users have no phone service: no deskphone or number.` });
     }
     if (phoneService && u.phone?.option === 'inventory') {
-      if (!ctx.deskphonesAvailable.has(u.phone.deviceId)) problems.push({ field: at(i, 'phone.deviceId'), message: `Deskphone ${u.phone.deviceId} is not available in the inventory.` });
+      if (!ctx.deskphonesAvailable.has(u.phone.deviceId)) report('account', { field: at(i, 'phone.deviceId'), message: `Deskphone ${u.phone.deviceId} is not available in the inventory.` });
       else once('deskphones', u.phone.deviceId, i, 'phone.deviceId', `Deskphone ${u.phone.deviceId}`);
     }
     if (phoneService && u.phone?.option === 'purchase') {
-      if (!deskphoneModel(u.phone.model)) problems.push({ field: at(i, 'phone.model'), message: `"${u.phone.model}" is not in the deskphone catalogue.` });
+      if (!deskphoneModel(u.phone.model)) report('request', { field: at(i, 'phone.model'), message: `"${u.phone.model}" is not in the deskphone catalogue.` });
       const shipTo = u.phone.shipTo ?? req.shipTo;
-      if (!shipTo) problems.push({ field: at(i, 'phone.shipTo'), message: 'A purchased deskphone needs a shipping address: its own, or the request\'s shipTo.' });
-      else if (u.phone.shipTo) problems.push(...addressProblems(u.phone.shipTo, at(i, 'phone.shipTo')));
+      if (!shipTo) report('request', { field: at(i, 'phone.shipTo'), message: 'A purchased deskphone needs a shipping address: its own, or the request\'s shipTo.' });
+      else if (u.phone.shipTo) addressProblems(u.phone.shipTo, at(i, 'phone.shipTo')).forEach((p) => report('request', p));
     }
     if (phoneService && u.number?.option === 'inventory') {
-      if (!ctx.numbersAvailable.has(u.number.phoneNumber)) problems.push({ field: at(i, 'number.phoneNumber'), message: `${u.number.phoneNumber} is not available in the number inventory.` });
+      if (!ctx.numbersAvailable.has(u.number.phoneNumber)) report('account', { field: at(i, 'number.phoneNumber'), message: `${u.number.phoneNumber} is not available in the number inventory.` });
       else once('numbers', u.number.phoneNumber, i, 'number.phoneNumber', u.number.phoneNumber);
     }
     if (phoneService && u.number?.option === 'new') {
-      if (!regions.includes(u.number.region.toUpperCase())) problems.push({ field: at(i, 'number.region'), message: `"${u.number.region}" is not a state or province of ${ctx.country}.` });
-      if (!/^[2-9]\d\d$/.test(u.number.areaCode)) problems.push({ field: at(i, 'number.areaCode'), message: `"${u.number.areaCode}" is not an area code.` });
+      // A state or province at all is the request's to get right; one of the account's country, the account's.
+      if (!isRegionOf(regions, u.number.region)) {
+        const anywhere = isRegionOf([...usStates, ...canadianProvinces], u.number.region);
+        report(anywhere ? 'account' : 'request', { field: at(i, 'number.region'), message: `"${u.number.region}" is not a state or province of ${ctx.country}.` });
+      }
+      if (!/^[2-9][0-9][0-9]$/.test(u.number.areaCode)) report('request', { field: at(i, 'number.areaCode'), message: `"${u.number.areaCode}" is not an area code.` });
     }
 
     const setup = u.setup;
     if ((setup.option === 'send_invite' || setup.option === 'schedule_invite') && !ctx.requireUniqueEmail) {
-      problems.push({ field: at(i, 'setup.option'), message: 'Without "Require unique email", users cannot be invited by email: choose "activate by assigning credentials" or "activate later".' });
+      report('account', { field: at(i, 'setup.option'), message: 'Without "Require unique email", users cannot be invited by email: choose "activate by assigning credentials" or "activate later".' });
     }
     if (setup.option === 'schedule_invite') {
       const r = resolveSchedule(setup, ctx.now);
-      if (!r.ok) problems.push({ field: at(i, `setup.${r.field.replace('schedule.', '')}`), message: r.message });
+      if (!r.ok) report(r.past ? 'clock' : 'request', { field: at(i, `setup.${r.field.replace('schedule.', '')}`), message: r.message });
     }
-    if (setup.option === 'assign_credentials') problems.push(...credentialProblems(setup, ctx, at(i, 'setup')));
+    if (setup.option === 'assign_credentials') credentialFindings(setup, ctx, at(i, 'setup'), report);
   });
-  if (req.shipTo) problems.push(...addressProblems(req.shipTo, 'body.shipTo'));
-  return problems;
+  if (req.shipTo) addressProblems(req.shipTo, 'body.shipTo').forEach((p) => report('request', p));
+  return found;
+}
+
+/** Every problem with the request, whatever its kind (empty when it can go ahead). */
+export function provisioningRequestProblems(req: NewProvisioningRequest, ctx: ProvisioningRequestContext): FieldError[] {
+  return provisioningRequestFindings(req, ctx).all;
+}
+
+type CredentialsContext = Pick<ProvisioningRequestContext, 'emergencyLocations' | 'multiSite' | 'sites'>;
+
+function credentialFindings(c: CredentialsInput, ctx: CredentialsContext, prefix: string, report: Report): void {
+  if (!meetsPasswordPolicy(c.password)) report('request', { field: `${prefix}.password`, message: 'Use at least 8 characters with at least one letter and one number.' });
+  if (c.password !== c.passwordConfirmation) report('request', { field: `${prefix}.passwordConfirmation`, message: 'The passwords do not match.' });
+  if (!PIN_PATTERN.test(c.pin)) report('request', { field: `${prefix}.pin`, message: 'The PIN is 4 to 8 digits.' });
+  else if (c.pin !== c.pinConfirmation) report('request', { field: `${prefix}.pinConfirmation`, message: 'The PINs do not match.' });
+  if (!c.securityQuestion.trim()) report('request', { field: `${prefix}.securityQuestion`, message: 'Choose a security question.' });
+  if (!c.securityAnswer.trim()) report('request', { field: `${prefix}.securityAnswer`, message: 'Enter the answer to the security question.' });
+  const loc = c.emergencyResponseLocation;
+  if (loc && 'locationId' in loc && !ctx.emergencyLocations.has(loc.locationId)) {
+    report('account', { field: `${prefix}.emergencyResponseLocation.locationId`, message: 'No such emergency response location in this account.' });
+  }
+  if (loc && 'address' in loc) {
+    if (!loc.nickname.trim()) report('request', { field: `${prefix}.emergencyResponseLocation.nickname`, message: 'Give the location a nickname, e.g. the user\'s name.' });
+    if (loc.site !== undefined && (!ctx.multiSite || !ctx.sites.includes(loc.site))) {
+      report('account', { field: `${prefix}.emergencyResponseLocation.site`, message: 'Sites are only available on multi-site accounts, and must be one of the account\'s.' });
+    }
+    addressProblems(loc.address, `${prefix}.emergencyResponseLocation.address`).forEach((p) => report('request', p));
+  }
 }
 
 /** Problems with assigned credentials (also used when an admin activates a user later). */
-export function credentialProblems(c: CredentialsInput, ctx: Pick<ProvisioningRequestContext, 'emergencyLocations' | 'multiSite' | 'sites'>, prefix: string): FieldError[] {
-  const problems: FieldError[] = [];
-  if (!meetsPasswordPolicy(c.password)) problems.push({ field: `${prefix}.password`, message: 'Use at least 8 characters with at least one letter and one number.' });
-  if (c.password !== c.passwordConfirmation) problems.push({ field: `${prefix}.passwordConfirmation`, message: 'The passwords do not match.' });
-  if (!PIN_PATTERN.test(c.pin)) problems.push({ field: `${prefix}.pin`, message: 'The PIN is 4 to 8 digits.' });
-  else if (c.pin !== c.pinConfirmation) problems.push({ field: `${prefix}.pinConfirmation`, message: 'The PINs do not match.' });
-  if (!c.securityQuestion.trim()) problems.push({ field: `${prefix}.securityQuestion`, message: 'Choose a security question.' });
-  if (!c.securityAnswer.trim()) problems.push({ field: `${prefix}.securityAnswer`, message: 'Enter the answer to the security question.' });
-  const loc = c.emergencyResponseLocation;
-  if (loc && 'locationId' in loc && !ctx.emergencyLocations.has(loc.locationId)) {
-    problems.push({ field: `${prefix}.emergencyResponseLocation.locationId`, message: 'No such emergency response location in this account.' });
-  }
-  if (loc && 'address' in loc) {
-    if (!loc.nickname.trim()) problems.push({ field: `${prefix}.emergencyResponseLocation.nickname`, message: 'Give the location a nickname, e.g. the user\'s name.' });
-    if (loc.site !== undefined && (!ctx.multiSite || !ctx.sites.includes(loc.site))) problems.push({ field: `${prefix}.emergencyResponseLocation.site`, message: 'Sites are only available on multi-site accounts, and must be one of the account\'s.' });
-    problems.push(...addressProblems(loc.address, `${prefix}.emergencyResponseLocation.address`));
-  }
-  return problems;
+export function credentialProblems(c: CredentialsInput, ctx: CredentialsContext, prefix: string): FieldError[] {
+  const { found, report } = findings();
+  credentialFindings(c, ctx, prefix, report);
+  return found.all;
 }
 
 /** A user with phone service activated by credentials without an emergency response location ("Missing Emergency Address"). */

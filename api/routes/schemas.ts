@@ -1,6 +1,8 @@
 // Schemas every resource's routes share.
 import { z } from 'zod';
-import { checkEmailList, EMAIL_LIST_PATTERN, EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_EMAILS_PER_INVITATION } from '../../domain/email-addresses';
+import { checkEmailList, EMAIL_LIST_LENGTHS_PATTERN, EMAIL_LIST_PATTERN, EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_EMAILS_PER_INVITATION } from '../../domain/email-addresses';
+import { LOCAL_DATE_TIME_PATTERN } from '../../domain/schedule';
+import { FILLED_IN_PATTERN } from '../../domain/text-patterns';
 
 /** One email address, exactly as the invitation rules take it (domain/email-addresses.ts). */
 export const emailAddress = z.string().max(MAX_EMAIL_LENGTH).regex(new RegExp(`^${EMAIL_PATTERN}$`), 'is not a valid email address');
@@ -12,7 +14,8 @@ export const emailAddress = z.string().max(MAX_EMAIL_LENGTH).regex(new RegExp(`^
  */
 export const emailList = z
   .union([
-    z.string().max(20_000).meta({ pattern: EMAIL_LIST_PATTERN }),
+    // Two patterns: the list's shape, and each address at most 254 characters long.
+    z.string().max(20_000).meta({ pattern: EMAIL_LIST_PATTERN, allOf: [{ pattern: EMAIL_LIST_LENGTHS_PATTERN }] }),
     z.array(z.string().max(MAX_EMAIL_LENGTH).meta({ pattern: `^${EMAIL_PATTERN}$` })).max(100).meta({ minItems: 1, maxItems: MAX_EMAILS_PER_INVITATION }),
   ])
   .superRefine((emails, ctx) => {
@@ -20,16 +23,14 @@ export const emailList = z
   })
   .describe(`1 to ${MAX_EMAILS_PER_INVITATION} addresses: a list, or one string separated by commas or semicolons`);
 
-/** A wall-clock time, YYYY-MM-DDTHH:mm (seconds optional), with a month, day, hour and minute that can exist. */
-export const localDateTime = z
-  .string()
-  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'use YYYY-MM-DDTHH:mm');
+/** A wall-clock time, YYYY-MM-DDTHH:mm (seconds optional), of a day and time that exist on the calendar (no 30 February). */
+export const localDateTime = z.string().regex(new RegExp(LOCAL_DATE_TIME_PATTERN), 'use YYYY-MM-DDTHH:mm, a date that exists');
 
 /** An IANA time zone the server knows, e.g. Europe/Paris. */
 export const timeZone = z.enum(Intl.supportedValuesOf('timeZone') as [string, ...string[]]);
 
 /** Text a person must fill in: at least one character other than white space (as the rules trim it). */
-export const filledIn = (max: number) => z.string().max(max).regex(/[^ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/, 'must not be blank');
+export const filledIn = (max: number, message = 'must not be blank') => z.string().max(max).regex(new RegExp(FILLED_IN_PATTERN), message);
 
 export const accountParams = z.strictObject({ accountId: z.string().min(1).max(64) });
 

@@ -57,8 +57,10 @@ describe('require unique email', () => {
     const taken = await add({ users: [newUser('fresh1@acme.test'), newUser('BOSS@acme.test')] });
     expect(taken.status).toBe(409);
     expect(taken.body).toMatchObject({ type: '/problems/email-in-use', addresses: ['boss@acme.test'] });
+    // Twice in one request is no fault of the request as such: this account requires unique emails (409).
     const twice = await add({ users: [newUser('twice@acme.test'), newUser('twice@acme.test')] });
-    expect(twice.status).toBe(400);
+    expect(twice.status).toBe(409);
+    expect(twice.body.type).toBe('/problems/conflicts-with-account');
     expect(twice.body.errors).toContainEqual({ field: 'body.users.1.email', message: 'twice@acme.test is already given to user 1 of this request.' });
     expect((await stack.db.query(`SELECT 1 FROM users WHERE email IN ('fresh1@acme.test', 'twice@acme.test')`)).rowCount).toBe(0);
   });
@@ -68,7 +70,9 @@ describe('require unique email', () => {
     await stack.db.query(`UPDATE accounts SET require_unique_email = false WHERE id = 'shared-mail'`);
     const path = '/v1/accounts/shared-mail/provisioning-requests';
     const invite = await stack.api('POST', path, { credential: other.credential, body: { users: [newUser('desk@shared.test', { setup: { option: 'send_invite' } }), newUser('later@shared.test', { setup: inSeconds(600) })] } });
-    expect(invite.status).toBe(400);
+    // The account's setting, not the request, rules email out: 409.
+    expect(invite.status).toBe(409);
+    expect(invite.body.type).toBe('/problems/conflicts-with-account');
     expect(invite.body.errors.map((e: any) => e.field)).toEqual(['body.users.0.setup.option', 'body.users.1.setup.option']);
     expect(invite.body.errors[0].message).toMatch(/activate by assigning credentials" or "activate later/);
 
@@ -162,9 +166,10 @@ describe('the four setup options', () => {
     await eventually(async () => (await userView(user.userId)).body.activation?.stage === 'activated');
   });
 
-  test('a scheduled invite in the past is refused', async () => {
+  test('a scheduled invite in the past is refused: 409, as the same request was fine before that time', async () => {
     const res = await add({ users: [newUser('past-add@acme.test', { setup: { option: 'schedule_invite', localDateTime: '2020-01-01T09:00', timeZone: 'America/New_York' } })] });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
+    expect(res.body.type).toBe('/problems/schedule-in-the-past');
     expect(res.body.errors).toEqual([{ field: 'body.users.0.setup.localDateTime', message: 'The scheduled time is in the past' }]);
   });
 });

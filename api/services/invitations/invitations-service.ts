@@ -41,7 +41,11 @@ export interface InvitationServiceDeps {
 function scheduledSendAt(request: ScheduleOption): string | undefined {
   if (!request.schedule) return undefined;
   const r = resolveSchedule(request.schedule, new Date());
-  if (!r.ok) throw problems.validation('The invitation was not scheduled.', [{ field: `body.${r.field}`, message: r.message }]);
+  if (!r.ok) {
+    const errors = [{ field: `body.${r.field}`, message: r.message }];
+    // A time gone by was fine a minute earlier: the request is not invalid, the moment has passed (409).
+    throw r.past ? problems.scheduleInThePast('The invitation was not scheduled: the time has gone by; choose a later one.', errors) : problems.validation('The invitation was not scheduled.', errors);
+  }
   return r.sendAt.toISOString();
 }
 

@@ -3,7 +3,7 @@
 // request's workflow. The workflows own the provisioning; this only decides whether it may start
 // and with what.
 import { randomUUID } from 'node:crypto';
-import { missingEmergencyAddress, provisioningRequestProblems, purchasesFor, type NewProvisioningRequest, type PriceList } from '../../../domain/provisioning-requests';
+import { missingEmergencyAddress, provisioningRequestFindings, purchasesFor, type NewProvisioningRequest, type PriceList } from '../../../domain/provisioning-requests';
 import { needsPaidSeat, type PaidLicense } from '../../../domain/licenses';
 import { provisioningWorkflowId, type ProvisioningRequestInput, type ProvisioningStatus } from '../../../workflows/provisioning-request/definitions';
 import { problems } from '../../problems';
@@ -37,8 +37,14 @@ export function createProvisioningRequestService({ provisioningRequestsData, use
   async function check(caller: Caller, req: NewProvisioningRequest) {
     assertMayAddUsers(caller, req.users);
     const { account, ctx, seatsFree } = await provisioningContext(caller.accountId);
-    const errors = provisioningRequestProblems(req, ctx);
-    if (errors.length > 0) throw problems.validation('No user was added: fix the listed fields.', errors);
+    // Something wrong with the request itself: 400, naming every problem (those of the other kinds too).
+    // Else what the account cannot take now, or a time gone by: 409.
+    const found = provisioningRequestFindings(req, ctx);
+    if (found.request.length > 0) throw problems.validation('No user was added: fix the listed fields.', found.all);
+    if (found.account.length > 0) {
+      throw problems.conflictsWithAccount('No user was added: the listed fields do not fit this account as it is now (its settings, sites or inventories).', found.all);
+    }
+    if (found.clock.length > 0) throw problems.scheduleInThePast('No user was added: a scheduled time has gone by; choose a later one.', found.clock);
     if (account.require_unique_email) {
       const inUse = await usersData.emailsInUse(account.id, req.users.map((u) => u.email.trim().toLowerCase()));
       if (inUse.length > 0) throw problems.emailInUse(inUse);

@@ -11,7 +11,7 @@ const schedule = z
     timeZone: timeZone.describe('The inviter\'s IANA time zone, e.g. Europe/Paris'),
   })
   .optional()
-  .describe('Send later: the invitation goes out at this time in the inviter\'s time zone');
+  .describe('Send later: the invitation goes out at this time in the inviter\'s time zone (a time that has gone by answers 409 `schedule-in-the-past`)');
 
 export const createInvitationBody = z.discriminatedUnion('channel', [
   z

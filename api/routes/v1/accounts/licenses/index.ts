@@ -33,11 +33,14 @@ const licenseRoutes: FastifyPluginAsyncZod<{ licenses: LicenseService }> = async
         'Invitations waiting for a seat continue by themselves, longest waiter first.',
       security: [{ bearer: [] }],
       params: accountParams.extend({ license: z.enum(['ringex', 'video_pro_plus']) }),
-      body: z.strictObject({
-        seats: z.number().int().min(1).max(perPurchase, `Buy at most ${perPurchase} seats at once; for more, make several purchases.`),
-        quoteId: z.uuid().optional().describe('The quote the first call answered with'),
-        acknowledgeCharges: z.boolean().optional().describe('Must be true with a quote: the charges were reviewed'),
-      }),
+      body: z
+        .strictObject({
+          seats: z.number().int().min(1).max(perPurchase, `Buy at most ${perPurchase} seats at once; for more, make several purchases.`),
+          quoteId: z.uuid().optional().describe('The quote the first call answered with'),
+          acknowledgeCharges: z.literal(true, { error: 'Check the acknowledgment of the charges to continue.' }).optional().describe('With a quote, required: the charges were reviewed'),
+        })
+        // With a quote, the acknowledgement (the service names the field when it is missing).
+        .meta({ dependentRequired: { quoteId: ['acknowledgeCharges'] } }),
       response: {
         200: z.object({ inventory: z.array(inventoryLine), invitationsNotified: z.number(), purchaseId: z.string(), charges: chargesView }),
         400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema,
