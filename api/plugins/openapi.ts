@@ -75,6 +75,10 @@ function addErrorResponses(route: RouteOptions): void {
   const response: ResponseSchemas = { ...(schema.response ?? {}) };
   for (const [status, declared] of Object.entries(response)) {
     if (declared === problemSchema) response[status] = problemResponse(Number(status));
+    // A route's own problem shape (e.g. a batch's per-line errors) is problem+json too.
+    else if (Number(status) >= 400 && declared && typeof declared === 'object' && !('content' in declared)) {
+      response[status] = { description: descriptions[Number(status)] ?? 'A problem', content: { [PROBLEM_CONTENT_TYPE]: { schema: declared } } };
+    }
   }
   for (const status of errorStatuses(route, schema)) response[status] ??= problemResponse(status);
   route.schema = { ...(route.schema as object), response };
