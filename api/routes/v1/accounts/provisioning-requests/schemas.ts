@@ -101,30 +101,37 @@ const newUser = z
     ],
   });
 
-/** A purchased deskphone needs an address: its own `shipTo`, or the request's. */
-const shipsSomewhere = {
-  anyOf: [
-    { required: ['shipTo'] },
-    { properties: { users: { items: { properties: { phone: { anyOf: [{ properties: { option: { enum: ['app', 'inventory'] } } }, { required: ['shipTo'] }] } } } } } },
-  ],
-};
-/** "Missing Emergency Address": a RingEX user given credentials has an emergency response location, unless the request continues without. */
-const emergencyAddressAnswered = {
-  anyOf: [
-    { properties: { continueWithoutEmergencyAddress: { const: true } }, required: ['continueWithoutEmergencyAddress'] },
-    {
-      properties: {
-        users: {
-          items: {
-            anyOf: [
-              { properties: { userType: { enum: licenses.filter((l) => l !== 'ringex') } } },
-              { properties: { setup: { anyOf: [{ properties: { option: { enum: ['send_invite', 'schedule_invite', 'activate_later'] } } }, { required: ['emergencyResponseLocation'] }] } } },
-            ],
+/**
+ * What no request may be, whatever its fields (a single `not`, which generators of test data handle
+ * well): a purchased deskphone with nowhere to ship it (no shipTo of its own, none on the request);
+ * a RingEX user given credentials without an emergency response location, unless the request says
+ * continueWithoutEmergencyAddress: true ("Missing Emergency Address", else 422).
+ */
+const neverRequested = {
+  not: {
+    anyOf: [
+      {
+        description: 'A purchased deskphone with nowhere to ship it',
+        not: { required: ['shipTo'] },
+        properties: { users: { contains: { required: ['phone'], properties: { phone: { required: ['option'], properties: { option: { const: 'purchase' } }, not: { required: ['shipTo'] } } } } } },
+      },
+      {
+        description: 'A RingEX user given credentials without an emergency response location, and no continueWithoutEmergencyAddress: true',
+        not: { required: ['continueWithoutEmergencyAddress'], properties: { continueWithoutEmergencyAddress: { const: true } } },
+        properties: {
+          users: {
+            contains: {
+              required: ['userType', 'setup'],
+              properties: {
+                userType: { const: 'ringex' },
+                setup: { required: ['option'], properties: { option: { const: 'assign_credentials' } }, not: { required: ['emergencyResponseLocation'] } },
+              },
+            },
           },
         },
       },
-    },
-  ],
+    ],
+  },
 };
 
 const requestFields = {
@@ -133,7 +140,7 @@ const requestFields = {
   continueWithoutEmergencyAddress: z.boolean().optional().describe('"Missing Emergency Address" → Yes: those users add it at first sign-in (else 422 `missing-emergency-address`)'),
 };
 
-export const provisioningRequestBody = z.strictObject(requestFields).meta({ allOf: [shipsSomewhere, emergencyAddressAnswered] });
+export const provisioningRequestBody = z.strictObject(requestFields).meta(neverRequested);
 
 export const submitBody = z
   .strictObject({
@@ -141,7 +148,7 @@ export const submitBody = z
     quoteId: z.uuid().optional().describe('The quote of a request that buys anything'),
     acknowledgeCharges: z.literal(true, { error: 'Check the acknowledgment of the charges to continue.' }).optional().describe('With a quote, required: the charges were reviewed'),
   })
-  .meta({ allOf: [shipsSomewhere, emergencyAddressAnswered], dependentRequired: { quoteId: ['acknowledgeCharges'] } });
+  .meta({ ...neverRequested, dependentRequired: { quoteId: ['acknowledgeCharges'] } });
 
 const quoteItem = z.object({
   kind: z.enum(['license_seats', 'deskphone', 'phone_number']),
