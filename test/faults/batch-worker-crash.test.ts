@@ -3,6 +3,7 @@
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { csv, endedBatch, setBatchPace, uploadCsv } from '../support/batches';
+import { recordCounts } from '../support/test-logs';
 
 let stack: TestStack;
 const workers: WorkerProcess[] = [];
@@ -62,7 +63,7 @@ test(`workers killed at random while a ${ROWS}-row batch fans out: one outcome p
     kills: KILLS,
     rowsAtEachKill: progress,
   };
-  console.log(`batch with workers killed at random: ${JSON.stringify(counts)}`);
+  recordCounts('batch with workers killed at random', counts);
   expect(counts).toMatchObject({ outcomes: { started: ROWS }, invitations: ROWS, maxTokenGeneration: 1, received: ROWS, duplicates: 0, lost: 0 });
   expect(batch.totals).toMatchObject({ accepted: ROWS, started: ROWS, pending: 0, failed: 0 });
   const final = await stack.api('GET', `/v1/accounts/${account.id}/invitation-batches/${res.body.batchId}`, { credential: account.credential });

@@ -3,6 +3,7 @@
 // again with its Idempotency-Key, a cancel mid-batch, bulk resend and revoke, and the CSV report.
 import { startTestStack, eventually, type TestStack } from '../support/stack';
 import { batchesPath, csv, endedBatch, setBatchPace, uploadCsv } from '../support/batches';
+import { recordCounts } from '../support/test-logs';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ test('a 300-row CSV: every row checked, recorded, started in chunks; counts matc
   expect(res.status).toBe(202);
   expect(res.body).toMatchObject({ kind: 'invite', status: 'running', rowCount: 300, created: true });
   expect(res.body.workflowId).toBe(`invitation-batch:${account.id}:${res.body.batchId}`);
-  console.log(`300-row CSV accepted in ${Date.now() - started} ms`);
+  recordCounts('300-row CSV accepted (ms)', Date.now() - started);
 
   const batch = await endedBatch(stack, account.id, res.body.batchId, account.credential);
   expect(batch.status).toBe('completed');
@@ -43,7 +44,7 @@ test('a 300-row CSV: every row checked, recorded, started in chunks; counts matc
   await new Promise((r) => setTimeout(r, 1_000));
   const received = mailsTo(wanted);
   const counts = { invited: 298, received: received.length, distinctInvitees: new Set(received.map((m) => m.to[0])).size, duplicates: received.length - new Set(received.map((m) => m.to[0])).size };
-  console.log(`batch of 300: ${JSON.stringify({ ...counts, totals: batch.totals })}`);
+  recordCounts('batch of 300', { ...counts, totals: batch.totals });
   // member7 got the one email of their single invitation, and nothing from the batch.
   expect(counts).toEqual({ invited: 298, received: 299, distinctInvitees: 299, duplicates: 0 });
   const final = await stack.api('GET', `${batchesPath(account.id)}/${res.body.batchId}?limit=1`, { credential: account.credential });
@@ -244,7 +245,7 @@ test('a 10,000-row CSV is checked, recorded and started within seconds (the benc
   const started = performance.now();
   const res = await uploadCsv(stack, account.id, text, { credential: account.credential });
   const acceptMs = performance.now() - started;
-  console.log(`10,000-row CSV (${(text.length / 1024).toFixed(0)} KiB) accepted in ${acceptMs.toFixed(0)} ms`);
+  recordCounts('10,000-row CSV accepted', { kib: Math.round(text.length / 1024), ms: Math.round(acceptMs) });
   expect(res.status).toBe(202);
   expect(res.body.rowCount).toBe(10_000);
   // Generous here, on a shared machine running the whole suite; `npm run bench -- --only 1,6` measures it alone.

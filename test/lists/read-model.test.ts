@@ -8,6 +8,7 @@ import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { completedRequest, credentials, newUser } from '../support/provisioning-requests';
 import { buySeats } from '../support/licenses';
+import { recordCounts } from '../support/test-logs';
 
 // Account ids of this run: workflow ids (`invitation:<account>:<invitee>`) are global on the Temporal
 // server every test file shares, and other files invite the same people into `acme`.
@@ -90,7 +91,7 @@ test('a full lifecycle with a seat free writes at most 40 history events', async
   await expectListedAsQueried(A, email, id, 'activated');
   await stack.client.workflow.getHandle(id).result();
   const events = (await stack.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-  console.log(`history events, invite → signup → license → activated: ${events.length}`);
+  recordCounts('history events, invite → signup → license → activated', events.length);
   expect(events.length).toBeLessThanOrEqual(40);
 });
 

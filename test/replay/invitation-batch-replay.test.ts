@@ -12,6 +12,7 @@ import { invitationBatchWorkflowId } from '../../workflows/invitation-batch/defi
 import { testStackEnv } from '../support/stack-env';
 import { startTestStack, eventually, type TestStack } from '../support/stack';
 import { batchesPath, csv, setBatchPace, uploadCsv } from '../support/batches';
+import { recordCounts } from '../support/test-logs';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
 const record = process.env.RECORD_HISTORIES === '1';
@@ -45,7 +46,7 @@ test('a batch in chunks of one: its first run continues as new after 40 chunks, 
   expect(first.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
   // Each chunk costs about ten events: a run of 40 stays far below a few thousand.
   expect(first.events!.length).toBeLessThan(500);
-  console.log(`batch history: first run of 40 chunks: ${first.events!.length} events`);
+  recordCounts('batch history: first run of 40 chunks (events)', first.events!.length);
 });
 
 test('a batch from the API that completes, and one cancelled while it waits for its pace', async () => {
