@@ -50,7 +50,7 @@ test('every runbook command answers its question', async () => {
   const commands = runbookCommands();
   expect(commands.length).toBeGreaterThanOrEqual(6);
   const answer = async (args: string[]) => {
-    const { stdout } = await run(cli, [...args, '--address', testStackEnv().temporalAddress, '--output', 'json']);
+    const { stdout } = await run(cli, [...args, '--address', testStackEnv().temporalAddress, '--output', 'json'], { maxBuffer: 256 * 1024 * 1024 }); // the whole suite's workflows share this server
     return stdout;
   };
   const expected: Array<[RegExp, string[]]> = [
