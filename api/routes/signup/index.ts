@@ -90,6 +90,7 @@ function invitationRequestPage(app: Parameters<FastifyPluginAsyncZod>[0], invita
       tags: ['signup pages'],
       summary: 'Ask the account\'s admins for a new invitation (form post from an expired or revoked link\'s page); answers the same HTML page whatever the link',
       params: tokenParams,
+      response: { 200: page('Request sent (the same page whatever the link)') },
     },
     onResponse: async (request) => {
       const requestId = recorded.get(request);
