@@ -44,14 +44,8 @@ export function rowsFromCsv(text: string): ParsedRows {
   return { rows: records.map(({ record, info }) => ({ line: info.lines, ...record })), errors: [] };
 }
 
-export interface JsonInvitationRow {
-  email?: string;
-  phone?: string;
-  role?: string;
-  license?: string;
-  locale?: string;
-  sendAt?: string;
-}
+/** A JSON item: a row as uploaded, without the line (its position gives it). */
+export type JsonInvitationRow = Omit<BatchRowInput, 'line'>;
 
 export function rowsFromJson(items: JsonInvitationRow[]): ParsedRows {
   return { rows: items.map((item, i) => ({ line: i + 1, ...item })), errors: [] };

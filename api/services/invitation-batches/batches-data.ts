@@ -5,19 +5,11 @@
 import { inTransaction, type Db } from '../../../db';
 import type { BatchRow } from '../../../domain/batch-rows';
 import type { BatchKind, BatchRowOutcome } from '../../../domain/invitation-batches';
-import type { Locale } from '../../../domain/locales';
-import type { Plan, PaidLicense } from '../../../domain/licenses';
+import type { PaidLicense } from '../../../domain/licenses';
+import type { AccountRow } from '../accounts/accounts-data';
 
-export interface BatchAccount {
-  id: string;
-  name: string;
-  company_domains: string[];
-  plan: Plan;
-  country: string;
-  locale: Locale;
-  time_zone: string;
-  users_may_invite: boolean;
-}
+/** The account as inviting knows it (accounts-data.ts), with the zone a batch's send times are read in. */
+export type BatchAccount = Omit<AccountRow, 'invitation_lifetime_seconds'> & { time_zone: string };
 
 export interface BatchRecord {
   id: string;
