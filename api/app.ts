@@ -74,7 +74,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(deadlines, { settings: { ...defaultDeadlines, ...deadlineSettings } });
   await app.register(problemDetails);
   await app.register(security, { corsOrigins });
-  await app.register(rateLimiting, limits);
+  await app.register(rateLimiting, { ...limits, db });
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
   const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits, temporalUiUrl });
