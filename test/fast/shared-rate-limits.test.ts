@@ -74,3 +74,22 @@ test('a small limit is exact across processes: a route limit of 3 a minute per a
   // Another address has its own count.
   expect((await call(b, { method: 'POST', url: `/signup/${'q'.repeat(43)}`, headers: form, payload: 'a=b', remoteAddress: '203.0.113.8' })).status).not.toBe(429);
 });
+
+test('behind the proxy, each client address has its own count (TRUST_PROXY)', async () => {
+  const proxied = await buildApp({ db: bDb, temporal: a.client, taskQueue: a.taskQueue, invitationTokenSecret: randomBytes(32).toString('hex'), publicBaseUrl: 'http://127.0.0.1:1', rateLimits: LIMITS, trustProxy: '127.0.0.1' });
+  try {
+    const submit = (app: typeof proxied, client: string, i: number) =>
+      call(app, { method: 'POST', url: `/signup/${'p'.repeat(40)}${i}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client }, payload: 'a=b' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await submit(proxied, '198.51.100.1', i)).status);
+    expect(statuses.map((s) => s === 429)).toEqual([false, false, false, true]);
+    // Another client through the same proxy is not limited by the first one's tries.
+    expect((await submit(proxied, '198.51.100.2', 9)).status).not.toBe(429);
+    // Without trusting the proxy, X-Forwarded-For is ignored: everyone is the proxy's address (127.0.0.1 here).
+    const untrusted: number[] = [];
+    for (let i = 0; i < 4; i++) untrusted.push((await submit(b, `198.51.100.${10 + i}`, i)).status);
+    expect(untrusted.map((s) => s === 429)).toEqual([false, false, false, true]);
+  } finally {
+    await proxied.close();
+  }
+});
