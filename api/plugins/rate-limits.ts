@@ -49,6 +49,8 @@ interface Counter {
 const SYNC_WAIT_MS = 250;
 /** After the database failed to answer, how long counting stays local before trying again (ms). */
 const OFFLINE_BACKOFF_MS = 5_000;
+/** Buckets this process remembers before it forgets those with nothing unsent (many addresses at once). */
+const MAX_COUNTERS = 10_000;
 
 /**
  * Counts shared by every API process, without a database round trip on most requests. A request
@@ -78,6 +80,7 @@ export class SharedRateLimitCounts {
     const now = Date.now();
     let counter = this.counters.get(bucket);
     if (!counter || (counter.expiresAt !== undefined && counter.expiresAt <= now)) {
+      if (this.counters.size >= MAX_COUNTERS) this.forget(() => true);
       counter = { bucket, windowMs, shared: 0, sending: 0, pending: 0 };
       this.counters.set(bucket, counter);
     }
@@ -87,7 +90,7 @@ export class SharedRateLimitCounts {
     // the others may not know of; past the limit the answer is no whatever they counted.
     const mustAsk = counter.expiresAt === undefined || (seen <= max && (seen > max - Math.ceil(max / 10) || counter.pending > Math.floor(max / 20)));
     if (mustAsk && now >= this.offlineUntil) await this.syncWithin([counter], SYNC_WAIT_MS);
-    else this.schedule();
+    this.schedule();
     counter.expiresAt ??= now + windowMs; // the database did not answer: count this window here
     return { current: counter.shared + counter.sending + counter.pending, ttl: Math.max(0, counter.expiresAt - Date.now()) };
   }
@@ -109,9 +112,14 @@ export class SharedRateLimitCounts {
     this.timer.unref();
   }
 
+  /** Drops settled buckets (nothing unsent) that `which` picks: the database keeps their counts. */
+  private forget(which: (c: Counter) => boolean) {
+    for (const [bucket, c] of this.counters) if (c.pending + c.sending === 0 && which(c)) this.counters.delete(bucket);
+  }
+
   private async flush() {
     const now = Date.now();
-    for (const [bucket, c] of this.counters) if (c.pending + c.sending === 0 && c.expiresAt !== undefined && c.expiresAt <= now) this.counters.delete(bucket);
+    this.forget((c) => c.expiresAt !== undefined && c.expiresAt <= now);
     const pending = [...this.counters.values()].filter((c) => c.pending > 0);
     if (pending.length > 0 && now >= this.offlineUntil) await this.syncWithin(pending, this.syncIntervalMs * 5);
     if (now - this.lastCleanup > 60_000) {
