@@ -69,6 +69,9 @@ export class SharedRateLimitCounts {
   private timer?: NodeJS.Timeout;
   private offlineUntil = 0;
   private lastCleanup = 0;
+  /** One flush at a time: a slow database must not pile statements up on the pool. */
+  private flushing = false;
+  private closed = false;
 
   constructor(
     private readonly db: Db,
@@ -97,6 +100,7 @@ export class SharedRateLimitCounts {
 
   /** Adds what is pending and stops syncing (the app is closing). */
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     const pending = [...this.counters.values()].filter((c) => c.pending > 0);
@@ -104,7 +108,7 @@ export class SharedRateLimitCounts {
   }
 
   private schedule() {
-    if (this.timer) return;
+    if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -118,6 +122,18 @@ export class SharedRateLimitCounts {
   }
 
   private async flush() {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      await this.flushOnce();
+    } finally {
+      this.flushing = false;
+    }
+    // Hits that came meanwhile, or that the database did not take: the next round.
+    if ([...this.counters.values()].some((c) => c.pending > 0)) this.schedule();
+  }
+
+  private async flushOnce() {
     const now = Date.now();
     this.forget((c) => c.expiresAt !== undefined && c.expiresAt <= now);
     const pending = [...this.counters.values()].filter((c) => c.pending > 0);
