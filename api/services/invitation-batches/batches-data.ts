@@ -3,6 +3,7 @@
 // totals and its rows page by page (delivery read from the outbox: the row's first message), and
 // what checking a batch needs from the account.
 import { inTransaction, type Db } from '../../../db';
+import { createInvitationList, type InvitationFilter } from '../../../db/read-model';
 import type { BatchRow } from '../../../domain/batch-rows';
 import type { BatchKind, BatchRowOutcome } from '../../../domain/invitation-batches';
 import type { PaidLicense } from '../../../domain/licenses';
@@ -71,7 +72,18 @@ const BATCH_COLUMNS = 'id, account_id, created_by, kind, source, row_count, work
 /** The row's first message, by its outbox key. */
 const DELIVERY_JOIN = `LEFT JOIN message_outbox o ON r.token_generation IS NOT NULL AND o.key = r.invitation_id || '/invite/' || r.token_generation`;
 
+/** An invitation a bulk action may name: who sent it (users act only on their own) and how it reaches its invitee. */
+export interface ActionableInvitation {
+  channel: 'email' | 'text' | 'link';
+  email: string | null;
+  phone: string | null;
+  invited_by: string;
+}
+
 export function createBatchesData(db: Db) {
+  // The invitation list's own query (db/read-model): a bulk action's filter selects exactly the
+  // rows the list shows under the same filter.
+  const invitationList = createInvitationList(db);
   return {
     async account(accountId: string): Promise<BatchAccount | undefined> {
       const { rows } = await db.query<BatchAccount>(
@@ -105,12 +117,24 @@ export function createBatchesData(db: Db) {
     },
 
     /** The account's invitations among these ids, with who sent each (users may act only on their own). */
-    async invitations(accountId: string, ids: string[]): Promise<Map<string, { channel: 'email' | 'text' | 'link'; email: string | null; phone: string | null; invited_by: string }>> {
-      const { rows } = await db.query<{ id: string; channel: 'email' | 'text' | 'link'; email: string | null; phone: string | null; invited_by: string }>(
+    async invitations(accountId: string, ids: string[]): Promise<Map<string, ActionableInvitation>> {
+      const { rows } = await db.query<ActionableInvitation & { id: string }>(
         `SELECT id, channel, invitee_email AS email, invitee_phone AS phone, invited_by FROM invitations WHERE account_id = $1 AND id = ANY($2)`,
         [accountId, ids],
       );
       return new Map(rows.map(({ id, ...r }) => [id, r]));
+    },
+
+    /**
+     * The account's invitations matching a list filter, newest first, up to `max`; `total` counts
+     * them all (only counted when there are more than `max`, to say how many).
+     */
+    async matching(accountId: string, filter: InvitationFilter, max: number): Promise<{ invitations: Array<[string, ActionableInvitation]>; total: number }> {
+      const { rows, next } = await invitationList.page(accountId, filter, { limit: max });
+      const invitations = rows.map((r): [string, ActionableInvitation] => [r.id, { channel: r.channel, email: r.invitee_email, phone: r.invitee_phone, invited_by: r.invited_by }]);
+      if (!next) return { invitations, total: rows.length };
+      const counts = await invitationList.countByStage(accountId, filter);
+      return { invitations, total: [...counts.values()].reduce((a, b) => a + b, 0) };
     },
 
     /**
