@@ -12,8 +12,8 @@ import { seatPurchasePrice } from '../../../domain/provisioning-requests';
 import { resolveSchedule } from '../../../domain/schedule';
 import { invitationBatchWorkflow } from '../../../workflows';
 import { cancelBatch, invitationBatchWorkflowId } from '../../../workflows/invitation-batch/definitions';
+import { batchStartOptions } from '../../../workflows/invitation-batch/start';
 import { invitationIdFor } from '../../../workflows/invitation/start';
-import { AccountId, OnboardingStage } from '../../../workflows/search-attributes';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
@@ -80,7 +80,7 @@ export interface BatchAccepted {
 }
 
 export interface BatchView extends BatchAccepted {
-  source: 'csv' | 'json';
+  source: BatchRecord['source'];
   createdAt: string;
   endedAt?: string;
   totals: BatchTotals;
@@ -168,14 +168,10 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
     const workflowId = invitationBatchWorkflowId(caller.accountId, id);
     const { batch, created } = await batchesData.insert({ id, account_id: caller.accountId, created_by: caller.userId, kind, source, row_count: rows.length, workflow_id: workflowId }, rows);
     try {
-      await temporal.workflow.start(invitationBatchWorkflow, {
-        workflowId, taskQueue, args: [{ batchId: id, accountId: caller.accountId, kind, rowCount: batch.row_count }],
-        // A batch runs once: its id never starts a second workflow, even after the first ended.
-        workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [{ key: AccountId, value: caller.accountId }, { key: OnboardingStage, value: 'fanning_out' }],
-        staticSummary: `${kind === 'invite' ? 'Invitation batch' : `Bulk ${kind}`} of ${batch.row_count} rows (${source}) for ${caller.accountId}`,
-        staticDetails: `Uploaded by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')}); batch ${id}. Rows and outcomes: table invitation_batch_rows, GET /v1/accounts/${caller.accountId}/invitation-batches/${id}.`,
-      });
+      await temporal.workflow.start(invitationBatchWorkflow, batchStartOptions({
+        batchId: id, accountId: caller.accountId, kind, rowCount: batch.row_count, source,
+        details: `Uploaded by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')})`,
+      }, taskQueue));
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }

@@ -134,7 +134,7 @@ const rowView = z.object({
 });
 
 export const batchView = acceptedView.extend({
-  source: z.enum(['csv', 'json']),
+  source: z.enum(['csv', 'json', 'sweep']).describe('sweep: recorded by the stalled-activations job'),
   createdAt: z.string(),
   endedAt: z.string().optional(),
   totals,
