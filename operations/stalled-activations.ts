@@ -130,7 +130,7 @@ export interface SweepBatch {
   workflowId: string;
 }
 
-const POLL_MS = 500;
+const POLL_MS = 200;
 /** A batch still running after this is reported as such (it goes on; its rows say how it ended). */
 export const BATCH_WAIT_MS = 9 * 60_000;
 

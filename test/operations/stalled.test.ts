@@ -88,7 +88,8 @@ test('dry run lists exactly the stalled invitations; a real run resumes them; a 
   expect(await stageOf(bounced)).toBe('awaiting_signup');
   await stack.inbox.waitFor((m) => m.to.includes('bounce@ops.test'));
   expect(stack.inbox.messages.filter((m) => m.to.includes('lapsed@ops.test'))).toHaveLength(2);
-});
+  // About a dozen runs of the command, each a Node process of its own: longer than one test's default on a busy machine.
+}, 180_000);
 
 test('the same sweep on a Temporal Schedule: created, visible, fires on its own, updated, deleted', async () => {
   const scheduleId = `stalled-sweep:test:${ACCOUNT}`;
