@@ -10,6 +10,7 @@ import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-uti
 import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
 import { remindInvitee } from '../../workflows/invitation/definitions';
+import { testDataConverter } from '../support/payload-keys';
 import { testStackEnv } from '../support/stack-env';
 import { ownWorker, signupRacing, type OwnWorker } from '../support/signup-race';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
@@ -23,7 +24,7 @@ const record = process.env.RECORD_HISTORIES === '1';
 
 async function replay(codePath: string, histories: Array<{ workflowId: string; history: unknown }>): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath }, dataConverter: testDataConverter() }, histories)) results.push(r);
   return results;
 }
 
