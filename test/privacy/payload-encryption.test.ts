@@ -2,7 +2,9 @@
 // client that has no codec, as anyone reading the database or the UI would), the codec endpoint
 // decrypts for support staff only, keys rotate without stranding running workflows, and the
 // hashes of assigned credentials never enter a history at all.
+import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
+import { createUserProvisioningActivities } from '../../activities/user-provisioning';
 import type { Payload } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
@@ -97,6 +99,19 @@ describe('payload encryption', () => {
     // Taken by the activation: the hashes exist once, on the user.
     const left = await stack.db.query(`SELECT count(*)::int AS n FROM assigned_credentials WHERE request_id = $1`, [res.body.requestId]);
     expect(left.rows[0].n).toBe(0);
+  });
+
+  test('an activation from an older history, hashes in its input, still sets them (and a retry after its commit is a no-op)', async () => {
+    const res = await stack.api('POST', '/v1/accounts/acme/provisioning-requests', { body: { users: [newUser('legacy@acme.test')] } });
+    const done = await completedRequest(stack, 'acme', res.body.requestId);
+    const activities = createUserProvisioningActivities({ db });
+    const legacy = { passwordHash: 'scrypt$legacy-password', temporaryPassword: true, pinHash: 'scrypt$legacy-pin', securityQuestion: 'Q?', securityAnswerHash: 'scrypt$legacy-answer' };
+    const input = { userId: done.users[0].userId, accountId: 'acme', reservationKey: `${res.body.requestId}:0`, credentials: legacy };
+    await expect(activities.activateWithCredentials(input)).resolves.toEqual({ mustAddEmergencyAddress: false });
+    const { rows } = await stack.db.query(`SELECT password_hash, pin_hash, security_answer_hash, status FROM users WHERE id = $1`, [input.userId]);
+    expect(rows[0]).toEqual({ password_hash: legacy.passwordHash, pin_hash: legacy.pinHash, security_answer_hash: legacy.securityAnswerHash, status: 'active' });
+    // The current shape, retried after its transaction committed (the row is gone, the user active): done, not failed.
+    await expect(activities.activateWithCredentials({ ...input, credentials: { credentialsId: randomUUID() } })).resolves.toEqual({ mustAddEmergencyAddress: false });
   });
 
   test('the codec endpoint: 401 without a credential, 403 for a customer admin, decrypts for support staff; CORS for the UI', async () => {
