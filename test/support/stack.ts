@@ -11,7 +11,7 @@ import { freePort } from '../../scripts/local-stack/ports';
 import { startTwilioEndpoint, type TwilioEndpoint } from '../../scripts/local-stack/twilio-endpoint';
 import { LOCAL_TWILIO } from '../../config';
 import { PayloadEncryptionCodec } from '../../config/payload-codec';
-import { connectClient, connectWorker, dataConverter, localTemporal } from '../../config/temporal';
+import { connectClient, connectWorker, dataConverter, localTemporal, workerDeployment } from '../../config/temporal';
 import { createOnboardingWorker } from '../../worker';
 import { activitiesWithServices } from '../../worker/activity-services';
 import { accountCreator, apiCaller, type ApiHarness } from './api-calls';
@@ -70,6 +70,9 @@ export interface WorkerSettings {
   textSpacingSeconds?: number;
   /** Payload keys (`id:base64key,…`); the test key when absent. */
   payloadKeys?: string;
+  /** The worker's deployment build id (Worker Versioning), and whether tasks are routed by it. */
+  buildId?: string;
+  versioning?: boolean;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -175,6 +178,7 @@ export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ s
     taskQueue: settings.taskQueue,
     workflowBundlePath: settings.workflowBundlePath,
     dataConverter: dataConverter(temporal),
+    workerDeploymentOptions: workerDeployment({ TEMPORAL_DEPLOYMENT_NAME: 'onboarding', TEMPORAL_WORKER_BUILD_ID: settings.buildId, TEMPORAL_WORKER_VERSIONING: settings.versioning }),
     activities: activitiesWithServices(db, client, {
       smtpUrl: settings.smtpUrl,
       mailFrom: MAIL_FROM,
