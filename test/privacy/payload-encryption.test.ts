@@ -148,6 +148,18 @@ describe('payload encryption', () => {
     const elsewhere = await decode({ authorization: `Bearer ${support.credential}`, origin: 'https://evil.example' });
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
 
+    // The Web UI's way: the browser signs in once (form), then sends the cookie with each codec call.
+    const form = (credential: string) => fetch(`${stack.baseUrl}/codec/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ credential }).toString() });
+    expect((await form(stack.account.credential)).status).toBe(403);
+    const signedIn = await form(support.credential);
+    expect(signedIn.status).toBe(200);
+    const cookie = signedIn.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^codec_credential=.*HttpOnly; SameSite=Lax/);
+    const viaCookie = await decode({ cookie: cookie.split(';')[0]!, origin: 'http://localhost:8233' });
+    expect(viaCookie.status).toBe(200);
+    expect(((await viaCookie.json()) as { payloads: unknown[] }).payloads).toEqual(body.payloads);
+    expect((await decode({ cookie: 'codec_credential=po_revoked-or-made-up' })).status).toBe(401);
+
     // Encode then decode gives back the payload (the CLI uses /encode to send signals).
     const original = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello"').toString('base64') };
     const encoded = await fetch(`${stack.baseUrl}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${support.credential}` }, body: JSON.stringify({ payloads: [original] }) });

@@ -4,7 +4,9 @@
 // them decrypted. It decrypts anything encrypted with our keys, so only support staff may call it:
 // an API credential of an Admin or Super Admin of an account listed in CODEC_SUPPORT_ACCOUNTS.
 // Everyone else gets 401 (no credential) or 403, and payloads stay ciphertext in their UI.
+import formbody from '@fastify/formbody';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import escapeHtml from 'escape-html';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -25,6 +27,8 @@ const jsonPayload = z.object({
 });
 const payloads = z.object({ payloads: z.array(jsonPayload).max(10_000) });
 type JsonPayload = z.infer<typeof jsonPayload>;
+
+const SESSION_COOKIE = /(?:^|;\s*)codec_credential=([^;]+)/;
 
 const fromJson = (p: JsonPayload): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
@@ -48,12 +52,38 @@ const codecRoutes: FastifyPluginAsyncZod<CodecRouteOptions> = async (app, { code
   app.addHook('onRequest', async (request, reply) => cors(request, reply));
 
   async function supportStaffOnly(request: FastifyRequest) {
+    // The Web UI sends no Authorization header of ours; with "Include cross-origin credentials" on,
+    // it sends the session cookie that GET /codec/ signed in (the credential, checked at every call).
+    const fromCookie = SESSION_COOKIE.exec(request.headers.cookie ?? '')?.[1];
+    if (!request.headers.authorization && fromCookie) request.headers.authorization = `Bearer ${decodeURIComponent(fromCookie)}`;
     await app.authenticate(request);
     const who = request.identity!;
     if (!supportAccounts.includes(who.accountId) || (who.role !== 'admin' && who.role !== 'super_admin')) {
       throw problems.forbidden('Decrypting workflow payloads is for support staff: an Admin of a support account (CODEC_SUPPORT_ACCOUNTS).');
     }
   }
+
+  await app.register(formbody);
+  const page = (body: string) => `<!doctype html><meta charset="utf-8"><title>Payload codec</title><body style="font-family:sans-serif;max-width:40em;margin:3em auto">${body}</body>`;
+
+  // Signing the browser in, for the Temporal Web UI: a page with a form (no script), and the cookie.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html').send(page(`<h1>Decrypt payloads in the Temporal UI</h1>
+      <p>Support staff: paste your API credential. Then, in the Temporal UI's codec server settings, turn on
+      <em>Include cross-origin credentials</em>.</p>
+      <form method="post" action="session"><input name="credential" type="password" size="50" autocomplete="off" required> <button>Sign in</button></form>`)));
+  app.post('/session', {
+    schema: { hide: true, body: z.object({ credential: z.string().max(200) }) },
+    preHandler: async (request) => {
+      // The form's field stands in for the header, so the same check applies.
+      request.headers.authorization = `Bearer ${request.body.credential}`;
+      await supportStaffOnly(request);
+    },
+  }, async (request, reply) => {
+    const secure = request.protocol === 'https' ? '; Secure' : '';
+    reply.header('set-cookie', `codec_credential=${encodeURIComponent(request.body.credential)}; Path=/codec; HttpOnly; SameSite=Lax; Max-Age=28800${secure}`);
+    return reply.type('text/html').send(page(`<p>Signed in as ${escapeHtml(request.identity!.name)} for 8 hours. The Temporal UI now shows decrypted payloads.</p>`));
+  });
 
   for (const action of ['encode', 'decode'] as const) {
     app.options(`/${action}`, { schema: { hide: true }, config: { rateLimit: false } }, async (request, reply) => {
