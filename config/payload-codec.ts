@@ -66,20 +66,23 @@ export class PayloadEncryptionCodec implements PayloadCodec {
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => {
-      const encoding = payload.metadata?.encoding;
-      if (!encoding || text.decode(encoding) !== ENCRYPTED_ENCODING) return payload; // written before encryption
-      const idBytes = payload.metadata?.[KEY_ID];
-      const id = idBytes ? text.decode(idBytes) : '';
-      const key = this.payloadKeys.keys.get(id);
-      // Fails the task (retried), never the workflow: adding the key back to the configuration resumes it.
-      if (!key) throw new Error(`payload encrypted with key "${id}", which is not among PAYLOAD_ENCRYPTION_KEYS`);
-      const data = Buffer.from(payload.data ?? new Uint8Array());
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, NONCE_BYTES));
-      decipher.setAAD(utf8.encode(id));
-      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(data.subarray(NONCE_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain);
-    });
+    return payloads.map((payload) => decryptPayload(this.payloadKeys, payload));
   }
+}
+
+/** One payload decrypted (or returned as it is when it was never encrypted). */
+export function decryptPayload(payloadKeys: PayloadKeys, payload: Payload): Payload {
+  const encoding = payload.metadata?.encoding;
+  if (!encoding || text.decode(encoding) !== ENCRYPTED_ENCODING) return payload; // written before encryption
+  const idBytes = payload.metadata?.[KEY_ID];
+  const id = idBytes ? text.decode(idBytes) : '';
+  const key = payloadKeys.keys.get(id);
+  // Fails the task (retried), never the workflow: adding the key back to the configuration resumes it.
+  if (!key) throw new Error(`payload encrypted with key "${id}", which is not among PAYLOAD_ENCRYPTION_KEYS`);
+  const data = Buffer.from(payload.data ?? new Uint8Array());
+  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, NONCE_BYTES));
+  decipher.setAAD(utf8.encode(id));
+  decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+  const plain = Buffer.concat([decipher.update(data.subarray(NONCE_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+  return temporal.api.common.v1.Payload.decode(plain);
 }
