@@ -25,7 +25,9 @@ const jsonPayload = z.object({
   metadata: z.record(z.string(), z.string()).nullish(),
   data: z.string().nullish(),
 });
-const payloads = z.object({ payloads: z.array(jsonPayload).max(10_000) });
+// The CLI sends no list at all when there is nothing to encode (a query without arguments).
+const payloads = z.object({ payloads: z.array(jsonPayload).max(10_000).nullish() });
+const answer = z.object({ payloads: z.array(jsonPayload) });
 type JsonPayload = z.infer<typeof jsonPayload>;
 
 const SESSION_COOKIE = /(?:^|;\s*)codec_credential=([^;]+)/;
@@ -100,10 +102,10 @@ const codecRoutes: FastifyPluginAsyncZod<CodecRouteOptions> = async (app, { code
         summary: action === 'decode' ? 'Decrypt payloads for the Temporal UI and CLI (support staff)' : 'Encrypt payloads (support staff; e.g. the CLI signalling a workflow)',
         security: [{ bearer: [] }],
         body: payloads,
-        response: { 200: payloads },
+        response: { 200: answer },
       },
     }, async (request) => {
-      const input = request.body.payloads.map(fromJson);
+      const input = (request.body.payloads ?? []).map(fromJson);
       const output = action === 'decode' ? await codec.decode(input) : await codec.encode(input);
       return { payloads: output.map(toJson) };
     });
