@@ -2,16 +2,34 @@
 // credentials, and the welcome email's invitation row. Keyed by the provisioning step, so a
 // retried or replayed activity finds what it already did.
 import { ApplicationFailure } from '@temporalio/activity';
-import { DatabaseError } from 'pg';
+import { DatabaseError, type PoolClient } from 'pg';
 import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import type { InviteeType } from '../domain/invitee-type';
 import type { InvitingAccount } from '../workflows/invitation/start';
 import { invitationIdFor } from '../workflows/invitation/start';
-import { type AssignedCredentials, type EmergencyLocationChoice, type UserToProvision } from '../workflows/provisioning-request/definitions';
+import { type AssignedCredentials, type EmergencyLocationChoice, type HashedCredentials, type UserToProvision } from '../workflows/provisioning-request/definitions';
 import { failureTypes } from '../domain/failures';
 import type { UserProvisioningStageRecord } from '../domain/stage-records';
 import { writeStage } from '../db/read-model/stage-writes';
+
+/**
+ * The hashes the API stored for this activation, taken (deleted) in the activation's transaction so
+ * they exist once, on the user. Gone with the user already active: a retry of a committed
+ * activation (undefined). Gone otherwise: nothing can set them, so the activation fails for good.
+ */
+async function takeStoredCredentials(tx: PoolClient, accountId: string, credentialsId: string, userId: string): Promise<HashedCredentials | undefined> {
+  const { rows } = await tx.query<HashedCredentials>(
+    `DELETE FROM assigned_credentials WHERE id = $1 AND account_id = $2
+     RETURNING password_hash AS "passwordHash", temporary_password AS "temporaryPassword", pin_hash AS "pinHash",
+               security_question AS "securityQuestion", security_answer_hash AS "securityAnswerHash"`,
+    [credentialsId, accountId],
+  );
+  if (rows[0]) return rows[0];
+  const { rows: active } = await tx.query(`SELECT 1 FROM users WHERE id = $1 AND status = 'active' AND password_hash IS NOT NULL`, [userId]);
+  if (active.length > 0) return undefined;
+  throw ApplicationFailure.create({ type: failureTypes.assignedCredentialsNotFound, nonRetryable: true, message: `The credentials assigned to user ${userId} are no longer stored` });
+}
 
 export function createUserProvisioningActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
@@ -90,7 +108,8 @@ export function createUserProvisioningActivities({ db }: Pick<ActivityDependenci
           locationId = rows[0]!.id;
         }
         const mustAddEmergencyAddress = r.emergency?.kind === 'none_acknowledged';
-        const c = r.credentials;
+        const c = 'credentialsId' in r.credentials ? await takeStoredCredentials(tx, r.accountId, r.credentials.credentialsId, r.userId) : r.credentials;
+        if (!c) return { mustAddEmergencyAddress }; // a retry of an activation that committed
         await tx.query(
           `UPDATE users SET password_hash = $2, temporary_password = $3, pin_hash = $4, security_question = $5, security_answer_hash = $6,
                   emergency_location_id = $7, must_add_emergency_address = $8, status = 'active', activated_at = coalesce(activated_at, now())

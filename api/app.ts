@@ -12,6 +12,7 @@ import openapi from './plugins/openapi';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details';
 import rateLimiting, { defaultRateLimits, type RateLimitSettings } from './plugins/rate-limits';
 import security from './plugins/security';
+import codecRoutes, { type CodecRouteOptions } from './routes/codec';
 import healthRoutes from './routes/health';
 import signupPageRoutes from './routes/signup';
 import accountRoutes from './routes/v1/accounts';
@@ -47,6 +48,8 @@ export interface AppDependencies {
   temporalUiUrl?: string;
   /** Whom to trust for X-Forwarded-For (config TRUST_PROXY); no one by default. */
   trustProxy?: boolean | string;
+  /** The payload codec endpoint (/codec) for the Temporal UI and CLI; absent: no such route. */
+  codec?: CodecRouteOptions;
 }
 
 /** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
@@ -54,7 +57,7 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, trustProxy = false }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, trustProxy = false, codec }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
@@ -88,5 +91,6 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(healthRoutes, { db, temporal, timeoutMs: deadlineSettings.requestMs ?? defaultDeadlines.requestMs });
   await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, invitationRequests: services.invitationRequests, limits });
   await app.register(accountRoutes, { prefix: '/v1/accounts/:accountId', ...services });
+  if (codec) await app.register(codecRoutes, { prefix: '/codec', ...codec });
   return app;
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { lazyClient, localTemporal } from '../config/temporal';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createDb, type Db } from '../db';
@@ -160,7 +160,7 @@ async function main() {
     ];
 
     // The real API over HTTP; the lists never reach Temporal (a lazy client that is never used).
-    const app = await buildApp({ db, temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), taskQueue: 'bench', invitationTokenSecret: 'x'.repeat(32), publicBaseUrl: 'http://127.0.0.1', rateLimits: { apiPerMinute: 10_000_000 } });
+    const app = await buildApp({ db, temporal: lazyClient(localTemporal('127.0.0.1:1')), taskQueue: 'bench', invitationTokenSecret: 'x'.repeat(32), publicBaseUrl: 'http://127.0.0.1', rateLimits: { apiPerMinute: 10_000_000 } });
     await app.listen({ port: apiPort, host: '127.0.0.1' });
     stopAll.unshift(() => app.close());
     const get = async (p: string) => {

@@ -1,8 +1,8 @@
 // The benchmark's worker, in a process of its own so its memory is measured alone: the product's
 // workflows and activities plus the engine floor's no-op, on the real local services.
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { LOCAL_TWILIO } from '../config';
+import { connectClient, connectWorker, dataConverter, localTemporal } from '../config/temporal';
 import { createDb } from '../db';
 import { createOnboardingWorker, WORKER_DB_POOL_SIZE, type WorkerTuning } from '../worker';
 import { activitiesWithServices } from '../worker/activity-services';
@@ -23,9 +23,10 @@ async function main() {
   const s = JSON.parse(process.env.BENCH_WORKER ?? '') as BenchWorkerSettings;
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const db = createDb(s.databaseUrl, { max: WORKER_DB_POOL_SIZE });
-  const client = new Client({ connection: await Connection.connect({ address: s.temporalAddress }) });
+  const client = await connectClient(localTemporal(s.temporalAddress));
   const worker = await createOnboardingWorker({
-    connection: await NativeConnection.connect({ address: s.temporalAddress }),
+    connection: await connectWorker(localTemporal(s.temporalAddress)),
+    dataConverter: dataConverter(localTemporal(s.temporalAddress)),
     namespace: 'default',
     taskQueue: s.taskQueue,
     workflowBundlePath: s.bundlePath,

@@ -35,6 +35,34 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** The Temporal Web UI that the API's lists link each workflow to; default http://localhost:<TEMPORAL_UI_PORT>. */
   TEMPORAL_UI_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // A real cluster (Temporal Cloud or self-hosted): the names are those of Temporal's own environment configuration.
+  /** TLS on or off; unset: on when a client certificate, server CA, server name or API key is set. */
+  TEMPORAL_TLS: optionalString.pipe(z.enum(['true', 'false']).transform((v) => v === 'true').optional()),
+  /** mTLS: the client certificate and its private key (PEM files). */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+  /** The CA that signed the server's certificate (PEM), when the system's roots do not know it. */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+  /** The name the server's certificate is checked against, when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** API-key authentication (sent as `authorization: Bearer <key>`). */
+  TEMPORAL_API_KEY: optionalString,
+  /** Worker deployment: name and build id every worker reports (see README, "Safe rollouts"). */
+  TEMPORAL_DEPLOYMENT_NAME: z.string().min(1).default('onboarding'),
+  TEMPORAL_WORKER_BUILD_ID: optionalString,
+  /** Route workflow tasks by deployment version (needs TEMPORAL_WORKER_BUILD_ID and a current version set on the server). */
+  TEMPORAL_WORKER_VERSIONING: optionalString.pipe(z.enum(['true', 'false']).transform((v) => v === 'true').optional()),
+
+  /**
+   * Keys that encrypt workflow and activity payloads (AES-256-GCM): `id:base64key` pairs, comma-separated,
+   * each key 32 bytes. New payloads use PAYLOAD_ENCRYPTION_KEY_ID (default: the first); every listed key decrypts.
+   */
+  PAYLOAD_ENCRYPTION_KEYS: optionalString,
+  PAYLOAD_ENCRYPTION_KEY_ID: optionalString,
+  /** Browser origins of the Temporal Web UI that may call the codec endpoint (/codec), comma-separated. */
+  CODEC_CORS_ORIGINS: z.string().default('').transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** Accounts whose Admins and Super Admins are support staff: their API credentials may decrypt payloads at /codec. */
+  CODEC_SUPPORT_ACCOUNTS: z.string().default('').transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   POSTGRES_PORT: port.default(5433),
@@ -96,6 +124,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.NODE_ENV === 'production' && !c.INVITATION_TOKEN_SECRET) {
     throw new ConfigError(['INVITATION_TOKEN_SECRET: required when NODE_ENV is production']);
+  }
+  if (c.NODE_ENV === 'production' && !c.PAYLOAD_ENCRYPTION_KEYS) {
+    throw new ConfigError(['PAYLOAD_ENCRYPTION_KEYS: required when NODE_ENV is production (histories would hold personal data in plain text)']);
+  }
+  if (c.TEMPORAL_WORKER_VERSIONING && !c.TEMPORAL_WORKER_BUILD_ID) {
+    throw new ConfigError(['TEMPORAL_WORKER_BUILD_ID: required when TEMPORAL_WORKER_VERSIONING is true']);
+  }
+  if (!!c.TEMPORAL_TLS_CLIENT_CERT_PATH !== !!c.TEMPORAL_TLS_CLIENT_KEY_PATH) {
+    throw new ConfigError(['TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH: set both (mTLS) or neither']);
   }
   return { ...c, PUBLIC_BASE_URL: c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}` };
 }

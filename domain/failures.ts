@@ -36,6 +36,9 @@ export const failureTypes = {
   // Operations
   /** A stalled-activations sweep whose action does not apply to its stage (e.g. remind for expired). */
   sweepActionMismatch: 'SweepActionMismatch',
+  // Privacy
+  /** The stored credentials a user's activation refers to are gone and the user is not active: nothing to set. */
+  assignedCredentialsNotFound: 'AssignedCredentialsNotFound',
 } as const;
 
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];

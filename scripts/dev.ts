@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
 import { ConfigError, LOCAL_TWILIO, loadConfig, type Config } from '../config';
+import { PayloadEncryptionCodec } from '../config/payload-codec';
+import { connectClient, connectWorker, dataConverter, devPayloadKeys, temporalSettings, workerDeployment } from '../config/temporal';
 import { createDb, requestPoolOptions, type Db } from '../db';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
@@ -115,12 +115,17 @@ async function main() {
     const server = await startTemporalDevServer({
       port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT, namespace: config.TEMPORAL_NAMESPACE,
       dbFile: path.join(dataDir, 'temporal.sqlite'), logFile: path.join(dataDir, 'temporal.log'), log,
+      // The UI asks the API to decrypt payloads for support staff (README, "Personal data in the engine").
+      uiCodecEndpoint: `http://localhost:${config.PORT}/codec`,
     });
     stops.push({ name: 'Temporal dev server', stop: () => server.stop() });
     temporalAddress = server.address;
     temporalUi = server.uiUrl;
   }
-  const connection = await Connection.connect({ address: temporalAddress });
+  // Payloads are encrypted in dev too, with a key kept in .data/ unless PAYLOAD_ENCRYPTION_KEYS is set.
+  const temporal = temporalSettings({ ...config, PAYLOAD_ENCRYPTION_KEYS: config.PAYLOAD_ENCRYPTION_KEYS ?? devPayloadKeys(dataDir) }, temporalAddress);
+  const client = await connectClient(temporal);
+  const connection = client.connection;
   stops.push({ name: 'Temporal client', stop: () => connection.close() });
   // Also for our own dev server: its start flags register attributes only in a namespace it
   // creates, so a kept .data/temporal.sqlite would miss attributes added since.
@@ -152,12 +157,14 @@ async function main() {
   const secret = config.INVITATION_TOKEN_SECRET ?? tokenSecret(dataDir);
   const workerMetrics = config.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
   installWorkerRuntime({ logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, metricsAddress: workerMetrics });
-  const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+  const workerConnection = await connectWorker(temporal);
   const worker = await createOnboardingWorker({
     connection: workerConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: activitiesWithServices(db, new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), {
+    dataConverter: dataConverter(temporal),
+    workerDeploymentOptions: workerDeployment(config),
+    activities: activitiesWithServices(db, client, {
       smtpUrl,
       mailFrom: config.MAIL_FROM,
       twilio,
@@ -174,7 +181,7 @@ async function main() {
   stops.push({ name: 'API database pool', stop: () => apiDb.end() });
   const app = await buildApp({
     db: apiDb,
-    temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    temporal: client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     invitationTokenSecret: secret,
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -184,6 +191,12 @@ async function main() {
     deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
     temporalUiUrl: config.TEMPORAL_UI_URL ?? temporalUi ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
+    codec: {
+      codec: new PayloadEncryptionCodec(temporal.payloadKeys!),
+      uiOrigins: config.CODEC_CORS_ORIGINS.length > 0 ? config.CODEC_CORS_ORIGINS : [`http://localhost:${config.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`],
+      // In dev the demo account's admins act as support staff.
+      supportAccounts: config.CODEC_SUPPORT_ACCOUNTS.length > 0 ? config.CODEC_SUPPORT_ACCOUNTS : ['demo'],
+    },
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   stops.push({ name: 'API', stop: () => app.close() });

@@ -2,8 +2,9 @@
 // Creates (or updates) a Temporal Schedule, visible in the UI, that runs that sweep on its own.
 // `--delete` removes it. The schedule id is `stalled-sweep:<stage>:<action>[:<account>]` unless --id.
 import { parseArgs } from 'node:util';
-import { Client, Connection, ScheduleNotFoundError, type ScheduleOptionsAction } from '@temporalio/client';
+import { ScheduleNotFoundError, type ScheduleOptionsAction } from '@temporalio/client';
 import { loadConfig } from '../config';
+import { connectScriptClient } from '../config/temporal';
 import { duration, sweepFromArgs, sweepOptions } from './stalled-args';
 import { stalledSweepWorkflow } from '../workflows';
 
@@ -13,8 +14,8 @@ async function main() {
   if (!action) throw new Error('--action is required');
   const scheduleId = values.id ?? ['stalled-sweep', criteria.stage, action, criteria.accountId].filter(Boolean).join(':');
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}` });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = await connectScriptClient(config);
+  const connection = client.connection;
   try {
     const handle = client.schedule.getHandle(scheduleId);
     if (values.delete) {

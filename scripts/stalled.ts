@@ -1,11 +1,11 @@
 // `npm run stalled -- --stage license_pending --older-than 3d --action recheck-seats [--dry-run] [--json] [--account acme]`
 // Finds invitations stalled in a stage and pushes them forward (see operations/stalled-activations.ts).
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config';
 import { createDb } from '../db';
 import { localDatabaseUrl } from './local-stack/postgres';
+import { connectScriptClient } from '../config/temporal';
 import { findStalled, stalledQuery, sweep, sweepActions, type StalledInvitation } from '../operations/stalled-activations';
 import { sweepFromArgs, sweepOptions } from './stalled-args';
 
@@ -39,8 +39,8 @@ async function main() {
   const { criteria, action } = sweepFromArgs(values);
 
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}` });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = await connectScriptClient(config);
+  const connection = client.connection;
   try {
     if (!action || values['dry-run']) {
       const found = await findStalled(client, criteria);

@@ -1,5 +1,6 @@
 // Builds the onboarding worker: every workflow type plus the activities built from real services.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
 
 export interface OnboardingWorkerOptions {
@@ -11,6 +12,10 @@ export interface OnboardingWorkerOptions {
   workflowBundlePath?: string;
   /** Overrides of the measured defaults below (the benchmark tries others). */
   tuning?: Partial<WorkerTuning>;
+  /** The payload codec (config/temporal.ts `dataConverter`): every client and worker of a namespace uses the same keys. */
+  dataConverter?: DataConverter;
+  /** The deployment version this worker reports (config/temporal.ts `workerDeployment`). */
+  workerDeploymentOptions?: WorkerOptions['workerDeploymentOptions'];
 }
 
 export interface WorkerTuning {
@@ -46,6 +51,8 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: opts.activities,
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+    ...(opts.workerDeploymentOptions ? { workerDeploymentOptions: opts.workerDeploymentOptions } : {}),
     ...defaultWorkerTuning,
     ...opts.tuning,
     // Ends in-flight activities promptly on shutdown (Ctrl-C in dev, SIGTERM in containers).

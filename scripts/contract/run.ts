@@ -11,8 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { connectClient, connectWorker, dataConverter, localTemporal } from '../../config/temporal';
 import { buildApp } from '../../api/app';
 import { createAccountWithSuperAdmin } from '../../api/services/accounts';
 import { createCredentialService } from '../../api/services/credentials';
@@ -96,18 +95,18 @@ async function main() {
   const twilio = await startTwilioEndpoint({ mockUrl: twilioMock.url });
   stops.push(() => twilio.stop());
 
-  const connection = await Connection.connect({ address: temporalServer.address });
-  stops.push(() => connection.close());
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = await connectClient(localTemporal(temporalServer.address));
+  stops.push(() => temporal.connection.close());
   const taskQueue = 'contract';
   const invitationTokenSecret = randomBytes(32).toString('hex');
   const baseUrl = `http://127.0.0.1:${apiPort}`;
 
   log('starting a worker (bundling the workflows)');
   installWorkerRuntime({ logLevel: 'warn', destination: fs.createWriteStream(path.join(OUT, 'worker.log')) });
-  const workerConnection = await NativeConnection.connect({ address: temporalServer.address });
+  const workerConnection = await connectWorker(localTemporal(temporalServer.address));
   const worker = await createOnboardingWorker({
     connection: workerConnection,
+    dataConverter: dataConverter(localTemporal(temporalServer.address)),
     namespace: 'default',
     taskQueue,
     activities: activitiesWithServices(db, temporal, {

@@ -26,6 +26,8 @@ export interface TemporalDevServerOptions {
   log?: (msg: string) => void;
   /** Where the server's own log goes (defaults to discarding it). */
   logFile?: string;
+  /** The Web UI's codec endpoint (`--ui-codec-endpoint`): it shows payloads decrypted by it. */
+  uiCodecEndpoint?: string;
 }
 
 const CLI_TYPE_NAMES: Record<string, string> = {
@@ -89,6 +91,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   ];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
+  if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);

@@ -119,9 +119,11 @@ test('no secret is ever written to the logs or to a workflow history', async () 
   expect(histories.length).toBeGreaterThan(0);
   const all = histories.join('\n');
   expect(all).toContain(id);
-  // The payloads are read, not just the envelope: the assigned security question is there in clear, its answer only hashed.
-  expect(all).toContain('First pet?');
+  // The payloads are read (decrypted), not just the envelope: the signup's password is there only hashed;
+  // the assigned credentials are not there at all, only the id of the row that holds their hashes.
   expect(all).toContain('scrypt$');
+  expect(all).toContain('credentialsId');
+  expect(all).not.toContain('First pet?');
   // A PIN is only digits: look for it as a value of its own, not inside a timestamp's nanoseconds.
   const standsAlone = (secret: string) => new RegExp(`(?<!\\d)${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d)`);
   for (const secret of secrets) expect(all).not.toMatch(standsAlone(secret));

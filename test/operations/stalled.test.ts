@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
+import { TEST_PAYLOAD_KEYS } from '../support/payload-keys';
 import { testStackEnv } from '../support/stack-env';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
@@ -23,7 +24,7 @@ afterAll(() => stack?.stop());
 async function stalled(...args: string[]): Promise<any> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/stalled.ts'), '--account', ACCOUNT, '--json', ...args], {
     // Reminders and resends go through batches: recorded in the stack's database, run by its worker.
-    env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress, DATABASE_URL: stack.workerSettings.databaseUrl, TEMPORAL_TASK_QUEUE: stack.taskQueue },
+    env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress, DATABASE_URL: stack.workerSettings.databaseUrl, TEMPORAL_TASK_QUEUE: stack.taskQueue, PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS },
   });
   return JSON.parse(stdout);
 }
@@ -95,7 +96,7 @@ test('the same sweep on a Temporal Schedule: created, visible, fires on its own,
   const scheduleId = `stalled-sweep:test:${ACCOUNT}`;
   const schedule = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/stalled-schedule.ts'), '--id', scheduleId, ...args], {
-      env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue },
+      env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue, PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS },
     });
   await invite('scheduled-reminder@ops.test');
   await stack.inbox.waitFor((m) => m.to.includes('scheduled-reminder@ops.test'));

@@ -9,6 +9,7 @@ import { Worker, type ReplayResult } from '@temporalio/worker';
 import { createBatchesData } from '../../api/services/invitation-batches';
 import { invitationBatchWorkflow } from '../../workflows';
 import { invitationBatchWorkflowId } from '../../workflows/invitation-batch/definitions';
+import { testDataConverter } from '../support/payload-keys';
 import { testStackEnv } from '../support/stack-env';
 import { startTestStack, eventually, type TestStack } from '../support/stack';
 import { batchesPath, csv, setBatchPace, uploadCsv } from '../support/batches';
@@ -26,7 +27,7 @@ afterAll(() => stack?.stop());
 async function replaysCleanly(workflowId: string, runId: string | undefined, fixture: string) {
   const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();
   const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath } }, [{ workflowId, history }])) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath }, dataConverter: testDataConverter() }, [{ workflowId, history }])) results.push(r);
   expect(results.map((r) => r.error?.message)).toEqual([undefined]);
   if (record) fs.writeFileSync(path.join(FIXTURES, fixture), historyToJSON(history) + '\n');
   return history;

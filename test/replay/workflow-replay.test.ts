@@ -3,13 +3,16 @@
 // changes go behind `patched()`. `RECORD_HISTORIES=1 npm test -- test/replay` re-records the
 // fixtures from fresh runs (only for changes that were never released). Fixtures recorded before a
 // patch stay as they are; the fresh runs write the names of the latest code (`-stages`: with
-// `stage-read-model-v1`).
+// `stage-read-model-v1`; `-encrypted`: payloads encrypted with the test key, and "assign
+// credentials" carrying a stored-credentials id instead of the hashes). Every history replays
+// through the test key's codec: encrypted ones decode with it, older plain ones pass through.
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
 import { remindInvitee } from '../../workflows/invitation/definitions';
+import { testDataConverter } from '../support/payload-keys';
 import { testStackEnv } from '../support/stack-env';
 import { ownWorker, signupRacing, type OwnWorker } from '../support/signup-race';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
@@ -23,7 +26,7 @@ const record = process.env.RECORD_HISTORIES === '1';
 
 async function replay(codePath: string, histories: Array<{ workflowId: string; history: unknown }>): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath } }, histories)) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath }, dataConverter: testDataConverter() }, histories)) results.push(r);
   return results;
 }
 
@@ -71,7 +74,7 @@ describe('fresh runs', () => {
     await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 20_000, 'expiry');
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
-    await replaysCleanly(id, 'invitation-email-expired-resent-revoked-stages.json');
+    await replaysCleanly(id, 'invitation-email-expired-resent-revoked-encrypted.json');
   });
 
   test('email invitation to a mailbox refused for good: resent, refused again, waits for the next resend; revoked', async () => {
@@ -150,16 +153,16 @@ describe('fresh runs', () => {
       expect(res.status).toBe(202);
       const done = await completedRequest(stack, 'replay-add', res.body.requestId, account.credential);
       expect(done.users.map((u: any) => u.outcome)).toEqual(['created', 'failed', 'created']);
-      await replaysCleanly(res.body.workflowId, 'provisioning-request-stages.json');
-      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated-stages.json');
+      await replaysCleanly(res.body.workflowId, 'provisioning-request-encrypted.json');
+      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated-encrypted.json');
 
       const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('invite@replay-add.test')));
       expect((await submitSignup(url, validSignup)).status).toBe(200);
-      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-stages.json');
+      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-encrypted.json');
 
       const activated = await stack.api('POST', `/v1/accounts/replay-add/users/${done.users[2].userId}/activation`, { body: { option: 'assign_credentials', ...credentials }, credential: account.credential });
       expect(activated.body.activation.stage).toBe('activated');
-      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials-stages.json');
+      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials-encrypted.json');
     } finally {
       stack.twilio.setFault(undefined);
     }
@@ -187,6 +190,15 @@ describe('recorded histories', () => {
     expect(fixtures.length).toBeGreaterThan(0);
     const results = await replay(testStackEnv().workflowBundlePath, fixtures);
     expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(fixtures.map((f) => ({ id: f.workflowId, error: undefined })));
+  });
+
+  test('the encrypted fixtures hold ciphertext: without the codec they cannot replay', async () => {
+    const encrypted = loadFixtures().filter((f) => f.workflowId.endsWith('-encrypted.json'));
+    expect(encrypted.length).toBeGreaterThanOrEqual(5);
+    for (const f of encrypted) expect(fs.readFileSync(path.join(FIXTURES, f.workflowId), 'utf8')).toContain(Buffer.from('binary/encrypted').toString('base64'));
+    const results: ReplayResult[] = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath } }, encrypted)) results.push(r);
+    expect(results.every((r) => r.error !== undefined)).toBe(true);
   });
 
   test('the guard bites: a workflow that issues different commands fails to replay', async () => {

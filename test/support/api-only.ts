@@ -3,13 +3,14 @@
 // through Fastify's `inject` (no port, no worker, no SMTP server, no Twilio endpoint). Enough for
 // what the API decides before any workflow runs: validation, authorization, error mapping.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import type { InjectOptions } from 'fastify';
 import { buildApp, type AppDependencies } from '../../api/app';
 import type { NewAccount } from '../../api/services/accounts';
+import { connectClient, localTemporal } from '../../config/temporal';
 import { createDb } from '../../db';
 import { databaseUrl, ensureDatabase } from '../../db/databases';
 import { accountCreator, apiCaller, type ApiHarness } from './api-calls';
+import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { testStackEnv } from './stack-env';
 import { testLogStream } from './test-logs';
 
@@ -29,9 +30,8 @@ export async function startApiOnly(opts: { account?: Partial<NewAccount>; rateLi
     await ensureDatabase(env.postgresAdminUrl, dbName, env.postgresTemplate);
     const db = createDb(databaseUrl(env.postgresAdminUrl, dbName), { max: 5 });
     cleanups.push(() => db.end());
-    const connection = await Connection.connect({ address: env.temporalAddress });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: 'default' });
+    const client = await connectClient(localTemporal(env.temporalAddress, TEST_PAYLOAD_KEYS));
+    cleanups.push(() => client.connection.close());
     const taskQueue = `no-worker-${dbName}`;
     const app = await buildApp({
       db,

@@ -1,8 +1,7 @@
 // One test file's slice of the real stack: its own database (copied from the migrated template),
 // its own SMTP server, a worker on its own task queue, and the API listening on a real port.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
 import type { NewAccount } from '../../api/services/accounts';
 import { createDb, type Db } from '../../db';
@@ -11,9 +10,12 @@ import { startMailInbox, type MailInbox } from '../../scripts/local-stack/mail-i
 import { freePort } from '../../scripts/local-stack/ports';
 import { startTwilioEndpoint, type TwilioEndpoint } from '../../scripts/local-stack/twilio-endpoint';
 import { LOCAL_TWILIO } from '../../config';
+import { PayloadEncryptionCodec } from '../../config/payload-codec';
+import { connectClient, connectWorker, dataConverter, localTemporal, workerDeployment } from '../../config/temporal';
 import { createOnboardingWorker } from '../../worker';
 import { activitiesWithServices } from '../../worker/activity-services';
 import { accountCreator, apiCaller, type ApiHarness } from './api-calls';
+import { TEST_PAYLOAD_KEYS } from './payload-keys';
 import { testStackEnv } from './stack-env';
 import { testLogStream } from './test-logs';
 
@@ -49,6 +51,10 @@ export interface TestStackOptions {
   /** Capture the API's logs (pino JSON lines) at this level; by default `info` into the test file's api.log. */
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
+  /** The payload keys of the stack's client, API and worker (`id:base64key,…`); the test key by default. */
+  payloadKeys?: string;
+  /** Accounts whose admins may use the API's codec endpoint (/codec); none by default. */
+  codecSupportAccounts?: string[];
 }
 
 /** What a worker for this stack needs; a child-process worker gets it as JSON. */
@@ -62,6 +68,11 @@ export interface WorkerSettings {
   publicBaseUrl: string;
   invitationTokenSecret: string;
   textSpacingSeconds?: number;
+  /** Payload keys (`id:base64key,…`); the test key when absent. */
+  payloadKeys?: string;
+  /** The worker's deployment build id (Worker Versioning), and whether tasks are routed by it. */
+  buildId?: string;
+  versioning?: boolean;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -82,16 +93,16 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const twilio = await startTwilioEndpoint({ mockUrl: env.twilioMockUrl });
     cleanups.push(() => twilio.stop());
     const temporalAddress = opts.temporalAddress ?? env.temporalAddress;
-    const clientConnection = await Connection.connect({ address: temporalAddress });
-    cleanups.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: 'default' });
+    const temporal = localTemporal(temporalAddress, opts.payloadKeys ?? TEST_PAYLOAD_KEYS);
+    const client = await connectClient(temporal);
+    cleanups.push(() => client.connection.close());
     const taskQueue = `test-${dbName}`;
 
     // API and worker share the token secret, as in production; links start with the API's address.
     const invitationTokenSecret = randomBytes(32).toString('hex');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits, deadlines: opts.deadlines });
+    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits, deadlines: opts.deadlines, codec: { codec: new PayloadEncryptionCodec(temporal.payloadKeys!), uiOrigins: ['http://localhost:8233'], supportAccounts: opts.codecSupportAccounts ?? [] } });
     cleanups.push(() => app.close());
     await app.listen({ port, host: '127.0.0.1' });
 
@@ -105,6 +116,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       publicBaseUrl: baseUrl,
       invitationTokenSecret,
       textSpacingSeconds: opts.textSpacingSeconds,
+      payloadKeys: opts.payloadKeys,
     };
     if (opts.inProcessWorker !== false) {
       const worker = await startWorker(workerSettings, db);
@@ -156,14 +168,18 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
 
 /** A worker with real activities for the stack's services (used in-process and by worker-main.ts). */
 export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ stop(): Promise<void> }> {
-  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
-  const clientConnection = await Connection.connect({ address: settings.temporalAddress });
+  const temporal = localTemporal(settings.temporalAddress, settings.payloadKeys ?? TEST_PAYLOAD_KEYS);
+  const connection = await connectWorker(temporal);
+  const client = await connectClient(temporal);
+  const clientConnection = client.connection;
   const worker: Worker = await createOnboardingWorker({
     connection,
     namespace: 'default',
     taskQueue: settings.taskQueue,
     workflowBundlePath: settings.workflowBundlePath,
-    activities: activitiesWithServices(db, new Client({ connection: clientConnection, namespace: 'default' }), {
+    dataConverter: dataConverter(temporal),
+    workerDeploymentOptions: workerDeployment({ TEMPORAL_DEPLOYMENT_NAME: 'onboarding', TEMPORAL_WORKER_BUILD_ID: settings.buildId, TEMPORAL_WORKER_VERSIONING: settings.versioning }),
+    activities: activitiesWithServices(db, client, {
       smtpUrl: settings.smtpUrl,
       mailFrom: MAIL_FROM,
       twilio: { ...LOCAL_TWILIO, apiBaseUrl: settings.twilioUrl },

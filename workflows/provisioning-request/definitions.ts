@@ -8,8 +8,20 @@ import type { ProvisioningRequestStage, UserProvisioningStage } from '../../doma
 
 export const MAX_USERS_PER_REQUEST = 25;
 
-/** Credentials as the workflow receives them: every secret already hashed by the API. */
-export interface AssignedCredentials {
+/**
+ * Credentials as the workflow receives them: a reference to the hashes the API stored
+ * (`assigned_credentials`), so no hash ever enters a history. Workflows started before carry the
+ * hashes themselves; the activation accepts both.
+ */
+export type AssignedCredentials = StoredCredentials | HashedCredentials;
+
+export interface StoredCredentials {
+  /** The `assigned_credentials` row holding the hashes until the activation takes them. */
+  credentialsId: string;
+}
+
+/** The hashes in the input itself: only in histories from before `StoredCredentials`. */
+export interface HashedCredentials {
   passwordHash: string;
   /** "Temporary Password": the user must change it at first sign-in. */
   temporaryPassword: boolean;

@@ -1,15 +1,17 @@
 // A validated request as the workflows take it: normalised, priced deskphones, secrets hashed
-// (the workflows and their histories never see a password, PIN or security answer).
+// and stored apart (the workflows and their histories never see a password, PIN or security
+// answer, nor their hashes: only the id of the row that holds the hashes).
 import { deskphoneModel } from '../../../domain/catalogue';
 import { hasPhoneService, type License } from '../../../domain/licenses';
 import { normalizeAddress } from '../../../domain/postal-address';
 import type { CredentialsInput, NewProvisioningRequest, NewUserInput } from '../../../domain/provisioning-requests';
 import { resolveSchedule } from '../../../domain/schedule';
-import type { Activation, AssignedCredentials, EmergencyLocationChoice, UserToProvision } from '../../../workflows/provisioning-request/definitions';
+import { randomUUID } from 'node:crypto';
+import type { Activation, EmergencyLocationChoice, HashedCredentials, StoredCredentials, UserToProvision } from '../../../workflows/provisioning-request/definitions';
 import { hashPassword } from '../password-hash';
 
 /** The secrets stop here: the workflow gets scrypt hashes only (the answer is compared case- and space-insensitively). */
-async function hashCredentials(c: CredentialsInput): Promise<AssignedCredentials> {
+async function hashCredentials(c: CredentialsInput): Promise<HashedCredentials> {
   const [passwordHash, pinHash, securityAnswerHash] = await Promise.all([
     hashPassword(c.password),
     hashPassword(c.pin),
@@ -29,14 +31,28 @@ function emergencyChoice(c: CredentialsInput, continueWithout: boolean): Emergen
  * "Activate by assigning credentials" as the workflow takes it, at creation or later: secrets
  * hashed, and an emergency location only for users with phone service (they alone make calls).
  */
-export async function credentialsActivation(c: CredentialsInput, license: License, continueWithoutEmergencyAddress: boolean): Promise<Extract<Activation, { option: 'assign_credentials' }>> {
+export async function credentialsActivation(c: CredentialsInput, license: License, continueWithoutEmergencyAddress: boolean): Promise<CredentialsActivation> {
   const emergency = hasPhoneService(license) ? emergencyChoice(c, continueWithoutEmergencyAddress) : undefined;
-  return { option: 'assign_credentials', credentials: await hashCredentials(c), ...(emergency ? { emergency } : {}) };
+  const hashed = await hashCredentials(c);
+  const id = randomUUID();
+  return { activation: { option: 'assign_credentials', credentials: { credentialsId: id }, ...(emergency ? { emergency } : {}) }, stored: { id, ...hashed } };
 }
 
-async function activationFor(u: NewUserInput, req: NewProvisioningRequest, now: Date): Promise<Activation> {
+/** The hashes stored (`assigned_credentials`) before the workflow starts; the workflow gets only their id. */
+export type StoredCredentialsRow = HashedCredentials & { id: string };
+
+export interface CredentialsActivation {
+  activation: Extract<Activation, { option: 'assign_credentials' }> & { credentials: StoredCredentials };
+  stored: StoredCredentialsRow;
+}
+
+async function activationFor(u: NewUserInput, req: NewProvisioningRequest, now: Date, store: (row: StoredCredentialsRow) => void): Promise<Activation> {
   const s = u.setup;
-  if (s.option === 'assign_credentials') return credentialsActivation(s, u.userType, !!req.continueWithoutEmergencyAddress);
+  if (s.option === 'assign_credentials') {
+    const { activation, stored } = await credentialsActivation(s, u.userType, !!req.continueWithoutEmergencyAddress);
+    store(stored);
+    return activation;
+  }
   if (s.option === 'schedule_invite') {
     // provisioningRequestProblems accepted this schedule at this same `now`, so it resolves.
     const r = resolveSchedule(s, now) as Extract<ReturnType<typeof resolveSchedule>, { ok: true }>;
@@ -60,8 +76,8 @@ function numberFor(u: NewUserInput, country: 'US' | 'CA'): Pick<UserToProvision,
   return { number: { kind: 'new', region: u.number.region.toUpperCase(), areaCode: u.number.areaCode, country } };
 }
 
-/** The workflow's view of one user: validated, normalised, secrets hashed. */
-export async function toProvision(u: NewUserInput, index: number, req: NewProvisioningRequest, now: Date, country: 'US' | 'CA'): Promise<UserToProvision> {
+/** The workflow's view of one user: validated, normalised, secrets hashed and handed to `store` (the workflow gets their id). */
+export async function toProvision(u: NewUserInput, index: number, req: NewProvisioningRequest, now: Date, country: 'US' | 'CA', store: (row: StoredCredentialsRow) => void): Promise<UserToProvision> {
   return {
     index,
     email: u.email.trim().toLowerCase(),
@@ -73,6 +89,6 @@ export async function toProvision(u: NewUserInput, index: number, req: NewProvis
     ...(u.site ? { siteId: u.site } : {}),
     ...deskphoneFor(u, req),
     ...numberFor(u, country),
-    activation: await activationFor(u, req, now),
+    activation: await activationFor(u, req, now, store),
   };
 }

@@ -2,6 +2,8 @@
 import type { Db } from '../../../db';
 import { inTransaction } from '../../../db';
 import type { PriceList, QuoteItem } from '../../../domain/provisioning-requests';
+import type { PoolClient } from 'pg';
+import type { StoredCredentialsRow } from './provisioning-input';
 
 export interface NewQuote {
   accountId: string;
@@ -26,6 +28,17 @@ export interface NewRequest {
   quoteId?: string;
   userCount: number;
   workflowId: string;
+  /** Hashes of the users activated with credentials, stored with the request. */
+  credentials: StoredCredentialsRow[];
+}
+
+/** Stores one activation's hashes (provisioning-input.ts), for the activation activity to take. */
+export async function insertAssignedCredentials(q: Pick<PoolClient, 'query'>, accountId: string, c: StoredCredentialsRow, requestId?: string): Promise<void> {
+  await q.query(
+    `INSERT INTO assigned_credentials (id, account_id, request_id, password_hash, temporary_password, pin_hash, security_question, security_answer_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [c.id, accountId, requestId ?? null, c.passwordHash, c.temporaryPassword, c.pinHash, c.securityQuestion, c.securityAnswerHash],
+  );
 }
 
 export function createProvisioningRequestsData(db: Db) {
@@ -58,6 +71,8 @@ export function createProvisioningRequestsData(db: Db) {
           `INSERT INTO provisioning_requests (id, account_id, requested_by, quote_id, user_count, workflow_id) VALUES ($1, $2, $3, $4, $5, $6)`,
           [r.requestId, r.accountId, r.requestedBy, r.quoteId ?? null, r.userCount, r.workflowId],
         );
+        // The hashes of "assign credentials" users, with the request: the workflow carries only their ids.
+        for (const c of r.credentials) await insertAssignedCredentials(tx, r.accountId, c, r.requestId);
       });
     },
 

@@ -10,7 +10,7 @@ import { problems } from '../../problems';
 import type { Caller } from '../credentials';
 import type { UsersData } from '../users/users-data';
 import type { ProvisioningContextLoader } from './provisioning-context';
-import { toProvision } from './provisioning-input';
+import { toProvision, type StoredCredentialsRow } from './provisioning-input';
 import type { ProvisioningQuotes, Quote } from './provisioning-quotes';
 import type { ProvisioningRequestsData } from './provisioning-requests-data';
 import { assertMayAddUsers, assertMayBuy, maySeeRequests } from './provisioning-requests-policy';
@@ -77,9 +77,10 @@ export function createProvisioningRequestService({ provisioningRequestsData, use
       await assertChargesAcknowledged(caller, req, price);
       const requestId = randomUUID();
       const workflowId = provisioningWorkflowId(account.id, requestId);
-      const users = await Promise.all(req.users.map((u, i) => toProvision(u, i, req, ctx.now, account.country === 'CA' ? 'CA' : 'US')));
+      const credentials: StoredCredentialsRow[] = [];
+      const users = await Promise.all(req.users.map((u, i) => toProvision(u, i, req, ctx.now, account.country === 'CA' ? 'CA' : 'US', (row) => credentials.push(row))));
       await provisioningRequestsData.record(
-        { requestId, accountId: account.id, requestedBy: caller.userId, quoteId: req.quoteId, userCount: users.length, workflowId },
+        { requestId, accountId: account.id, requestedBy: caller.userId, quoteId: req.quoteId, userCount: users.length, workflowId, credentials },
         quotes.acceptance(caller, req, price),
       );
       const input: ProvisioningRequestInput = {

@@ -1,4 +1,6 @@
 // The users table as the API reads it: an added user with what they hold, and which emails are taken.
+import { insertAssignedCredentials } from '../provisioning-requests/provisioning-requests-data';
+import type { StoredCredentialsRow } from '../provisioning-requests/provisioning-input';
 import type { Db } from '../../../db';
 import type { License } from '../../../domain/licenses';
 
@@ -24,6 +26,12 @@ export interface UserRow {
 
 export function createUsersData(db: Db) {
   return {
+    /** A later activation's hashes, for the activation activity to take (the workflow gets the id). */
+    storeAssignedCredentials: (accountId: string, c: StoredCredentialsRow) => insertAssignedCredentials(db, accountId, c),
+    async dropAssignedCredentials(accountId: string, id: string): Promise<void> {
+      await db.query(`DELETE FROM assigned_credentials WHERE id = $1 AND account_id = $2`, [id, accountId]);
+    },
+
     /** A user of the account, with their deskphone (from the inventory, or on order). */
     async byId(accountId: string, userId: string): Promise<UserRow | undefined> {
       const { rows } = await db.query<UserRow>(

@@ -8,7 +8,7 @@ import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
 import type { LoadedProvisioningContext, ProvisioningContextLoader } from '../provisioning-requests/provisioning-context';
-import { credentialsActivation } from '../provisioning-requests/provisioning-input';
+import { credentialsActivation, type StoredCredentialsRow } from '../provisioning-requests/provisioning-input';
 import { userView, type UserView } from './user-view';
 import type { UserRow, UsersData } from './users-data';
 import { assertMayActivate, maySeeUser } from './users-policy';
@@ -16,7 +16,7 @@ import { assertMayActivate, maySeeUser } from './users-policy';
 export type ActivationRequest = { option: 'send_invite' } | ({ option: 'assign_credentials'; continueWithoutEmergencyAddress?: boolean } & CredentialsInput);
 
 /** The activation the workflow takes, once the request passed the same rules as at creation. */
-async function laterActivation(req: ActivationRequest, u: UserRow, { account, ctx }: LoadedProvisioningContext): Promise<LaterActivation> {
+async function laterActivation(req: ActivationRequest, u: UserRow, { account, ctx }: LoadedProvisioningContext): Promise<LaterActivation & { stored?: StoredCredentialsRow }> {
   if (req.option === 'send_invite') {
     if (!account.require_unique_email) {
       throw problems.validation('The user was not activated.', [{ field: 'body.option', message: 'Without "Require unique email", users cannot be invited by email: assign credentials instead.' }]);
@@ -28,7 +28,8 @@ async function laterActivation(req: ActivationRequest, u: UserRow, { account, ct
   if (lacksEmergencyLocation(u.license, req) && !req.continueWithoutEmergencyAddress) {
     throw problems.missingEmergencyAddress([{ field: 'body.emergencyResponseLocation', message: missingEmergencyAddressMessage(u.first_name, u.last_name) }]);
   }
-  return credentialsActivation(req, u.license, !!req.continueWithoutEmergencyAddress);
+  const { activation, stored } = await credentialsActivation(req, u.license, !!req.continueWithoutEmergencyAddress);
+  return { ...activation, stored };
 }
 
 export function createUserService({ usersData, provisioningContext, temporal }: { usersData: UsersData; provisioningContext: ProvisioningContextLoader; temporal: Client }) {
@@ -60,11 +61,15 @@ export function createUserService({ usersData, provisioningContext, temporal }: 
       assertMayActivate(caller);
       const u = await visibleUser(caller, userId);
       if (!u.provisioning_workflow_id) throw problems.wrongStage('This user was not added by an admin and activates through their own invitation.');
-      const activation = await laterActivation(req, u, await provisioningContext(caller.accountId));
+      const { stored, ...activation } = await laterActivation(req, u, await provisioningContext(caller.accountId));
+      // The hashes wait in the database; the update carries their id (see provisioning-input.ts).
+      if (stored) await usersData.storeAssignedCredentials(caller.accountId, stored);
       try {
         const handle = temporal.workflow.getHandle(u.provisioning_workflow_id!);
         await askWorkflow(temporal, () => handle.startUpdate(activateUserAccount, { args: [activation], waitForStage: 'ACCEPTED' }));
       } catch (err) {
+        // Refused: nothing will take them.
+        if (stored) await usersData.dropAssignedCredentials(caller.accountId, stored.id).catch(() => undefined);
         throw updateProblem(err, `User ${userId}`);
       }
       return get(caller, userId);
