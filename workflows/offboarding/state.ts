@@ -28,9 +28,11 @@ export interface OffboardingState {
   closing: boolean;
 }
 
-/** The stages a reactivation ends in: its answer. */
+/** Where a reactivation is answered: active again, waiting for a seat (after the first try found none), or onboarding again. */
 export const reactivationSettled = ({ status }: OffboardingState) =>
-  status.stage === 'awaiting_seat' || status.stage === 'reactivated' || (status.stage === 'reonboarding' && status.reonboardingInvitationId !== undefined);
+  (status.stage === 'awaiting_seat' && status.waitingReason !== undefined) ||
+  status.stage === 'reactivated' ||
+  (status.stage === 'reonboarding' && status.reonboardingInvitationId !== undefined);
 
 /** The stages in which a deskphone marked for return can be received. */
 export const receivingDeskphones = (stage: OffboardingStage) => stage === 'number_quarantine' || stage === 'awaiting_deskphone_return';
