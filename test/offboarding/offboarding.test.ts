@@ -128,6 +128,26 @@ describe('reactivation', () => {
     expect(await userRow(back)).toMatchObject({ status: 'active', phone_number: '+16505550102', license: 'ringex' });
   });
 
+  test('after the quarantine: the user is onboarded again by a new invitation, and active after signing up', async () => {
+    const later = await stack.createAccount({ id: 'later', name: 'Later Inc', companyDomains: ['later.test'] });
+    const as = later.credential;
+    await stack.api('PUT', '/v1/accounts/later/number-quarantine', { body: { quarantineSeconds: 1 }, credential: as });
+    const { rows } = await stack.db.query<{ id: string }>(
+      `INSERT INTO users (account_id, email, first_name, last_name, status, license, activated_at) VALUES ('later', 'gone@later.test', 'Gone', 'Away', 'active', 'video_pro', now()) RETURNING id`,
+    );
+    const gone = rows[0]!.id;
+    expect((await deactivate(stack, 'later', gone, { credential: as })).status).toBe(202);
+    expect(await offboardingResult(stack, 'later', gone)).toMatchObject({ stage: 'offboarded' });
+
+    const again = await reactivate(stack, 'later', gone, as);
+    expect(again).toMatchObject({ status: 200, body: { stage: 'reonboarding', status: { reonboardingInvitationId: 'invitation:later:gone@later.test' } } });
+    expect(await userRow(gone)).toMatchObject({ status: 'not_activated' });
+    const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('gone@later.test')));
+    expect((await submitSignup(url, validSignup)).status).toBe(200);
+    await eventually(async () => (await userRow(gone)).status === 'active', 20_000, 'the user active again');
+    expect((await stack.db.query(`SELECT count(*)::int AS n FROM users WHERE email = 'gone@later.test'`)).rows[0].n).toBe(1);
+  });
+
   test('a user who is not deactivated cannot be reactivated; plain users may do neither', async () => {
     const active = await seedActiveUser(stack, 'acme', { email: 'stays@acme.test', license: 'video_pro_plus', extension: 903 });
     const refused = await reactivate(stack, 'acme', active);
