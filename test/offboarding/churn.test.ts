@@ -9,7 +9,12 @@ import { recordCounts } from '../support/test-logs';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { deactivate, inventoryLedger, seedActiveUser, usersPath } from './offboarding-support';
 
-const CHURN_USERS = Number(process.env.CHURN_USERS ?? 500);
+/**
+ * 100 in the suite (about a minute on a quiet 2-core machine, most of it the kill's timeouts and the
+ * batch's emails); `CHURN_USERS=500 npx jest test/offboarding/churn.test.ts` runs the issue's 500,
+ * and `npm run bench -- --only offboarding` measures deactivations per second.
+ */
+const CHURN_USERS = Number(process.env.CHURN_USERS ?? 100);
 /** Of the users: RingEX with a number (a deskphone for every other one); the rest hold Video Pro+ seats. */
 const RINGEX = Math.round(CHURN_USERS * 0.8);
 const PRO_PLUS = CHURN_USERS - RINGEX;
@@ -64,6 +69,12 @@ async function seatWaiters(): Promise<string[]> {
   return ids;
 }
 
+/** How many leavers stand in each offboarding stage (null: not yet recorded). */
+async function stagesNow(): Promise<Record<string, number>> {
+  const { rows } = await stack.db.query(`SELECT coalesce(offboarding_stage, 'none') AS stage, count(*)::int AS n FROM users WHERE account_id = 'acme' AND email LIKE 'leaver%' GROUP BY 1`);
+  return Object.fromEntries(rows.map((r) => [r.stage, r.n]));
+}
+
 test(`${CHURN_USERS} deactivations while ${CHURN_USERS} invitations onboard, the worker killed in the middle: everything in exactly one place`, async () => {
   workers.push(await spawnWorkerProcess(stack.workerSettings));
   await stack.api('PUT', '/v1/accounts/acme/number-quarantine', { body: { quarantineSeconds: 3 } });
@@ -76,9 +87,16 @@ test(`${CHURN_USERS} deactivations while ${CHURN_USERS} invitations onboard, the
   const batch = await uploadCsv(stack, 'acme', csv('email', invitees));
   expect(batch.status).toBe(202);
   const answers: number[] = [];
+  let retried = 0;
   let killedAfter = 0;
+  // As an identity provider does: a 503 (Temporal slower than the API's deadline) is retried after its Retry-After.
   const deactivations = inParallel(users, 16, async (id) => {
-    answers.push((await deactivate(stack, 'acme', id)).status);
+    for (;;) {
+      const res = await deactivate(stack, 'acme', id);
+      if (res.status !== 503) return void answers.push(res.status);
+      retried += 1;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
   });
   // The kill lands mid-way: some offboardings done, others in every stage.
   const offboarded = async () => (await stack.db.query(`SELECT count(*)::int AS n FROM users WHERE account_id = 'acme' AND offboarding_stage IS NOT NULL`)).rows[0].n as number;
@@ -89,14 +107,20 @@ test(`${CHURN_USERS} deactivations while ${CHURN_USERS} invitations onboard, the
   await deactivations;
 
   // The quarantine ends; deskphones come back as an admin records each (twice for some: once counts).
-  await eventually(async () => (await stack.db.query(`SELECT count(*)::int AS n FROM users WHERE account_id = 'acme' AND offboarding_stage = 'awaiting_deskphone_return'`)).rows[0].n === deskphoneOwners.size,
-    90_000, 'every deskphone owner awaiting the return');
+  await eventually(async () => {
+    const stages = await stagesNow();
+    if (stages.awaiting_deskphone_return !== deskphoneOwners.size) throw new Error(JSON.stringify(stages));
+    return true;
+  }, 90_000, 'every deskphone owner awaiting the return');
   const returns: number[] = [];
   await inParallel([...deskphoneOwners.entries()], 16, async ([deviceId, userId]) => {
     returns.push((await stack.api('POST', `${usersPath('acme')}/${userId}/deskphone-return`, { body: { deviceId } })).status);
   });
-  await eventually(async () => (await stack.db.query(`SELECT count(*)::int AS n FROM users WHERE account_id = 'acme' AND offboarding_stage = 'offboarded'`)).rows[0].n === CHURN_USERS,
-    60_000, 'every user offboarded');
+  await eventually(async () => {
+    const stages = await stagesNow();
+    if (stages.offboarded !== CHURN_USERS) throw new Error(JSON.stringify(stages));
+    return true;
+  }, 60_000, 'every user offboarded');
   const offboardedMs = Date.now() - started;
   const ended = await endedBatch(stack, 'acme', batch.body.batchId, undefined, 90_000);
   await eventually(async () => new Set(stack.inbox.messages.filter((m) => m.to[0]!.startsWith('joiner')).map((m) => m.to[0])).size === CHURN_USERS, 90_000, 'every joiner\'s invitation');
@@ -108,6 +132,7 @@ test(`${CHURN_USERS} deactivations while ${CHURN_USERS} invitations onboard, the
   const joinerMails = stack.inbox.messages.filter((m) => m.to[0]!.startsWith('joiner'));
   const counts = {
     users: CHURN_USERS, ringex: RINGEX, proPlus: PRO_PLUS, waiters: WAITERS, deskphones: deskphoneOwners.size,
+    deactivationsRetriedAfter503: retried,
     deactivationAnswers: Object.fromEntries([...new Set(answers)].map((s) => [s, answers.filter((a) => a === s).length])),
     deskphoneReturnAnswers: Object.fromEntries([...new Set(returns)].map((s) => [s, returns.filter((a) => a === s).length])),
     killedAfterOffboardingsStarted: killedAfter,
