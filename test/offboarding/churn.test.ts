@@ -1,7 +1,6 @@
 // Churn: CHURN_USERS users are deactivated while a batch of as many invitations onboards, and the
 // worker is killed (SIGKILL) in the middle. Every seat, number and deskphone ends in exactly one
 // place, nothing is released twice, and the seats freed go to the users waiting for one.
-import { buySeats } from '../support/licenses';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { csv, endedBatch, setBatchPace, uploadCsv } from '../support/batches';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
