@@ -15,7 +15,7 @@
 // (license pending, in line like an invitation) → reactivated. After it: reonboarding, a new
 // invitation for the same user. Every step is idempotent; the handlers (handlers.ts) only record
 // requests in the state (state.ts).
-import { ParentClosePolicy, allHandlersFinished, condition, proxyActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, allHandlersFinished, condition, proxyLocalActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { licenseNames, needsPaidSeat, type License } from '../../domain/licenses';
@@ -29,11 +29,12 @@ import { newOffboardingState, type OffboardingState } from './state';
 
 /**
  * Each step is a short database statement (or a few signals), idempotent: retried until it
- * succeeds, since an offboarding must finish. The short timeout lets a dead worker's step be retried
- * by another within seconds.
+ * succeeds, since an offboarding must finish. Local activities: one marker event each instead of
+ * three events and a workflow task (an offboarding to its end writes about half the history), and a
+ * dead worker's step runs again when the workflow task is retried elsewhere.
  */
 const step = (summary: string) =>
-  proxyActivities<Activities>({
+  proxyLocalActivities<Activities>({
     summary,
     startToCloseTimeout: '10 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
