@@ -11,7 +11,8 @@ import { deactivate, inventoryLedger, offboardingAt, offboardingResult, reactiva
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ account: { plan: 'video_pro_plus' } });
+  // A longer request deadline: on a loaded shared machine a start can take over the default 2 s (a 503), which is not what these tests are about.
+  stack = await startTestStack({ account: { plan: 'video_pro_plus' }, deadlines: { requestMs: 15_000 } });
 });
 afterAll(() => stack?.stop());
 

@@ -3,7 +3,7 @@
 // finds the running workflow instead of racing it, and a reactivation after the offboarding ended
 // starts a run that onboards the user again. Called by the admin routes (after the policy) and by
 // the SCIM endpoint (the identity provider's `active=false`, `DELETE`, `active=true`).
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../../db';
 import type { OffboardingStage } from '../../../domain/stages';
 import { offboardingWorkflow } from '../../../workflows';
@@ -34,6 +34,16 @@ export interface OffboardingOutcome {
   stage: OffboardingStage;
   /** The workflow's own account, when it answered (absent when the read model answered for an ended offboarding). */
   status?: OffboardingStatus;
+}
+
+/**
+ * A start cut short by the request's deadline (gRPC CANCELLED or DEADLINE_EXCEEDED) or a Temporal
+ * server that cannot be reached is a 503 with Retry-After, not a 500: the signal-with-start may or
+ * may not have landed, and asking again is safe (a second deactivation changes nothing).
+ */
+function unavailableIfCutShort(err: unknown): unknown {
+  const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return err instanceof ServiceError && (code === 1 || code === 4 || code === 14) ? problems.unavailable('Temporal did not answer in time; try again shortly.') : err;
 }
 
 /** Where a reactivated user's offboarding ends: asked again, the same answer. */
@@ -72,7 +82,11 @@ export function createUserOffboardingService({ db, temporal, taskQueue }: { db: 
       // needs no worker to answer, so deactivations are taken as fast as Temporal records them.
       const input: OffboardingInput = { accountId: r.accountId, userId: r.userId, requestedBy: r.requestedBy, startedFor: 'deactivation' };
       const start = offboardingStart(input, u.email);
-      await temporalCall(temporal, () => temporal.workflow.signalWithStart(offboardingWorkflow, { ...start, taskQueue, signal: deactivationRequested, signalArgs: [{ requestedBy: r.requestedBy }] }));
+      try {
+        await temporalCall(temporal, () => temporal.workflow.signalWithStart(offboardingWorkflow, { ...start, taskQueue, signal: deactivationRequested, signalArgs: [{ requestedBy: r.requestedBy }] }));
+      } catch (err) {
+        throw unavailableIfCutShort(err);
+      }
       const under = u.status === 'disabled' && u.offboarding_stage && !REACTIVATED.includes(u.offboarding_stage) && u.offboarding_stage !== 'reactivating';
       return { workflowId: start.workflowId, stage: under ? u.offboarding_stage! : 'ending_onboarding' };
     },
