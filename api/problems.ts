@@ -99,6 +99,21 @@ export const problems = {
   /** An invitation batch with problems in some rows: each listed with its line (at most 1,000 listed; `errorCount` counts them all). */
   batchRowsInvalid: (errors: Array<FieldError & { line: number }>, errorCount: number) =>
     new Problem(422, 'batch-rows-invalid', 'Rows to fix', `${errorCount} problem${errorCount === 1 ? '' : 's'} in the batch; nothing was recorded or sent. Fix the listed lines and upload it again.`, { errors, errorCount }),
+  /**
+   * A bulk action's filter that selects no invitation, or more than one action takes: `matched`
+   * says how many it selected, `max` how many one action takes, and the detail how to narrow it.
+   */
+  bulkFilterOutOfRange: (matched: number, max: number) =>
+    new Problem(
+      422,
+      'bulk-filter-out-of-range',
+      matched === 0 ? 'Filter selects nothing' : 'Filter selects too many',
+      matched === 0
+        ? 'The filter selects no invitation; nothing was recorded. GET …/invitations with the same filters shows what it selects.'
+        : `The filter selects ${matched} invitations; one bulk action takes at most ${max}, and nothing was recorded. Narrow it: add a stage, channel, role, license ` +
+          'or emailPrefix, or split it by time with createdAfter and createdBefore, one action per part (GET …/invitations/summary with the same filters counts them).',
+      { matched, max, errors: [{ field: 'filter', message: matched === 0 ? 'selects no invitation' : `selects ${matched}, more than ${max}` }] },
+    ),
   signupRejected: (detail: string, errors: FieldError[]) => new Problem(422, 'signup-rejected', 'Signup refused', detail, { errors }),
   missingEmergencyAddress: (errors: FieldError[]) =>
     new Problem(

@@ -18,10 +18,13 @@ Commands:
                                  to be sent or fail (default 120; 0: do not wait)
   list [filters] [--all]         The account's invitations, newest first (a page, or --all pages)
   summary [filters]              How many invitations stand in each stage
-  resend <id>...                 A new link for each invitation (one id: at once; several: as a batch)
-  revoke <id>...                 Revoke each invitation (one id: at once; several: as a batch)
-  remind <id>...                 The same link again (once per link), as a batch
-         [--ids-file <file|->] [--detach]   ids one per line, in addition to those given
+  resend <id>... | [filters]     A new link for each invitation (one id: at once; several, or a filter: as a batch)
+  revoke <id>... | [filters]     Revoke each invitation (one id: at once; several, or a filter: as a batch)
+  remind <id>... | [filters]     The same link again (once per link), as a batch
+         [--ids-file <file|->] [--detach] [--dry-run] [--idempotency-key <key>]
+                                 ids one per line, in addition to those given; or, instead of ids,
+                                 the list's filters select the invitations (at most 10,000), e.g.
+                                 resend --stage expired --created-after 2026-11-01T00:00:00Z
   batch <batchId> [--wait] [--report <file>]   A batch's outcomes (and its report as CSV)
   cancel <batchId>               Cancel a running batch
 
@@ -124,7 +127,7 @@ async function summary(c: Ctx): Promise<number> {
 }
 
 /** The batch followed to its end (unless --detach), its outcomes printed, the exit code they earn. */
-async function followAndReport(c: Ctx, accepted: BatchAccepted): Promise<number> {
+async function followAndReport(c: Ctx, accepted: BatchAccepted & { matched?: number }): Promise<number> {
   if (!accepted.created) c.err(`This upload was accepted before (same Idempotency-Key): following batch ${accepted.batchId}.`);
   if (c.values.detach) {
     if (c.values.json) c.out(JSON.stringify(accepted, null, 2));
@@ -132,10 +135,11 @@ async function followAndReport(c: Ctx, accepted: BatchAccepted): Promise<number>
     return exitCodes.ok;
   }
   const ended = await follow(c.api, c.accountId, accepted, { quiet: c.values.json });
-  return report(c, await awaitDeliveries(c.api, c.accountId, ended, { timeoutMs: deliveryTimeoutMs(c), quiet: c.values.json }));
+  const done = await awaitDeliveries(c.api, c.accountId, ended, { timeoutMs: deliveryTimeoutMs(c), quiet: c.values.json });
+  return report(c, accepted.matched === undefined ? done : { ...done, matched: accepted.matched });
 }
 
-async function report(c: Ctx, b: BatchView): Promise<number> {
+async function report(c: Ctx, b: BatchView & { matched?: number }): Promise<number> {
   const rows = await allRows(c.api, c.accountId, b.batchId);
   if (c.values.report) {
     await writeFile(c.values.report, await c.api.text('GET', `${batchesPath(c.accountId)}/${b.batchId}/report.csv`));
@@ -168,14 +172,21 @@ async function invite(c: Ctx): Promise<number> {
 
 async function idsOf(c: Ctx): Promise<string[]> {
   const fromFile = c.values['ids-file'] ? (await readInput(c.values['ids-file'])).split(/\r?\n/).map((s) => s.trim()).filter(Boolean) : [];
-  const ids = [...c.args, ...fromFile];
-  if (ids.length === 0) throw new UsageError('name at least one invitation id (or --ids-file <file|->)');
-  return ids;
+  return [...c.args, ...fromFile];
+}
+
+/** The list filters given on the command line (none: undefined), as the API's bulk `filter` takes them. */
+function filterOf(c: Ctx): Record<string, string | string[]> | undefined {
+  const given = Object.entries(filters(c.values)).filter((e): e is [string, string | string[]] => e[1] !== undefined);
+  return given.length > 0 ? Object.fromEntries(given) : undefined;
 }
 
 async function act(c: Ctx, action: 'resend' | 'revoke' | 'remind'): Promise<number> {
   const ids = await idsOf(c);
-  if (ids.length === 1 && action !== 'remind') {
+  const filter = filterOf(c);
+  if (ids.length > 0 && filter) throw new UsageError(`${action} takes invitation ids or list filters (--stage, --email-prefix, …), not both`);
+  if (ids.length === 0 && !filter) throw new UsageError(`name at least one invitation id (or --ids-file <file|->), or select them with the list's filters (e.g. ${action} --stage ${action === 'remind' ? 'awaiting_signup' : 'expired'})`);
+  if (ids.length === 1 && action !== 'remind' && !c.values['dry-run']) {
     // One invitation: its own route, answered at once.
     const path = `${accountPath(c)}/invitations/${encodeURIComponent(ids[0]!)}${action === 'resend' ? '/resend' : ''}`;
     const v = await c.api.json<{ id: string; invitee: string; stage: string; expiresAt?: string }>(action === 'resend' ? 'POST' : 'DELETE', path);
@@ -183,8 +194,17 @@ async function act(c: Ctx, action: 'resend' | 'revoke' | 'remind'): Promise<numb
     else c.out(table(['id', 'invitee', 'stage', 'expires'], [[v.id, v.invitee, v.stage, v.expiresAt]]));
     return exitCodes.ok;
   }
-  const accepted = await c.api.json<BatchAccepted>('POST', batchesPath(c.accountId), { json: { action, invitationIds: ids } });
-  return followAndReport(c, accepted);
+  const headers: Record<string, string> = c.values['idempotency-key'] ? { 'idempotency-key': c.values['idempotency-key'] } : {};
+  const res = await c.api.json<(BatchAccepted | { dryRun: true; rows: number }) & { matched?: number }>('POST', batchesPath(c.accountId), {
+    json: filter ? { action, filter } : { action, invitationIds: ids }, query: { dryRun: c.values['dry-run'] ? 'true' : undefined }, headers,
+  });
+  if ('dryRun' in res) {
+    if (c.values.json) c.out(JSON.stringify(res, null, 2));
+    else c.out(`Dry run: ${action} would ask ${res.rows} invitation${res.rows === 1 ? '' : 's'}${filter ? ' (selected by the filter)' : ''}; nothing was done.`);
+    return exitCodes.ok;
+  }
+  if (res.matched !== undefined && !c.values.json) c.err(`The filter selected ${res.matched} invitation${res.matched === 1 ? '' : 's'}.`);
+  return followAndReport(c, res);
 }
 
 async function batch(c: Ctx, cancel: boolean): Promise<number> {

@@ -71,6 +71,12 @@ const envSchema = z.object({
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** How long a request that asks a workflow to act (resend, revoke, sign up, ...) waits for its answer once accepted. */
   WORKFLOW_ANSWER_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  /**
+   * Behind a proxy (docker-compose's, a load balancer): whom to trust for X-Forwarded-For, so that
+   * per-address limits count the client, not the proxy. `true` (any), or comma-separated addresses
+   * and CIDR ranges (Fastify's `trustProxy`); unset: trust no one.
+   */
+  TRUST_PROXY: optionalString.transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : v)),
 });
 
 export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };

@@ -1,12 +1,22 @@
-// Finding onboardings stalled in a stage and pushing them forward, with Temporal's own visibility
-// queries and updates/signals. Used by `npm run stalled` and by the scheduled sweep. Idempotent:
-// each action moves the invitation out of the stage it was found in (or, for reminders, the
-// outbox sends one reminder per link), so a second run finds nothing left to do.
+// Finding onboardings stalled in a stage and pushing them forward. Used by `npm run stalled` and by
+// the scheduled sweep. Found with Temporal's own visibility queries, each confirmed by its
+// workflow's query; then reminders and resends go through the bulk-action mechanism every admin's
+// bulk action uses: one batch per account (db/invitation-batches.ts, source 'sweep'), carried out
+// by the batch workflow in chunks, paced per account, one outcome per row. A seat re-check is a
+// signal to each (no update, nothing sent: not a batch's work). Idempotent: each action moves the
+// invitation out of the stage it was found in (or, for reminders, one per link), so a second run
+// finds nothing left to do.
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../db';
+import { recordBatch, type RowToRecord } from '../db/invitation-batches';
+import type { BulkAction } from '../domain/invitation-batches';
+import { invitationBatchWorkflowId } from '../workflows/invitation-batch/definitions';
+import { batchStartOptions } from '../workflows/invitation-batch/start';
 import { AccountId, InviteeEmail, InviteePhone, OnboardingStageSince } from '../workflows/search-attributes';
-import { getInvitationStatus, remindInvitee, resendInvitation, seatsAdded } from '../workflows/invitation/definitions';
+import { getInvitationStatus, seatsAdded } from '../workflows/invitation/definitions';
 import type { InvitationStage } from '../domain/stages';
 import { failureTypes } from '../domain/failures';
 
@@ -39,6 +49,8 @@ export interface StalledInvitation {
   stageSince?: string;
   expiresAt?: string;
   waitingReason?: string;
+  /** awaiting_signup: a reminder was already sent for the current link (one per link). */
+  reminded?: boolean;
 }
 
 export type SweepOutcome = StalledInvitation & { result: 'done' | 'skipped' | 'failed'; detail: string };
@@ -71,6 +83,8 @@ export async function findStalled(client: Client, c: SweepCriteria, now = new Da
     if (c.expiringWithinMs && !(status.expiresAt && Date.parse(status.expiresAt) <= now.getTime() + c.expiringWithinMs)) continue;
     if (status.expiresAt) item.expiresAt = status.expiresAt;
     if (status.waitingReason) item.waitingReason = status.waitingReason;
+    const link = status.messages.at(-1)?.tokenHash;
+    if (link && status.messages.some((m) => m.step === 'reminder' && m.tokenHash === link)) item.reminded = true;
     found.push(item);
   }
   return found.sort((a, b) => (a.stageSince ?? '').localeCompare(b.stageSince ?? ''));
@@ -88,43 +102,69 @@ function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 class ActionTimeout extends Error {}
 
-/** Pushes one stalled invitation forward. */
-export async function resume(client: Client, item: StalledInvitation, action: SweepAction, timeoutMs = ACTION_TIMEOUT_MS): Promise<SweepOutcome> {
+/** recheck-seats: the invitation looks at the seat inventory again (a signal: nothing is sent, so no batch). */
+async function recheckSeats(client: Client, item: StalledInvitation): Promise<SweepOutcome> {
   try {
-    return await withinTime(act(client, item, action), timeoutMs);
+    await withinTime(client.workflow.getHandle(item.workflowId).signal(seatsAdded), ACTION_TIMEOUT_MS);
+    return { ...item, result: 'done', detail: 'asked to re-check the seat inventory' };
   } catch (err) {
-    if (err instanceof ActionTimeout) return { ...item, result: 'failed', detail: err.message };
-    throw err;
+    // Typically: it ended between finding and signalling (signed up, revoked): nothing to do.
+    return { ...item, result: err instanceof ActionTimeout ? 'failed' : 'skipped', detail: err instanceof Error ? err.message : String(err) };
   }
 }
 
-async function act(client: Client, item: StalledInvitation, action: SweepAction): Promise<SweepOutcome> {
-  const handle = client.workflow.getHandle(item.workflowId);
-  try {
-    switch (action) {
-      case 'recheck-seats':
-        await handle.signal(seatsAdded);
-        return { ...item, result: 'done', detail: 'asked to re-check the seat inventory' };
-      case 'remind': {
-        const before = (await handle.query(getInvitationStatus)).messages.length;
-        const after = await handle.executeUpdate(remindInvitee);
-        return after.messages.length > before
-          ? { ...item, result: 'done', detail: 'reminder sent' }
-          : { ...item, result: 'skipped', detail: 'already reminded for this link' };
-      }
-      case 'retry-delivery':
-      case 'resend': {
-        const after = await handle.executeUpdate(resendInvitation);
-        return after.stage === 'delivery_failed'
-          ? { ...item, result: 'failed', detail: `still undeliverable: ${after.deliveryFailure ?? ''}` }
-          : { ...item, result: 'done', detail: 'new link sent' };
-      }
-    }
-  } catch (err) {
-    // Typically: it moved on between finding and acting (signed up, revoked): nothing to do.
-    const message = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : err instanceof Error ? err.message : String(err);
-    return { ...item, result: 'skipped', detail: message };
+/** The bulk action that carries out each sweep action that sends something. */
+const bulkActionOf: Record<Exclude<SweepAction, 'recheck-seats'>, BulkAction> = { 'retry-delivery': 'resend', remind: 'remind', resend: 'resend' };
+
+/** What the sweep needs besides the Temporal client: the database the batches are recorded in, and the task queue their workflow runs on. */
+export interface SweepDependencies {
+  temporal: Client;
+  db: Db;
+  taskQueue: string;
+}
+
+/** One account's batch of the sweep: recorded and started as an admin's bulk action is, then followed to its end. */
+export interface SweepBatch {
+  accountId: string;
+  batchId: string;
+  workflowId: string;
+}
+
+const POLL_MS = 200;
+/** A batch still running after this is reported as such (it goes on; its rows say how it ended). */
+export const BATCH_WAIT_MS = 9 * 60_000;
+
+async function inBatch(deps: SweepDependencies, accountId: string, items: StalledInvitation[], action: Exclude<SweepAction, 'recheck-seats'>, c: SweepCriteria, onSettled: (n: number) => void): Promise<{ batch: SweepBatch; outcomes: SweepOutcome[] }> {
+  const kind = bulkActionOf[action];
+  const batchId = randomUUID();
+  const workflowId = invitationBatchWorkflowId(accountId, batchId);
+  const rows = items.map((it, i): RowToRecord => ({ line: i + 1, invitationId: it.workflowId, ...(it.invitee.startsWith('+') ? { channel: 'text', phone: it.invitee } : it.invitee ? { channel: 'email', email: it.invitee } : {}) }));
+  await recordBatch(deps.db, { id: batchId, account_id: accountId, created_by: null, kind, source: 'sweep', row_count: rows.length, workflow_id: workflowId }, rows);
+  // By name, as activities/invitation-batches.ts starts invitations: the workflow's module imports
+  // the activities' types, and the activities import this module (an import cycle otherwise).
+  // batchStartOptions types its input.
+  const handle = await deps.temporal.workflow.start('invitationBatchWorkflow', batchStartOptions({
+    batchId, accountId, kind, rowCount: rows.length, source: 'sweep', details: `Recorded by the stalled-activations sweep: ${action} for ${c.stage}`,
+  }, deps.taskQueue));
+  const deadline = Date.now() + BATCH_WAIT_MS;
+  for (;;) {
+    const { rows: [state] } = await deps.db.query<{ status: string; settled: number }>(
+      `SELECT b.status, (SELECT count(*)::int FROM invitation_batch_rows r WHERE r.batch_id = b.id AND r.outcome NOT IN ('pending', 'starting')) AS settled
+         FROM invitation_batches b WHERE b.id = $1`, [batchId]);
+    onSettled(state!.settled);
+    if (state!.status !== 'running' || Date.now() > deadline) break;
+    // A batch workflow that ended without settling its rows (failed, terminated) leaves them pending: stop waiting.
+    if ((await handle.describe()).status.name !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
+  const { rows: settled } = await deps.db.query<{ line: number; outcome: string; detail: string | null }>(`SELECT line, outcome, detail FROM invitation_batch_rows WHERE batch_id = $1 ORDER BY line`, [batchId]);
+  const outcomes = settled.map(({ line, outcome, detail }): SweepOutcome => {
+    const item = items[line - 1]!;
+    if (outcome === 'done' || outcome === 'skipped' || outcome === 'failed') return { ...item, result: outcome, detail: detail ?? '' };
+    if (outcome === 'pending' || outcome === 'starting') return { ...item, result: 'failed', detail: `still running: follow batch ${batchId}` };
+    return { ...item, result: 'failed', detail: `${outcome}${detail ? `: ${detail}` : ''}` };
+  });
+  return { batch: { accountId, batchId, workflowId }, outcomes };
 }
 
 export interface SweepCounts {
@@ -136,6 +176,8 @@ export interface SweepCounts {
 }
 export interface SweepSummary extends SweepCounts {
   outcomes: SweepOutcome[];
+  /** The batches that carried out reminders and resends, one per account. */
+  batches: SweepBatch[];
 }
 /** One sweep as the scheduled workflow receives it (durations already in milliseconds). */
 export interface SweepRequest {
@@ -144,7 +186,7 @@ export interface SweepRequest {
 }
 
 export async function sweep(
-  client: Client,
+  deps: SweepDependencies,
   c: SweepCriteria,
   action: SweepAction,
   onProgress: (done: number, total: number) => void = () => undefined,
@@ -153,22 +195,37 @@ export async function sweep(
     // Wrong as asked, so the scheduled sweep's activity must not retry it.
     throw ApplicationFailure.create({ type: failureTypes.sweepActionMismatch, nonRetryable: true, message: `--action ${action} applies to stage ${sweepActions[action]}, not ${c.stage}` });
   }
-  const items = await findStalled(client, c);
+  const items = await findStalled(deps.temporal, c);
   const outcomes: SweepOutcome[] = [];
+  const batches: SweepBatch[] = [];
   onProgress(0, items.length);
-  for (const item of items) {
-    outcomes.push(await resume(client, item, action));
+  if (action === 'recheck-seats') {
+    for (const item of items) {
+      outcomes.push(await recheckSeats(deps.temporal, item));
+      onProgress(outcomes.length, items.length);
+    }
+  } else {
+    // One reminder per link: one already sent is skipped here, not asked for again.
+    const toAsk = action === 'remind' ? items.filter((i) => !i.reminded) : items;
+    for (const item of items) if (!toAsk.includes(item)) outcomes.push({ ...item, result: 'skipped', detail: 'already reminded for this link' });
+    for (const accountId of [...new Set(toAsk.map((i) => i.accountId))]) {
+      const before = outcomes.length;
+      const done = await inBatch(deps, accountId, toAsk.filter((i) => i.accountId === accountId), action, c, (n) => onProgress(before + n, items.length));
+      outcomes.push(...done.outcomes);
+      batches.push(done.batch);
+    }
     onProgress(outcomes.length, items.length);
   }
   const count = (r: SweepOutcome['result']) => outcomes.filter((o) => o.result === r).length;
-  return { action, found: items.length, done: count('done'), skipped: count('skipped'), failed: count('failed'), outcomes };
+  return { action, found: items.length, done: count('done'), skipped: count('skipped'), failed: count('failed'), outcomes, batches };
 }
 
-/** The sweep as an activity, for the scheduled workflow (it needs a Temporal client of its own). */
-export function createStalledSweepActivities({ temporal }: { temporal: Client }) {
+/** The sweep as an activity, for the scheduled workflow: its batches run on the worker's own task queue. */
+export function createStalledSweepActivities({ temporal, db }: { temporal: Client; db: Db }) {
   return {
     async runStalledSweep({ criteria, action }: SweepRequest): Promise<SweepCounts> {
-      const { outcomes: _outcomes, ...counts } = await sweep(temporal, criteria, action);
+      const ctx = Context.current();
+      const { outcomes: _outcomes, batches: _batches, ...counts } = await sweep({ temporal, db, taskQueue: ctx.info.taskQueue }, criteria, action, () => ctx.heartbeat());
       return counts;
     },
   };

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config';
+import { createDb } from '../db';
+import { localDatabaseUrl } from './local-stack/postgres';
 import { findStalled, stalledQuery, sweep, sweepActions, type StalledInvitation } from '../operations/stalled-activations';
 import { sweepFromArgs, sweepOptions } from './stalled-args';
 
@@ -48,14 +50,19 @@ async function main() {
     }
     // A progress bar for people at a terminal; plain output for logs and pipes.
     const bar = process.stderr.isTTY && !values.json ? new SingleBar({ format: `${action} [{bar}] {value}/{total}` }) : undefined;
-    const summary = await sweep(client, criteria, action, (done, total) => {
+    // Reminders and resends are recorded as batches there, for the worker on this task queue to carry out.
+    const db = createDb(config.DATABASE_URL ?? localDatabaseUrl(config.POSTGRES_PORT, 'onboarding'), { max: 2 });
+    const summary = await sweep({ temporal: client, db, taskQueue: config.TEMPORAL_TASK_QUEUE }, criteria, action, (done, total) => {
       if (!bar) return;
       if (done === 0) bar.start(total, 0);
       else bar.update(done);
-    });
+    }).finally(() => db.end());
     bar?.stop();
     if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else console.log(`${table(summary.outcomes.map(row))}\n\n${action}: found ${summary.found}, done ${summary.done}, skipped ${summary.skipped}, failed ${summary.failed}.`);
+    else {
+      const batches = summary.batches.map((b) => `\nBatch ${b.batchId} (${b.accountId}): GET /v1/accounts/${b.accountId}/invitation-batches/${b.batchId}, workflow ${b.workflowId}`).join('');
+      console.log(`${table(summary.outcomes.map(row))}\n\n${action}: found ${summary.found}, done ${summary.done}, skipped ${summary.skipped}, failed ${summary.failed}.${batches}`);
+    }
   } finally {
     await connection.close();
   }

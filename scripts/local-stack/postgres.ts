@@ -259,3 +259,6 @@ async function startAsPostgresUser(opts: LocalPostgresOptions): Promise<LocalPos
     }
   });
 }
+
+/** The address of a database on a local server this module started (e.g. `npm run dev`'s `onboarding` on POSTGRES_PORT). */
+export const localDatabaseUrl = (port: number, database: string): string => urls(port, async () => undefined).urlFor(database);

@@ -144,6 +144,33 @@ test('an unknown account, a missing key, a wrong key and bad arguments exit 1 wi
     expect(revoke.code).toBe(0);
     expect(JSON.parse(revoke.stdout).totals).toMatchObject({ done: 2 });
   }, 90_000);
+
+  test('remind and revoke by the list\'s filters: a dry run counts, the batch says how many it selected', async () => {
+    const ids = await invite(['cli-filter1@acme.test', 'cli-filter2@acme.test', 'cli-other@acme.test']);
+    await eventually(() => listed(ids), 30_000, 'the invitations in the list');
+    const dry = await cli(['remind', '--email-prefix', 'cli-filter', '--stage', 'awaiting_signup', '--dry-run']);
+    expect(dry).toMatchObject({ code: 0 });
+    expect(dry.stdout).toContain('Dry run: remind would ask 2 invitations (selected by the filter); nothing was done.');
+
+    const remind = await cli(['remind', '--email-prefix', 'cli-filter', '--stage', 'awaiting_signup']);
+    expect(remind.code).toBe(0);
+    expect(remind.stderr).toContain('The filter selected 2 invitations.');
+    expect(remind.stdout).toMatch(/^done\s+2$/m);
+    await eventually(async () => ['cli-filter1@acme.test', 'cli-filter2@acme.test'].every((e) => stack.inbox.messages.filter((m) => m.to[0] === e).length === 2), 20_000, 'the reminders');
+
+    const revoke = await cli(['revoke', '--email-prefix', 'cli-filter', '--json']);
+    expect(revoke.code).toBe(0);
+    expect(JSON.parse(revoke.stdout)).toMatchObject({ matched: 2, totals: { accepted: 2, done: 2 } });
+    for (const id of ids.slice(0, 2)) expect((await stack.api('GET', `/v1/accounts/${stack.account.id}/invitations/${encodeURIComponent(id)}`)).body.stage).toBe('revoked');
+    expect((await stack.api('GET', `/v1/accounts/${stack.account.id}/invitations/${encodeURIComponent(ids[2]!)}`)).body.stage).toBe('awaiting_signup');
+
+    // Nothing left to select, ids and a filter together, neither: exit 1 with the reason.
+    const none = await cli(['revoke', '--email-prefix', 'cli-filter', '--stage', 'awaiting_signup']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^error: 422 .*selects no invitation/);
+    expect((await cli(['revoke', ids[2]!, '--stage', 'expired'])).stderr).toContain('not both');
+    expect((await cli(['resend'])).stderr).toContain('resend --stage expired');
+  }, 90_000);
 });
 
 // Unused at run time: keeps the CLI's entry in the typecheck.

@@ -22,7 +22,8 @@ afterAll(() => stack?.stop());
 /** `npm run stalled -- ...` as an operator runs it (JSON output). */
 async function stalled(...args: string[]): Promise<any> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/stalled.ts'), '--account', ACCOUNT, '--json', ...args], {
-    env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress },
+    // Reminders and resends go through batches: recorded in the stack's database, run by its worker.
+    env: { ...process.env, TEMPORAL_ADDRESS: testStackEnv().temporalAddress, DATABASE_URL: stack.workerSettings.databaseUrl, TEMPORAL_TASK_QUEUE: stack.taskQueue },
   });
   return JSON.parse(stdout);
 }
@@ -63,10 +64,15 @@ test('dry run lists exactly the stalled invitations; a real run resumes them; a 
   // Reminders first (the other actions produce fresh links that would be due a reminder too).
   const remind = await stalled('--stage', 'awaiting_signup', '--expiring-within', '2d', '--action', 'remind');
   expect({ found: remind.found, done: remind.done }).toEqual({ found: 1, done: 1 });
+  // Carried out by the bulk-action mechanism: one batch of the account, recorded by the sweep, its row done.
+  expect(remind.batches).toHaveLength(1);
+  const batch = await stack.api('GET', `/v1/accounts/${ACCOUNT}/invitation-batches/${remind.batches[0].batchId}`);
+  expect(batch.body).toMatchObject({ kind: 'remind', source: 'sweep', status: 'completed', rowCount: 1, totals: { done: 1 } });
+  expect(batch.body.rows[0]).toMatchObject({ invitationId: quiet, invitee: 'quiet@ops.test', outcome: 'done' });
   const reminder = await stack.inbox.waitFor((m) => m.to.includes('quiet@ops.test') && m.subject.startsWith('Reminder: '));
   expect(linkInMail(reminder).token).toBe(linkInMail(stack.inbox.messages.find((m) => m.to.includes('quiet@ops.test'))!).token);
   const remindAgain = await stalled('--stage', 'awaiting_signup', '--expiring-within', '2d', '--action', 'remind');
-  expect({ found: remindAgain.found, done: remindAgain.done, skipped: remindAgain.skipped }).toEqual({ found: 1, done: 0, skipped: 1 });
+  expect({ found: remindAgain.found, done: remindAgain.done, skipped: remindAgain.skipped, batches: remindAgain.batches }).toEqual({ found: 1, done: 0, skipped: 1, batches: [] });
   expect(stack.inbox.messages.filter((m) => m.subject.startsWith('Reminder: ') && m.to.includes('quiet@ops.test'))).toHaveLength(1);
 
   // The other real runs, each repeated at once: the repeat finds nothing left to do.
@@ -82,7 +88,8 @@ test('dry run lists exactly the stalled invitations; a real run resumes them; a 
   expect(await stageOf(bounced)).toBe('awaiting_signup');
   await stack.inbox.waitFor((m) => m.to.includes('bounce@ops.test'));
   expect(stack.inbox.messages.filter((m) => m.to.includes('lapsed@ops.test'))).toHaveLength(2);
-});
+  // About a dozen runs of the command, each a Node process of its own: longer than one test's default on a busy machine.
+}, 180_000);
 
 test('the same sweep on a Temporal Schedule: created, visible, fires on its own, updated, deleted', async () => {
   const scheduleId = `stalled-sweep:test:${ACCOUNT}`;

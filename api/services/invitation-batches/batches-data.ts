@@ -2,30 +2,17 @@
 // batch and all its rows recorded in one transaction (one multi-row INSERT of the rows), its
 // totals and its rows page by page (delivery read from the outbox: the row's first message), and
 // what checking a batch needs from the account.
-import { inTransaction, type Db } from '../../../db';
-import type { BatchRow } from '../../../domain/batch-rows';
-import type { BatchKind, BatchRowOutcome } from '../../../domain/invitation-batches';
+import type { Db } from '../../../db';
+import { BATCH_COLUMNS, recordBatch, type BatchRecord, type RowToRecord } from '../../../db/invitation-batches';
+import { createInvitationList, type InvitationFilter } from '../../../db/read-model';
+import type { BatchRowOutcome } from '../../../domain/invitation-batches';
 import type { PaidLicense } from '../../../domain/licenses';
 import type { AccountRow } from '../accounts/accounts-data';
 
 /** The account as inviting knows it (accounts-data.ts), with the zone a batch's send times are read in. */
 export type BatchAccount = Omit<AccountRow, 'invitation_lifetime_seconds'> & { time_zone: string };
 
-export interface BatchRecord {
-  id: string;
-  account_id: string;
-  created_by: string;
-  kind: BatchKind;
-  source: 'csv' | 'json';
-  row_count: number;
-  workflow_id: string;
-  status: 'running' | 'completed' | 'cancelled';
-  created_at: Date;
-  ended_at: Date | null;
-}
-
-/** A row to record: an invitation to start, or an existing invitation to act on. */
-export type RowToRecord = Partial<BatchRow> & { line: number; invitationId: string };
+export type { BatchRecord, RowToRecord } from '../../../db/invitation-batches';
 
 export interface BatchTotals {
   accepted: number;
@@ -66,12 +53,22 @@ export interface SeatLine {
   waiting: number;
 }
 
-const BATCH_COLUMNS = 'id, account_id, created_by, kind, source, row_count, workflow_id, status, created_at, ended_at';
 
 /** The row's first message, by its outbox key. */
 const DELIVERY_JOIN = `LEFT JOIN message_outbox o ON r.token_generation IS NOT NULL AND o.key = r.invitation_id || '/invite/' || r.token_generation`;
 
+/** An invitation a bulk action may name: who sent it (users act only on their own) and how it reaches its invitee. */
+export interface ActionableInvitation {
+  channel: 'email' | 'text' | 'link';
+  email: string | null;
+  phone: string | null;
+  invited_by: string;
+}
+
 export function createBatchesData(db: Db) {
+  // The invitation list's own query (db/read-model): a bulk action's filter selects exactly the
+  // rows the list shows under the same filter.
+  const invitationList = createInvitationList(db);
   return {
     async account(accountId: string): Promise<BatchAccount | undefined> {
       const { rows } = await db.query<BatchAccount>(
@@ -105,8 +102,8 @@ export function createBatchesData(db: Db) {
     },
 
     /** The account's invitations among these ids, with who sent each (users may act only on their own). */
-    async invitations(accountId: string, ids: string[]): Promise<Map<string, { channel: 'email' | 'text' | 'link'; email: string | null; phone: string | null; invited_by: string }>> {
-      const { rows } = await db.query<{ id: string; channel: 'email' | 'text' | 'link'; email: string | null; phone: string | null; invited_by: string }>(
+    async invitations(accountId: string, ids: string[]): Promise<Map<string, ActionableInvitation>> {
+      const { rows } = await db.query<ActionableInvitation & { id: string }>(
         `SELECT id, channel, invitee_email AS email, invitee_phone AS phone, invited_by FROM invitations WHERE account_id = $1 AND id = ANY($2)`,
         [accountId, ids],
       );
@@ -114,30 +111,19 @@ export function createBatchesData(db: Db) {
     },
 
     /**
-     * Records the batch and all its rows in one transaction. A batch with this id already recorded
-     * (the same upload again, with the same Idempotency-Key) is returned as it is, nothing added.
+     * The account's invitations matching a list filter, newest first, up to `max`; `total` counts
+     * them all (only counted when there are more than `max`, to say how many).
      */
-    async insert(b: Omit<BatchRecord, 'status' | 'created_at' | 'ended_at'>, rows: RowToRecord[]): Promise<{ batch: BatchRecord; created: boolean }> {
-      return inTransaction(db, async (tx) => {
-        const { rows: inserted } = await tx.query<BatchRecord>(
-          `INSERT INTO invitation_batches (id, account_id, created_by, kind, source, row_count, workflow_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (id) DO NOTHING RETURNING ${BATCH_COLUMNS}`,
-          [b.id, b.account_id, b.created_by, b.kind, b.source, b.row_count, b.workflow_id],
-        );
-        if (!inserted[0]) {
-          const { rows: existing } = await tx.query<BatchRecord>(`SELECT ${BATCH_COLUMNS} FROM invitation_batches WHERE id = $1`, [b.id]);
-          return { batch: existing[0]!, created: false };
-        }
-        const col = <T>(f: (r: RowToRecord) => T) => rows.map(f);
-        await tx.query(
-          `INSERT INTO invitation_batch_rows (batch_id, line, invitation_id, channel, email, phone, invitee_type, role, license, locale, send_at)
-           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])`,
-          [b.id, col((r) => r.line), col((r) => r.invitationId), col((r) => r.channel ?? null), col((r) => r.email ?? null), col((r) => r.phone ?? null),
-            col((r) => r.inviteeType ?? null), col((r) => r.role ?? null), col((r) => r.license ?? null), col((r) => r.locale ?? null), col((r) => r.sendAt ?? null)],
-        );
-        return { batch: inserted[0], created: true };
-      });
+    async matching(accountId: string, filter: InvitationFilter, max: number): Promise<{ invitations: Array<[string, ActionableInvitation]>; total: number }> {
+      const { rows, next } = await invitationList.page(accountId, filter, { limit: max });
+      const invitations = rows.map((r): [string, ActionableInvitation] => [r.id, { channel: r.channel, email: r.invitee_email, phone: r.invitee_phone, invited_by: r.invited_by }]);
+      if (!next) return { invitations, total: rows.length };
+      const counts = await invitationList.countByStage(accountId, filter);
+      return { invitations, total: [...counts.values()].reduce((a, b) => a + b, 0) };
     },
+
+    /** Records the batch and all its rows in one transaction (db/invitation-batches.ts, shared with the stalled-activations sweep). */
+    insert: (b: Omit<BatchRecord, 'status' | 'created_at' | 'ended_at'>, rows: RowToRecord[]) => recordBatch(db, b, rows),
 
     async byId(accountId: string, batchId: string): Promise<BatchRecord | undefined> {
       const { rows } = await db.query<BatchRecord>(`SELECT ${BATCH_COLUMNS} FROM invitation_batches WHERE id = $1 AND account_id = $2`, [batchId, accountId]);

@@ -4,33 +4,32 @@
 // cancelling it, and its report as CSV. The batch workflow and its activities do the rest.
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { InvitationFilter } from '../../../db/read-model';
 import { checkBatchRows, seatNeeded, type BatchRow, type BatchRowError } from '../../../domain/batch-rows';
-import type { BatchKind, BatchRowOutcome, BulkAction } from '../../../domain/invitation-batches';
+import { MAX_BATCH_ROWS, type BatchKind, type BatchRowOutcome, type BulkAction } from '../../../domain/invitation-batches';
 import { licenseNames, type PaidLicense } from '../../../domain/licenses';
 import { seatPurchasePrice } from '../../../domain/provisioning-requests';
 import { resolveSchedule } from '../../../domain/schedule';
 import { invitationBatchWorkflow } from '../../../workflows';
 import { cancelBatch, invitationBatchWorkflowId } from '../../../workflows/invitation-batch/definitions';
+import { batchStartOptions } from '../../../workflows/invitation-batch/start';
 import { invitationIdFor } from '../../../workflows/invitation/start';
-import { AccountId, OnboardingStage } from '../../../workflows/search-attributes';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
+import { invitationsVisibleTo } from '../lists/lists-policy';
 import { rowsFromCsv, rowsFromJson, type JsonInvitationRow, type ParsedRows } from './batch-input';
 import { reportCsv } from './batch-report';
-import type { BatchAccount, BatchesData, BatchRecord, BatchRowView, BatchTotals, RowToRecord } from './batches-data';
+import type { ActionableInvitation, BatchAccount, BatchesData, BatchRecord, BatchRowView, BatchTotals, RowToRecord } from './batches-data';
 import type { BatchPolicy } from './batches-policy';
 
 /** An upload of invitations: a CSV file's text, or a JSON list. */
 export type InvitationUpload = { source: 'csv'; csv: string; timeZone?: string } | { source: 'json'; invitations: JsonInvitationRow[]; timeZone?: string };
 /**
- * A bulk action on invitations named by id. A `filter` (the invitation list's filters) will be the
- * other way to name them once the list endpoint exists: exactly one of the two.
+ * A bulk action on invitations named by id, or selected by a filter (the invitation list's, as the
+ * read model takes it): exactly one of the two.
  */
-export interface BulkActionRequest {
-  action: BulkAction;
-  invitationIds: string[];
-}
+export type BulkActionRequest = { action: BulkAction } & ({ invitationIds: string[] } | { filter: InvitationFilter });
 export interface BatchOptions {
   dryRun: boolean;
   /** The request's Idempotency-Key: the same key names the same batch, so a retry after a failure records nothing twice. */
@@ -64,6 +63,8 @@ export interface DryRun {
   seatsMissing: number;
   currency: 'USD';
   note: string;
+  /** A bulk action named by a filter: how many invitations it selected. */
+  matched?: number;
 }
 
 export interface BatchAccepted {
@@ -74,10 +75,12 @@ export interface BatchAccepted {
   rowCount: number;
   /** False when this upload (same Idempotency-Key) was accepted before: nothing new was started. */
   created: boolean;
+  /** A bulk action named by a filter: how many invitations it selected (its rows). */
+  matched?: number;
 }
 
 export interface BatchView extends BatchAccepted {
-  source: 'csv' | 'json';
+  source: BatchRecord['source'];
   createdAt: string;
   endedAt?: string;
   totals: BatchTotals;
@@ -165,14 +168,10 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
     const workflowId = invitationBatchWorkflowId(caller.accountId, id);
     const { batch, created } = await batchesData.insert({ id, account_id: caller.accountId, created_by: caller.userId, kind, source, row_count: rows.length, workflow_id: workflowId }, rows);
     try {
-      await temporal.workflow.start(invitationBatchWorkflow, {
-        workflowId, taskQueue, args: [{ batchId: id, accountId: caller.accountId, kind, rowCount: batch.row_count }],
-        // A batch runs once: its id never starts a second workflow, even after the first ended.
-        workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [{ key: AccountId, value: caller.accountId }, { key: OnboardingStage, value: 'fanning_out' }],
-        staticSummary: `${kind === 'invite' ? 'Invitation batch' : `Bulk ${kind}`} of ${batch.row_count} rows (${source}) for ${caller.accountId}`,
-        staticDetails: `Uploaded by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')}); batch ${id}. Rows and outcomes: table invitation_batch_rows, GET /v1/accounts/${caller.accountId}/invitation-batches/${id}.`,
-      });
+      await temporal.workflow.start(invitationBatchWorkflow, batchStartOptions({
+        batchId: id, accountId: caller.accountId, kind, rowCount: batch.row_count, source,
+        details: `Uploaded by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')})`,
+      }, taskQueue));
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
@@ -191,6 +190,41 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
     };
   }
 
+  const rowFor = (line: number, id: string, invitation: ActionableInvitation): RowToRecord => ({
+    line, invitationId: id,
+    ...(invitation.channel !== 'link' ? { channel: invitation.channel } : {}), ...(invitation.email ? { email: invitation.email } : {}), ...(invitation.phone ? { phone: invitation.phone } : {}),
+  });
+
+  /** Invitations named by id: each one the caller's to act on, none twice; otherwise the 422 listing each. */
+  async function named(account: BatchAccount, caller: Caller, ids: string[]): Promise<RowToRecord[]> {
+    const found = await batchesData.invitations(account.id, ids);
+    const errors: BatchRowError[] = [];
+    const seen = new Map<string, number>();
+    const rows: RowToRecord[] = [];
+    ids.forEach((id, i) => {
+      const line = i + 1;
+      const invitation = found.get(id);
+      if (!invitation || !policy.mayActOn(caller, invitation)) errors.push({ line, field: 'invitationIds', message: `Invitation ${id} was not found` });
+      else if (seen.has(id)) errors.push({ line, field: 'invitationIds', message: `${id} is also item ${seen.get(id)}` });
+      else {
+        seen.set(id, line);
+        rows.push(rowFor(line, id, invitation));
+      }
+    });
+    if (errors.length > 0) throw rowsRejected(errors);
+    return rows;
+  }
+
+  /**
+   * Invitations selected by the list's filter, as the list shows them to this caller (users: their
+   * own), newest first: 1 to MAX_BATCH_ROWS of them, or the 422 saying how many and how to narrow it.
+   */
+  async function selected(account: BatchAccount, caller: Caller, filter: InvitationFilter): Promise<{ rows: RowToRecord[]; matched: number }> {
+    const { invitations, total } = await batchesData.matching(account.id, invitationsVisibleTo(caller, filter), MAX_BATCH_ROWS);
+    if (total === 0 || total > MAX_BATCH_ROWS) throw problems.bulkFilterOutOfRange(total, MAX_BATCH_ROWS);
+    return { rows: invitations.map(([id, invitation], i) => rowFor(i + 1, id, invitation)), matched: total };
+  }
+
   return {
     /** Invitations from a CSV or JSON upload: all rows checked first; a dry run stops there and prices. */
     async invite(caller: Caller, upload: InvitationUpload, options: BatchOptions): Promise<DryRun | BatchAccepted> {
@@ -202,33 +236,24 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
       return accept(caller, 'invite', upload.source, toRecord, options);
     },
 
-    /** Resend, remind or revoke many invitations through the same mechanism; each must be the caller's to act on. */
+    /**
+     * Resend, remind or revoke many invitations through the same mechanism, named by id or selected
+     * by the invitation list's filter; each must be the caller's to act on.
+     */
     async act(caller: Caller, request: BulkActionRequest, options: BatchOptions): Promise<DryRun | BatchAccepted> {
       const account = await accountOf(caller);
-      const found = await batchesData.invitations(account.id, request.invitationIds);
-      const errors: BatchRowError[] = [];
-      const seen = new Map<string, number>();
-      const rows: RowToRecord[] = [];
-      request.invitationIds.forEach((id, i) => {
-        const line = i + 1;
-        const invitation = found.get(id);
-        if (!invitation || !policy.mayActOn(caller, invitation)) errors.push({ line, field: 'invitationIds', message: `Invitation ${id} was not found` });
-        else if (seen.has(id)) errors.push({ line, field: 'invitationIds', message: `${id} is also item ${seen.get(id)}` });
-        else {
-          seen.set(id, line);
-          rows.push({ line, invitationId: id, ...(invitation.channel !== 'link' ? { channel: invitation.channel } : {}), ...(invitation.email ? { email: invitation.email } : {}), ...(invitation.phone ? { phone: invitation.phone } : {}) });
-        }
-      });
-      if (errors.length > 0) throw rowsRejected(errors);
+      const { rows, matched } = 'filter' in request ? await selected(account, caller, request.filter) : { rows: await named(account, caller, request.invitationIds), matched: undefined };
+      const counted = matched === undefined ? {} : { matched };
       if (options.dryRun) {
         return {
           dryRun: true, kind: request.action, rows: rows.length, wouldProcess: rows.length, alreadyAUser: 0, invitedBefore: rows.length,
           byChannel: { email: rows.filter((r) => r.channel === 'email').length, text: rows.filter((r) => r.channel === 'text').length }, scheduled: 0,
           seats: [], seatsMissing: 0, currency: 'USD',
           note: `Nothing was done. Each invitation whose stage does not take "${request.action}" will be skipped with the reason.`,
+          ...counted,
         };
       }
-      return accept(caller, request.action, 'json', rows, options);
+      return { ...(await accept(caller, request.action, 'json', rows, options)), ...counted };
     },
 
     async get(caller: Caller, batchId: string, page: { cursor?: string; limit?: number; outcome?: BatchRowOutcome } = {}): Promise<BatchView> {

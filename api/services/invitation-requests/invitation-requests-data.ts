@@ -2,6 +2,7 @@
 // decision on it. A request is recorded by one statement whatever the link, and a decision is
 // claimed by one conditional update, so two admins deciding at once decide once.
 import type { Db } from '../../../db';
+import { Conditions, pageOf, type Page, type PageRequest } from '../../../db/read-model/sql';
 import type { InvitationChannel, InvitationStage } from '../../../domain/stages';
 
 export type InvitationRequestStatus = 'pending' | 'approved' | 'dismissed';
@@ -28,6 +29,8 @@ export interface InvitationRequestRow {
 const COLUMNS = `r.id, r.account_id, r.invitation_id, i.channel, r.invitee, i.role, i.text_message, i.media_url, r.invitation_stage,
                  r.status, r.outcome, r.requested_at, r.decided_at, r.decided_by`;
 const FROM = 'invitation_requests r JOIN invitations i ON i.id = r.invitation_id';
+/** The same rows for paging: `requested_at` is the keyset's creation time (PostgreSQL flattens this, so the indexes serve it). */
+const PAGED_FROM = `(SELECT ${COLUMNS}, r.requested_at AS created_at FROM ${FROM}) q`;
 
 /** How many requests one link, and one address, may make in a day. */
 export interface RequestQuota {
@@ -66,15 +69,32 @@ export function createInvitationRequestsData(db: Db) {
     byId: (id: string, accountId?: string) =>
       accountId ? one('r.id = $1 AND r.account_id = $2', [id, accountId]) : one('r.id = $1', [id]),
 
-    /** The account's requests, newest first. */
-    async list(accountId: string, filter: { status?: InvitationRequestStatus; limit: number }): Promise<InvitationRequestRow[]> {
-      const { rows } = await db.query<InvitationRequestRow>(
-        `SELECT ${COLUMNS} FROM ${FROM}
-          WHERE r.account_id = $1 AND ($2::text IS NULL OR r.status = $2)
-          ORDER BY r.requested_at DESC, r.id DESC LIMIT $3`,
-        [accountId, filter.status ?? null, filter.limit],
+    /**
+     * A page of the account's requests, newest first, by the read model's keyset paging over
+     * (requested_at, id): rows asked for while an admin pages are newer than any cursor, so none is
+     * shown twice or skipped.
+     */
+    list(accountId: string, filter: { status?: InvitationRequestStatus }, page: PageRequest): Promise<Page<InvitationRequestRow & { keyset_created_at: string }>> {
+      const where = new Conditions();
+      where.add(`q.account_id = ${where.param(accountId)}`);
+      where.anyOf('q.status', filter.status ? [filter.status] : undefined);
+      return pageOf(db, where, { alias: 'q', from: PAGED_FROM, columns: 'q.*' }, page);
+    },
+
+    /** Requests whose follow-up has not started this long after they were asked (the API died in between): the relay's work. */
+    async notFollowedUp(olderThanMs: number, limit: number): Promise<string[]> {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM invitation_requests
+          WHERE follow_up_started_at IS NULL AND requested_at < now() - make_interval(secs => $1)
+          ORDER BY requested_at LIMIT $2`,
+        [olderThanMs / 1000, limit],
       );
-      return rows;
+      return rows.map((r) => r.id);
+    },
+
+    /** Its workflow has started: nothing is left for the relay. */
+    async followUpStarted(id: string): Promise<void> {
+      await db.query(`UPDATE invitation_requests SET follow_up_started_at = now() WHERE id = $1 AND follow_up_started_at IS NULL`, [id]);
     },
 
     /** Where the invitation stood when the request was checked. */

@@ -13,6 +13,10 @@ import type { InvitationService, InvitationView, InvitationWorkflows } from '../
 import { mayBeToken } from '../signup/signup-submission';
 import type { InvitationRequestOutcome, InvitationRequestRow, InvitationRequestsData, InvitationRequestStatus, RequestQuota } from './invitation-requests-data';
 import { assertMayDecide, DEFAULT_REQUEST_QUOTA } from './invitation-requests-policy';
+import { decodeCursor, encodeCursor, type PageQuery } from '../lists';
+
+/** A request younger than this is left to the API that recorded it (it starts the follow-up right after answering). */
+export const FOLLOW_UP_GRACE_MS = 10_000;
 
 export interface InvitationRequestView {
   id: string;
@@ -108,17 +112,35 @@ export function createInvitationRequestService(deps: InvitationRequestServiceDep
         await temporal.workflow.start(invitationRequestWorkflow, {
           taskQueue,
           workflowId: `invitation-request:${requestId}`,
+          // One workflow per request, ever: a relay's start after a late first one (or the other way round) finds it.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [{ requestId }],
           staticSummary: `${row.invitee} asks ${row.account_id}'s admins for a new invitation`,
         });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
+      await data.followUpStarted(requestId);
     },
 
-    async list(caller: Caller, filter: { status?: InvitationRequestStatus; limit: number }): Promise<InvitationRequestView[]> {
+    /** A page of the account's requests, newest first, with the opaque cursor every list has (api/services/lists). */
+    async list(caller: Caller, filter: { status?: InvitationRequestStatus }, page: PageQuery): Promise<{ invitationRequests: InvitationRequestView[]; nextCursor: string | null }> {
       assertMayDecide(caller);
-      return (await data.list(caller.accountId, filter)).map(view);
+      const after = page.cursor ? decodeCursor('invitation-requests', filter, page.cursor) : undefined;
+      const { rows, next } = await data.list(caller.accountId, filter, { limit: page.limit, after });
+      return { invitationRequests: rows.map(view), nextCursor: next ? encodeCursor('invitation-requests', filter, next) : null };
+    },
+
+    /**
+     * The relay: requests whose follow-up never started (the API died between answering the page
+     * and starting it) are followed up now; the workflow's id and the outbox make a second start
+     * or a late first one send nothing twice. Answers how many it followed up.
+     */
+    async followUpMissed(olderThanMs: number = FOLLOW_UP_GRACE_MS): Promise<number> {
+      const ids = await data.notFollowedUp(olderThanMs, 100);
+      for (const id of ids) await this.followUp(id);
+      return ids.length;
     },
 
     get: async (caller: Caller, id: string): Promise<InvitationRequestView> => view(await visible(caller, id)),

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Keyset } from '../../../db/read-model';
 import { problems } from '../../problems';
 
-export type ListKind = 'invitations' | 'users' | 'provisioning-requests';
+export type ListKind = 'invitations' | 'users' | 'provisioning-requests' | 'invitation-requests';
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,6 +12,7 @@ const idShape: Record<ListKind, (id: string) => boolean> = {
   invitations: (id) => id.length > 0 && id.length <= 400,
   users: (id) => UUID.test(id),
   'provisioning-requests': (id) => UUID.test(id),
+  'invitation-requests': (id) => UUID.test(id),
 };
 
 /** The filters a cursor was made under: key order and absent keys do not matter. */

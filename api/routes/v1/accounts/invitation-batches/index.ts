@@ -5,8 +5,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BatchService } from '../../../../services/invitation-batches';
 import { problemSchema } from '../../../schemas';
-import { acceptedView, batchParams, batchProblem, batchQuery, batchView, createBatchBody, createBatchQuery, dryRunView } from './schemas';
+import { acceptedView, batchParams, bulkActionProblem, batchProblem, batchQuery, batchView, createBatchBody, createBatchQuery, dryRunView } from './schemas';
 import { accountParams } from '../../../schemas';
+import { invitationFilter } from '../invitations/list';
 
 /** A 10,000-row CSV is about 1 MB; JSON a little more. */
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
@@ -19,6 +20,8 @@ const batchRoutes: FastifyPluginAsyncZod<{ invitationBatches: BatchService }> = 
 
   app.post('/invitation-batches', {
     bodyLimit: MAX_BATCH_BYTES,
+    // A refused bulk action is explained field by field (bulkActionProblem); anything else as usual.
+    attachValidation: true,
     schema: {
       tags: ['invitation-batches'],
       summary: 'Invite up to 10,000 people from a CSV (text/csv) or JSON upload, or resend, remind or revoke up to 10,000 invitations',
@@ -33,13 +36,14 @@ const batchRoutes: FastifyPluginAsyncZod<{ invitationBatches: BatchService }> = 
       response: { 200: dryRunView, 202: acceptedView, ...errors },
     },
   }, async (request, reply) => {
+    if (request.validationError) throw ((request.validationError as { validationContext?: string }).validationContext === 'body' ? bulkActionProblem(request.body) : undefined) ?? request.validationError;
     const { body, query, caller } = request;
     const options = { dryRun: query.dryRun === 'true', idempotency: request.idempotency };
     const result =
       typeof body === 'string'
         ? await batches.invite(caller, { source: 'csv', csv: body, timeZone: query.timeZone }, options)
         : 'action' in body
-          ? await batches.act(caller, body, options)
+          ? await batches.act(caller, 'filter' in body ? { action: body.action, filter: invitationFilter(body.filter) } : body, options)
           : await batches.invite(caller, { source: 'json', invitations: body.invitations, timeZone: body.timeZone ?? query.timeZone }, options);
     return 'dryRun' in result ? reply.code(200).send(result) : reply.code(202).send(result);
   });

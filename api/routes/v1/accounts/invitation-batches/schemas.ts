@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { batchRowOutcomes, bulkActions, MAX_BATCH_ROWS } from '../../../../../domain/invitation-batches';
 import { accountParams, problemSchema } from '../../../schemas';
+import { problems, type Problem } from '../../../../problems';
+import { invitationFilters } from '../invitations/list';
 
 export const batchParams = accountParams.extend({ batchId: z.uuid() });
 
@@ -21,16 +23,45 @@ const inviteBody = z
   })
   .describe('Invite up to 10,000 people');
 
-/** A bulk action names invitations by id; a `filter` (the invitation list's filters) will be the other way, exactly one of the two. */
-const bulkActionBody = z
+const bulkAction = z.enum(bulkActions).describe('resend: a new link (expired, undelivered or awaiting signup); remind: the same link again, once per link; revoke');
+
+/** A bulk action names invitations by id, or selects them with the invitation list's filters: exactly one of the two. */
+const bulkActionByIds = z
   .strictObject({
-    action: z.enum(bulkActions).describe('resend: a new link (expired, undelivered or awaiting signup); remind: the same link again, once per link; revoke'),
+    action: bulkAction,
     invitationIds: z.array(z.string().min(1).max(400)).min(1).max(MAX_BATCH_ROWS),
   })
-  .describe('Act on up to 10,000 invitations');
+  .describe('Act on up to 10,000 invitations named by id');
+
+const bulkActionByFilter = z
+  .strictObject({
+    action: bulkAction,
+    filter: z.strictObject(invitationFilters).describe('The filters of GET …/invitations (the same names and values; a list as an array or comma-separated)'),
+  })
+  .describe('Act on the invitations the filter selects (as the list shows them to you), at most 10,000: a broader filter is a 422 saying how many it selects');
 
 export const createBatchBody = z
-  .union([z.string().describe('text/csv: a header line (email or phone, role, license, locale, send at), then one row per person'), inviteBody, bulkActionBody]);
+  .union([z.string().describe('text/csv: a header line (email or phone, role, license, locale, send at), then one row per person'), inviteBody, bulkActionByIds, bulkActionByFilter]);
+
+/**
+ * A bulk action's body that the union refused, explained field by field: the union alone can only
+ * say "invalid body", while an admin needs to hear which filter value is wrong. Undefined for a
+ * body that is not a bulk action (the union's own answer stands).
+ */
+export function bulkActionProblem(body: unknown): Problem | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('action' in body)) return undefined;
+  const named = 'invitationIds' in body;
+  const filtered = 'filter' in body;
+  if (named === filtered) {
+    return problems.validation('The request body is invalid.', [{ field: 'body', message: 'a bulk action names its invitations by `invitationIds` or selects them by `filter`: exactly one of the two' }]);
+  }
+  const parsed = (named ? bulkActionByIds : bulkActionByFilter).safeParse(body);
+  if (parsed.success) return undefined;
+  return problems.validation('The request body is invalid.', parsed.error.issues.map((i) => ({
+    field: ['body', ...i.path.map(String), ...(i.code === 'unrecognized_keys' ? [i.keys.join(',')] : [])].join('.'),
+    message: i.message,
+  })));
+}
 
 export const createBatchQuery = z.strictObject({
   dryRun: z.enum(['true', 'false']).optional().describe('true: check every row and price the seats the batch would wait for; nothing is recorded or sent'),
@@ -59,6 +90,7 @@ export const dryRunView = z.object({
   seatsMissing: z.number(),
   currency: z.literal('USD'),
   note: z.string(),
+  matched: z.number().optional().describe('A bulk action by filter: how many invitations the filter selected'),
 });
 
 export const acceptedView = z.object({
@@ -68,6 +100,7 @@ export const acceptedView = z.object({
   status: z.enum(['running', 'completed', 'cancelled']),
   rowCount: z.number(),
   created: z.boolean().describe('False when the same upload (same Idempotency-Key) was accepted before'),
+  matched: z.number().optional().describe('A bulk action by filter: how many invitations the filter selected (its rows)'),
 });
 
 const totals = z.object({
@@ -101,7 +134,7 @@ const rowView = z.object({
 });
 
 export const batchView = acceptedView.extend({
-  source: z.enum(['csv', 'json']),
+  source: z.enum(['csv', 'json', 'sweep']).describe('sweep: recorded by the stalled-activations job'),
   createdAt: z.string(),
   endedAt: z.string().optional(),
   totals,
@@ -118,4 +151,6 @@ export const batchQuery = z.strictObject({
 export const batchProblem = problemSchema.extend({
   errors: z.array(z.object({ line: z.number().optional(), field: z.string(), message: z.string() })).optional(),
   errorCount: z.number().optional(),
+  matched: z.number().optional().describe('A bulk action\'s filter out of range: how many invitations it selects'),
+  max: z.number().optional(),
 });

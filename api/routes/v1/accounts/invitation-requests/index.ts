@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { invitationStages } from '../../../../../domain/stages';
 import { invitationRequestStatuses, type InvitationRequestService } from '../../../../services/invitation-requests';
+import { pageQuery } from '../../../list-schemas';
 import { accountParams, problemSchema } from '../../../schemas';
 import { invitationView } from '../invitations/schemas';
 
@@ -23,7 +24,19 @@ const requestView = z.object({
 });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
+/** How often the relay looks for requests whose follow-up never started (the API died right after answering the page). */
+const RELAY_INTERVAL_MS = 15_000;
+
 const invitationRequestRoutes: FastifyPluginAsyncZod<{ invitationRequests: InvitationRequestService }> = async (app, { invitationRequests }) => {
+  // The relay runs wherever the API runs: a restarted API (or any other instance) picks up what a
+  // dead one recorded and did not follow up. Several instances at once start nothing twice.
+  let relay: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    relay = setInterval(() => {
+      invitationRequests.followUpMissed().catch((err: unknown) => app.log.error({ err }, 'invitation request relay failed'));
+    }, RELAY_INTERVAL_MS).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(relay));
   const base = { tags: ['invitation requests'], security: [{ bearer: [] }] };
 
   app.get('/invitation-requests', {
@@ -31,13 +44,20 @@ const invitationRequestRoutes: FastifyPluginAsyncZod<{ invitationRequests: Invit
       ...base,
       summary: 'Requests for a new invitation from invitees whose link expired or was revoked, newest first (admins)',
       params: accountParams,
+      description: 'A page at a time, like every list: pass `nextCursor` as `cursor` with the same `status`.',
       querystring: z.strictObject({
         status: z.enum(invitationRequestStatuses).optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
+        ...pageQuery,
       }),
-      response: { 200: z.object({ invitationRequests: z.array(requestView) }), ...errors },
+      response: {
+        200: z.object({ invitationRequests: z.array(requestView), nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page') }),
+        ...errors,
+      },
     },
-  }, async (request) => ({ invitationRequests: await invitationRequests.list(request.caller, request.query) }));
+  }, async (request) => {
+    const { limit, cursor, ...filter } = request.query;
+    return invitationRequests.list(request.caller, filter, { limit, cursor });
+  });
 
   app.get('/invitation-requests/:requestId', {
     schema: { ...base, summary: 'One request for a new invitation (admins)', params: requestParams, response: { 200: requestView, ...errors } },
