@@ -20,7 +20,7 @@ import {
   createProvisioningWorkflows,
 } from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
-import { createUserService, createUsersData } from './users';
+import { createUserOffboardingService, createUserService, createUsersData } from './users';
 
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
 
@@ -74,5 +74,6 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
+    userOffboarding: createUserOffboardingService({ db, temporal, taskQueue }),
   };
 }

@@ -11,7 +11,7 @@ import type { InviteLinkService } from '../../../services/invite-links';
 import type { LicenseService } from '../../../services/licenses';
 import type { ListService } from '../../../services/lists';
 import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
-import type { UserService } from '../../../services/users';
+import type { UserOffboardingService, UserService } from '../../../services/users';
 import autohooks from './autohooks';
 import credentialRoutes from './credentials';
 import inventoryRoutes from './inventory';
@@ -25,6 +25,7 @@ import provisioningRoutes from './provisioning-requests';
 import provisioningRequestListRoutes from './provisioning-requests/list';
 import userRoutes from './users';
 import userListRoutes from './users/list';
+import userOffboardingRoutes from './users/offboarding';
 
 export interface AccountServices {
   credentials: CredentialService;
@@ -37,6 +38,7 @@ export interface AccountServices {
   provisioningRequests: ProvisioningRequestService;
   users: UserService;
   lists: ListService;
+  userOffboarding: UserOffboardingService;
 }
 
 const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, services) => {
@@ -55,6 +57,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(userListRoutes, { lists: services.lists });
   await app.register(provisioningRequestListRoutes, { lists: services.lists });
   await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
+  await app.register(userOffboardingRoutes, { offboarding: services.userOffboarding });
 };
 
 export default accountRoutes;
