@@ -15,6 +15,7 @@ import security from './plugins/security';
 import healthRoutes from './routes/health';
 import signupPageRoutes from './routes/signup';
 import accountRoutes from './routes/v1/accounts';
+import scimRoutes from './routes/scim';
 import { createServices, type ServiceDependencies } from './services';
 import { validatorCompiler } from './validation';
 
@@ -84,5 +85,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(healthRoutes, { db, temporal, timeoutMs: deadlineSettings.requestMs ?? defaultDeadlines.requestMs });
   await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, invitationRequests: services.invitationRequests, limits });
   await app.register(accountRoutes, { prefix: '/v1/accounts/:accountId', ...services });
+  // SCIM 2.0 for identity providers: its own token and its own error format (routes/scim).
+  await app.register(scimRoutes, { prefix: '/scim/v2', scimConnections: services.scimConnections, scimUsers: services.scimUsers, scimGroups: services.scimGroups, publicBaseUrl });
   return app;
 }

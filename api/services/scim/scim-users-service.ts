@@ -1,0 +1,156 @@
+// SCIM Users (RFC 7644 §3): create onboards through a provisioning request (scim-provisioning.ts),
+// replace and patch keep the user row's names and cost center in step, `active` and DELETE hand the
+// person to the offboarding lifecycle. Replaying a create finds the first one, never makes a second.
+import { randomUUID } from 'node:crypto';
+import { SCIM_MAX_RESULTS, scimSchemas } from '../../../domain/scim';
+import { reservationKey } from '../../../workflows/provisioning-request/definitions';
+import { applyPatch, patchOperations } from './scim-patch';
+import type { ScimConnectionData, ScimConnectionRow } from './scim-connection-data';
+import { scimErrors } from './scim-errors';
+import { filterToSql } from './scim-filter';
+import type { ScimProvisioning } from './scim-provisioning';
+import { project, renderMeta, userInput, type UserInput } from './scim-resources';
+import { userFilterColumns, type ScimUserRow, type ScimUsersData } from './scim-users-data';
+
+/** Deactivation and reactivation belong to the offboarding lifecycle; SCIM only asks for them. */
+export interface ScimLifecycle {
+  deactivate(r: { accountId: string; userId: string; requestedBy: string }): Promise<unknown>;
+  reactivate(r: { accountId: string; userId: string; requestedBy: string }): Promise<unknown>;
+}
+
+export interface ListQuery {
+  filter?: string;
+  startIndex?: string;
+  count?: string;
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+export interface ScimUsersDeps {
+  scimUsersData: ScimUsersData;
+  connections: ScimConnectionData;
+  provisioning: ScimProvisioning;
+  lifecycle?: ScimLifecycle;
+}
+
+/** The resource as the identity provider reads it. */
+export function renderUser(row: ScimUserRow, base: string) {
+  return {
+    ...row.resource,
+    schemas: row.resource.schemas ?? [scimSchemas.user],
+    id: row.id,
+    ...(row.externalId ? { externalId: row.externalId } : {}),
+    userName: row.userName,
+    active: row.active,
+    groups: row.groups.map((g) => ({ value: g.value, display: g.display, $ref: `${base}/Groups/${g.value}` })),
+    meta: renderMeta({ resourceType: 'User', created: row.createdAt, lastModified: row.updatedAt, location: `${base}/Users/${row.id}`, version: row.version }),
+  };
+}
+
+/** startIndex is 1-based, values below 1 mean 1; count is capped, negative means 0 (RFC 7644 §3.4.2.4). */
+export function paging(q: ListQuery): { startIndex: number; count: number } {
+  const int = (v: string | undefined, name: string) => {
+    if (v === undefined || v === '') return undefined;
+    if (!/^-?\d+$/.test(v)) throw scimErrors.invalidValue(`${name} must be an integer.`);
+    return Number(v);
+  };
+  return { startIndex: Math.max(1, int(q.startIndex, 'startIndex') ?? 1), count: Math.min(SCIM_MAX_RESULTS, Math.max(0, int(q.count, 'count') ?? 100)) };
+}
+
+export function createScimUsersService({ scimUsersData, connections, provisioning, lifecycle }: ScimUsersDeps) {
+  async function connectionOf(accountId: string): Promise<ScimConnectionRow> {
+    const c = await connections.connection(accountId);
+    if (!c) throw scimErrors.unauthenticated();
+    return c;
+  }
+
+  async function found(accountId: string, id: string): Promise<ScimUserRow> {
+    const row = await scimUsersData.byId(accountId, id);
+    if (!row) throw scimErrors.notFound(`User ${id}`);
+    return row;
+  }
+
+  /** `active` changed: the person is offboarded, or comes back. */
+  async function activeChanged(connection: ScimConnectionRow, row: ScimUserRow, active: boolean): Promise<void> {
+    if (!lifecycle || !row.userId) return;
+    const r = { accountId: row.accountId, userId: row.userId, requestedBy: connection.createdBy };
+    await (active ? lifecycle.reactivate(r) : lifecycle.deactivate(r));
+  }
+
+  /** Stores the new resource (If-Match's version only) and applies what changed to the user. */
+  async function write(accountId: string, before: ScimUserRow, u: UserInput, expectedVersion: number | undefined): Promise<ScimUserRow> {
+    const outcome = await scimUsersData.replace(accountId, before.id, { userName: u.userName, externalId: u.externalId, resource: u.resource, active: u.active }, expectedVersion);
+    if (outcome === 'missing') throw scimErrors.notFound(`User ${before.id}`);
+    if (outcome === 'stale') throw scimErrors.versionMismatch();
+    await scimUsersData.syncUserRow(before.provisioningKey, { firstName: u.firstName, lastName: u.lastName, costCenter: u.costCenter });
+    if (u.active !== before.active) await activeChanged(await connectionOf(accountId), before, u.active);
+    return found(accountId, before.id);
+  }
+
+  const stored = (row: ScimUserRow) => ({ ...row.resource, userName: row.userName, ...(row.externalId ? { externalId: row.externalId } : {}), active: row.active });
+
+  return {
+    /**
+     * 201 with the new user; a replay of a create that happened (same userName and externalId)
+     * answers the existing user (200); another user with that userName or externalId is 409.
+     */
+    async create(accountId: string, body: unknown): Promise<{ created: boolean; row: ScimUserRow }> {
+      const u = userInput(body);
+      const connection = await connectionOf(accountId);
+      const replay = async (): Promise<{ created: boolean; row: ScimUserRow } | undefined> => {
+        const existing = await scimUsersData.taken(accountId, u.userName, u.externalId);
+        if (!existing) return undefined;
+        const same = existing.userName.toLowerCase() === u.userName.toLowerCase() && existing.externalId !== null && existing.externalId === u.externalId;
+        if (!same) throw scimErrors.uniqueness(`A user with this ${existing.userName.toLowerCase() === u.userName.toLowerCase() ? 'userName' : 'externalId'} already exists.`);
+        // The first create may have stopped before its workflow started: finish it.
+        if (!existing.started) await provisioning.start(connection, existing, await provisioning.prepare(connection, userInput(stored(existing)), []));
+        return { created: false, row: await found(accountId, existing.id) };
+      };
+      const earlier = await replay();
+      if (earlier) return earlier;
+      const prepared = await provisioning.prepare(connection, u, []);
+      const id = randomUUID(), requestId = randomUUID();
+      const inserted = await scimUsersData.insert({ id, accountId, userName: u.userName, externalId: u.externalId, resource: u.resource, active: u.active, requestId, provisioningKey: reservationKey(requestId, 0) });
+      if (!inserted) {
+        // A concurrent create won the unique index.
+        const after = await replay();
+        if (after) return after;
+        throw scimErrors.uniqueness('A user with this userName or externalId already exists.');
+      }
+      await provisioning.start(connection, { id, requestId }, prepared);
+      return { created: true, row: await found(accountId, id) };
+    },
+
+    get: found,
+
+    async list(accountId: string, q: ListQuery) {
+      const { startIndex, count } = paging(q);
+      const where = q.filter ? filterToSql(q.filter, userFilterColumns, 2) : undefined;
+      const { total, rows } = await scimUsersData.list(accountId, where, startIndex - 1, count);
+      return { total, startIndex, rows };
+    },
+
+    async replace(accountId: string, id: string, body: unknown, expectedVersion?: number): Promise<ScimUserRow> {
+      const before = await found(accountId, id);
+      return write(accountId, before, userInput(body), expectedVersion);
+    },
+
+    async patch(accountId: string, id: string, body: unknown, expectedVersion?: number): Promise<ScimUserRow> {
+      const ops = patchOperations(body);
+      const before = await found(accountId, id);
+      const after = applyPatch(stored(before), ops);
+      return write(accountId, before, userInput(after), expectedVersion ?? before.version);
+    },
+
+    /** The person is offboarded (their record and history stay); the SCIM resource is gone (404 after). */
+    async remove(accountId: string, id: string, expectedVersion?: number): Promise<void> {
+      const row = await found(accountId, id);
+      if (expectedVersion !== undefined && expectedVersion !== row.version) throw scimErrors.versionMismatch();
+      if (row.active) await activeChanged(await connectionOf(accountId), row, false);
+      await scimUsersData.remove(accountId, id);
+    },
+
+    project,
+  };
+}
+export type ScimUsersService = ReturnType<typeof createScimUsersService>;
