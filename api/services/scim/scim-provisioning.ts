@@ -31,9 +31,10 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
   /** The provisioning request a SCIM user needs, checked by the rules an admin's request meets. */
   async function prepare(connection: ScimConnectionRow, u: UserInput, groups: string[]) {
     const { account, ctx, seatsFree } = await provisioningContext(connection.accountId);
+    // The department is the user's cost center where the account has them (multi-site accounts).
     const { role, license } = roleAndLicenseFor(groups, connection.groupMappings, connection.defaultLicense);
     const req: NewProvisioningRequest = {
-      users: [{ userType: license, email: u.email, firstName: u.firstName, lastName: u.lastName, role, ...(u.costCenter ? { costCenter: u.costCenter } : {}), setup: { option: connection.setupOption } }],
+      users: [{ userType: license, email: u.email, firstName: u.firstName, lastName: u.lastName, role, ...(u.costCenter && ctx.multiSite ? { costCenter: u.costCenter } : {}), setup: { option: connection.setupOption } }],
       // A phone user gets the app and no number from SCIM; no emergency address is asked before activation by invitation.
       continueWithoutEmergencyAddress: true,
     };

@@ -141,9 +141,13 @@ export function createScimUsersData(db: Db) {
       return (await this.byId(accountId, id)) ? 'stale' : 'missing';
     },
 
-    /** The names and cost center the identity provider keeps in step with the user row (once it exists). */
+    /** The names and cost center (multi-site accounts have them) the identity provider keeps in step with the user row, once it exists. */
     async syncUserRow(provisioningKey: string, fields: { firstName: string; lastName: string; costCenter: string | null }): Promise<void> {
-      await db.query(`UPDATE users SET first_name = $2, last_name = $3, cost_center = $4 WHERE provisioning_key = $1`, [provisioningKey, fields.firstName, fields.lastName, fields.costCenter]);
+      await db.query(
+        `UPDATE users u SET first_name = $2, last_name = $3, cost_center = CASE WHEN a.multi_site THEN $4 ELSE u.cost_center END
+           FROM accounts a WHERE u.provisioning_key = $1 AND a.id = u.account_id`,
+        [provisioningKey, fields.firstName, fields.lastName, fields.costCenter],
+      );
     },
 
     async setRole(provisioningKey: string, role: Role): Promise<void> {
