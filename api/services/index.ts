@@ -20,7 +20,7 @@ import {
   createProvisioningWorkflows,
 } from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
-import { createUserService, createUsersData } from './users';
+import { createUserOffboardingService, createUserService, createUsersData } from './users';
 import { createScimConnectionData, createScimConnectionService, createScimGroupsData, createScimGroupsService, createScimProvisioning, createScimUsersData, createScimUsersService, type ScimLifecycle, type ScimProvisioningDeps } from './scim';
 
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
@@ -69,6 +69,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     workflows: invitationWorkflows,
     startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
   });
+  const userOffboarding = createUserOffboardingService({ db, temporal, taskQueue });
   return {
     credentials: createCredentialService({ db }),
     inventory: createInventoryService({ inventoryData, licensesData }),
@@ -88,6 +89,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
-    ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows }),
+    userOffboarding,
+    ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows }, userOffboarding),
   };
 }

@@ -2,7 +2,7 @@
 // by the stage's time (the workflow's own clock), so a retried or late write never takes a row
 // back to an earlier stage, and a new invitation over an ended one (same id, later run) wins.
 import type { PoolClient } from 'pg';
-import type { InvitationStageRecord, ProvisioningRequestStageRecord, StageRecord, UserProvisioningStageRecord } from '../../domain/stage-records';
+import type { InvitationStageRecord, OffboardingStageRecord, ProvisioningRequestStageRecord, StageRecord, UserProvisioningStageRecord } from '../../domain/stage-records';
 
 /** A pool or a connection inside a transaction: the writes below are single statements either way. */
 export type Queryable = Pick<PoolClient, 'query'>;
@@ -42,9 +42,19 @@ async function writeProvisioningRequestStage(q: Queryable, r: ProvisioningReques
   );
 }
 
+/** A user's offboarding: its own columns, so an onboarding workflow's late write never hides it (nor it theirs). */
+async function writeOffboardingStage(q: Queryable, r: OffboardingStageRecord): Promise<void> {
+  await q.query(
+    `UPDATE users SET offboarding_stage = $2, offboarding_stage_since = $3, offboarding_workflow_id = $1
+      WHERE id = $4 AND (offboarding_stage_since IS NULL OR offboarding_stage_since <= $3)`,
+    [r.workflowId, r.stage, r.since, r.userId],
+  );
+}
+
 /** Records a stage entry; a row that is not there (a workflow started without one, e.g. by the benchmark) is left alone. */
 export async function writeStage(q: Queryable, r: StageRecord): Promise<void> {
   if (r.kind === 'invitation') return writeInvitationStage(q, r);
   if (r.kind === 'user_provisioning') return writeUserProvisioningStage(q, r);
+  if (r.kind === 'offboarding') return writeOffboardingStage(q, r);
   return writeProvisioningRequestStage(q, r);
 }

@@ -159,6 +159,14 @@ describe('Entra ID SCIM validator: users', () => {
     const del = await scim('DELETE', `/Users/${doomed.id}`);
     expect(del.status).toBe(204);
     expectScimError(await scim('GET', `/Users/${doomed.id}`), 404);
+    // The person is offboarded, their record kept.
+    const offboarded = await eventually(async () => {
+      const res = await stack.api('GET', `/v1/accounts/acme/users?email=${encodeURIComponent('test_user_gone@contoso.test')}`);
+      return res.body.items?.[0]?.status === 'disabled' ? res.body.items[0] : undefined;
+    }, 20_000, 'the deleted SCIM user disabled');
+    expect(offboarded.offboarding.workflowId).toBe(`offboarding:acme:${offboarded.id}`);
+    // A create with the same userName after a DELETE is a new user (RFC 7644 §3.6).
+    expect((await scim('POST', '/Users', entraUser('gone', 'ext-gone-2'))).status).toBe(201);
   });
 });
 

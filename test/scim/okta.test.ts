@@ -132,9 +132,20 @@ describe('Okta SCIM 2.0 Spec Test', () => {
     const off = await scim('PATCH', `/Users/${created.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ id: created.id, active: false, meta: { version: 'W/"3"' } });
+    // The offboarding workflow takes the person out: listed as disabled, with its own stages.
+    const offboarded = await eventually(async () => {
+      const res = await stack.api('GET', `/v1/accounts/acme/users?email=${encodeURIComponent('runscope.random@acme.test')}`);
+      return res.body.items?.[0]?.status === 'disabled' ? res.body.items[0] : undefined;
+    }, 20_000, 'the deactivated SCIM user disabled');
+    expect(offboarded.offboarding).toMatchObject({ workflowId: `offboarding:acme:${offboarded.id}`, stage: expect.any(String) });
     const on = await scim('PATCH', `/Users/${created.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: true } }] });
     expect(on.status).toBe(200);
     expect(on.body.active).toBe(true);
+    const back = await eventually(async () => {
+      const res = await stack.api('GET', `/v1/accounts/acme/users?email=${encodeURIComponent('runscope.random@acme.test')}`);
+      return res.body.items?.[0]?.status !== 'disabled' ? res.body.items[0] : undefined;
+    }, 20_000, 'the reactivated SCIM user');
+    expect(['reactivated', 'reonboarding', 'awaiting_seat']).toContain(back.offboarding.stage);
   });
 
   test('a token of the admin API is refused, and no token at all', async () => {

@@ -3,6 +3,7 @@
 // person to the offboarding lifecycle. Replaying a create finds the first one, never makes a second.
 import { randomUUID } from 'node:crypto';
 import { SCIM_MAX_RESULTS, scimSchemas } from '../../../domain/scim';
+import { Problem } from '../../problems';
 import { reservationKey } from '../../../workflows/provisioning-request/definitions';
 import { applyPatch, patchOperations } from './scim-patch';
 import type { ScimConnectionData, ScimConnectionRow } from './scim-connection-data';
@@ -17,6 +18,9 @@ export interface ScimLifecycle {
   deactivate(r: { accountId: string; userId: string; requestedBy: string }): Promise<unknown>;
   reactivate(r: { accountId: string; userId: string; requestedBy: string }): Promise<unknown>;
 }
+
+/** How long after a create its user row may still be on its way. */
+const PROVISIONING_GRACE_MS = 2 * 60_000;
 
 export interface ListQuery {
   filter?: string;
@@ -70,20 +74,55 @@ export function createScimUsersService({ scimUsersData, connections, provisionin
     return row;
   }
 
+  /**
+   * The user row of a user created moments ago, once its provisioning workflow made it (it takes
+   * a fraction of a second). Still missing: the provider retries shortly (503), so a deactivation
+   * is never lost; a provisioning that never made a row (it failed) has nothing to deactivate.
+   */
+  async function userRowOf(row: ScimUserRow): Promise<string | undefined> {
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await scimUsersData.byId(row.accountId, row.id);
+      if (again?.userId) return again.userId;
+    }
+    if (Date.now() - row.createdAt.getTime() < PROVISIONING_GRACE_MS) throw scimErrors.unavailable();
+    return undefined;
+  }
+
   /** `active` changed: the person is offboarded, or comes back. */
   async function activeChanged(connection: ScimConnectionRow, row: ScimUserRow, active: boolean): Promise<void> {
-    if (!lifecycle || !row.userId) return;
-    const r = { accountId: row.accountId, userId: row.userId, requestedBy: connection.createdBy };
-    await (active ? lifecycle.reactivate(r) : lifecycle.deactivate(r));
+    if (!lifecycle) return;
+    const userId = row.userId ?? (await userRowOf(row));
+    if (!userId) return;
+    const r = { accountId: row.accountId, userId, requestedBy: connection.createdBy };
+    if (!active) {
+      await lifecycle.deactivate(r);
+      return;
+    }
+    // A reactivation right after a deactivation (Okta and Entra ID send them back to back) finds the
+    // offboarding still taking the person out: asked again once it has, else the provider retries.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await lifecycle.reactivate(r);
+        return;
+      } catch (err) {
+        if (!(err instanceof Problem && err.slug === 'wrong-stage')) throw err;
+        if (attempt >= 15) throw scimErrors.unavailable();
+        await new Promise((done) => setTimeout(done, 100));
+      }
+    }
   }
 
   /** Stores the new resource (If-Match's version only) and applies what changed to the user. */
   async function write(accountId: string, before: ScimUserRow, u: UserInput, expectedVersion: number | undefined): Promise<ScimUserRow> {
+    if (expectedVersion !== undefined && expectedVersion !== before.version) throw scimErrors.versionMismatch();
+    // The lifecycle first: if it refuses or fails, nothing is stored and the provider's retry asks again
+    // (deactivating and reactivating are idempotent).
+    if (u.active !== before.active) await activeChanged(await connectionOf(accountId), before, u.active);
     const outcome = await scimUsersData.replace(accountId, before.id, { userName: u.userName, externalId: u.externalId, resource: u.resource, active: u.active }, expectedVersion);
     if (outcome === 'missing') throw scimErrors.notFound(`User ${before.id}`);
     if (outcome === 'stale') throw scimErrors.versionMismatch();
     await scimUsersData.syncUserRow(before.provisioningKey, { firstName: u.firstName, lastName: u.lastName, costCenter: u.costCenter });
-    if (u.active !== before.active) await activeChanged(await connectionOf(accountId), before, u.active);
     return found(accountId, before.id);
   }
 

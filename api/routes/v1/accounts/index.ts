@@ -11,7 +11,7 @@ import type { InviteLinkService } from '../../../services/invite-links';
 import type { LicenseService } from '../../../services/licenses';
 import type { ListService } from '../../../services/lists';
 import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
-import type { UserService } from '../../../services/users';
+import type { UserOffboardingService, UserService } from '../../../services/users';
 import type { ScimConnectionService } from '../../../services/scim';
 import autohooks from './autohooks';
 import credentialRoutes from './credentials';
@@ -26,6 +26,7 @@ import provisioningRoutes from './provisioning-requests';
 import provisioningRequestListRoutes from './provisioning-requests/list';
 import userRoutes from './users';
 import userListRoutes from './users/list';
+import userOffboardingRoutes from './users/offboarding';
 import scimConnectionRoutes from './scim-connection';
 
 export interface AccountServices {
@@ -39,6 +40,7 @@ export interface AccountServices {
   provisioningRequests: ProvisioningRequestService;
   users: UserService;
   lists: ListService;
+  userOffboarding: UserOffboardingService;
   scimConnections: ScimConnectionService;
 }
 
@@ -58,6 +60,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(userListRoutes, { lists: services.lists });
   await app.register(provisioningRequestListRoutes, { lists: services.lists });
   await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
+  await app.register(userOffboardingRoutes, { offboarding: services.userOffboarding });
   await app.register(scimConnectionRoutes, { scimConnections: services.scimConnections });
 };
 
