@@ -66,6 +66,8 @@ CREATE UNIQUE INDEX scim_groups_display_name ON scim_groups (account_id, lower(d
 CREATE TABLE scim_group_members (
   group_id  uuid NOT NULL REFERENCES scim_groups(id) ON DELETE CASCADE,
   user_id   uuid NOT NULL REFERENCES scim_users(id) ON DELETE CASCADE,
+  -- The member's display as the identity provider gave it (returned as given, RFC 7643 §4.2).
+  display   text,
   PRIMARY KEY (group_id, user_id)
 );
 CREATE INDEX scim_group_members_user ON scim_group_members (user_id);

@@ -88,7 +88,21 @@ export default async function scimRoutes(app: FastifyInstance, opts: ScimRouteOp
     request.scimAccountId = accountId;
   });
   app.setErrorHandler((error, request, reply) => sendError(reply, asScimError(error, request)));
-  app.setNotFoundHandler((request, reply) => sendError(reply, scimErrors.notFound(`${request.method} ${request.url.split('?')[0]}`)));
+  // A path that exists, asked with a method it does not take: 405 with Allow (RFC 7644 §3.2: discovery is read-only).
+  const paths: Array<{ pattern: RegExp; methods: string[] }> = [];
+  app.addHook('onRoute', (route) => {
+    const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+')}/?$`);
+    const methods = ([] as string[]).concat(route.method).filter((m) => m !== 'HEAD');
+    const known = paths.find((p) => p.pattern.source === pattern.source);
+    if (known) known.methods.push(...methods);
+    else paths.push({ pattern, methods });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = [...new Set(paths.filter((p) => p.pattern.test(path)).flatMap((p) => p.methods))];
+    if (allowed.length > 0) return sendError(reply, scimErrors.methodNotAllowed(request.method, allowed));
+    return sendError(reply, scimErrors.notFound(`${request.method} ${path}`));
+  });
 
   const config = { rateLimit };
   const account = (r: FastifyRequest) => r.scimAccountId!;
@@ -162,4 +176,7 @@ export default async function scimRoutes(app: FastifyInstance, opts: ScimRouteOp
   // Not offered: said so in ServiceProviderConfig (bulk), and answered as SCIM errors.
   app.post('/Bulk', { schema: hide, config }, async () => { throw scimErrors.notImplemented('Bulk'); });
   app.get('/Me', { schema: hide, config }, async () => { throw scimErrors.notImplemented('/Me'); });
+  for (const url of ['/.search', '/Users/.search', '/Groups/.search']) {
+    app.post(url, { schema: hide, config }, async () => { throw scimErrors.notImplemented('Searching with POST (.search); use GET with filter'); });
+  }
 }

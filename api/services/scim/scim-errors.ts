@@ -33,6 +33,7 @@ export const scimErrors = {
   /** An account rule refuses the user (e.g. its email belongs to another user): the provider cannot fix it by retrying. */
   refused: (detail: string) => new ScimError(409, detail, 'invalidValue'),
   unavailable: () => new ScimError(503, 'A backing service is unavailable; try again shortly.', undefined, { 'retry-after': '5' }),
+  methodNotAllowed: (method: string, allowed: string[]) => new ScimError(405, `This endpoint does not take ${method}; it takes ${allowed.join(', ')}.`, undefined, { allow: allowed.join(', ') }),
   notImplemented: (what: string) => new ScimError(501, `${what} is not supported.`),
   internal: () => new ScimError(500, 'Internal error.'),
 };

@@ -13,7 +13,7 @@ export interface ScimGroupRow {
   version: number;
   createdAt: Date;
   updatedAt: Date;
-  members: Array<{ value: string; display: string }>;
+  members: Array<{ value: string; display: string | null }>;
 }
 
 export const groupFilterColumns: FilterColumns = {
@@ -25,7 +25,7 @@ export const groupFilterColumns: FilterColumns = {
     'meta.lastmodified': { sql: 'g.updated_at', type: 'time' },
   },
   multi: {
-    members: (where) => `EXISTS (SELECT 1 FROM scim_group_members gm WHERE gm.group_id = g.id AND ${where((name) => ({ sql: name === 'value' ? 'gm.user_id::text' : `(SELECT user_name FROM scim_users WHERE id = gm.user_id)`, type: name === 'value' ? 'text' : 'ci' }))})`,
+    members: (where) => `EXISTS (SELECT 1 FROM scim_group_members gm WHERE gm.group_id = g.id AND ${where((name) => ({ sql: name === 'value' ? 'gm.user_id::text' : 'gm.display', type: name === 'value' ? 'text' : 'ci' }))})`,
   },
 };
 
@@ -33,8 +33,8 @@ const SELECT = (withMembers: boolean) => `
   SELECT g.id, g.account_id AS "accountId", g.display_name AS "displayName", g.external_id AS "externalId", g.version,
          g.created_at AS "createdAt", g.updated_at AS "updatedAt",
          ${withMembers
-    ? `coalesce((SELECT jsonb_agg(jsonb_build_object('value', u.id, 'display', coalesce(u.resource->>'displayName', u.user_name)) ORDER BY u.created_at)
-                     FROM scim_group_members m JOIN scim_users u ON u.id = m.user_id WHERE m.group_id = g.id), '[]')`
+    ? `coalesce((SELECT jsonb_agg(jsonb_build_object('value', m.user_id, 'display', m.display) ORDER BY m.user_id)
+                     FROM scim_group_members m WHERE m.group_id = g.id), '[]')`
     : `'[]'::jsonb`} AS members
     FROM scim_groups g`;
 
@@ -42,6 +42,20 @@ const uniqueName = (err: unknown) => {
   if (err instanceof DatabaseError && err.code === '23505') return scimErrors.uniqueness('A group with this displayName already exists.');
   return err;
 };
+export interface Member {
+  value: string;
+  display?: string;
+}
+
+async function addMembers(tx: { query: Db['query'] }, groupId: string, members: Member[]): Promise<void> {
+  if (members.length === 0) return;
+  await tx.query(
+    `INSERT INTO scim_group_members (group_id, user_id, display) SELECT $1, m.value, m.display FROM unnest($2::uuid[], $3::text[]) AS m(value, display)
+     ON CONFLICT (group_id, user_id) DO UPDATE SET display = EXCLUDED.display`,
+    [groupId, members.map((m) => m.value), members.map((m) => m.display ?? null)],
+  );
+}
+
 const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 export function createScimGroupsData(db: Db) {
@@ -70,12 +84,12 @@ export function createScimGroupsData(db: Db) {
       return new Set(rows.map((r) => r.id));
     },
 
-    async create(accountId: string, g: { displayName: string; externalId: string | null; members: string[] }): Promise<string> {
+    async create(accountId: string, g: { displayName: string; externalId: string | null; members: Member[] }): Promise<string> {
       try {
         return await inTransaction(db, async (tx) => {
           const { rows } = await tx.query<{ id: string }>(`INSERT INTO scim_groups (account_id, display_name, external_id) VALUES ($1, $2, $3) RETURNING id`, [accountId, g.displayName, g.externalId]);
           const id = rows[0]!.id;
-          await tx.query(`INSERT INTO scim_group_members (group_id, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [id, g.members]);
+          await addMembers(tx, id, g.members);
           return id;
         });
       } catch (err) {
@@ -87,7 +101,7 @@ export function createScimGroupsData(db: Db) {
      * Sets name, externalId and members (adding and removing only the difference), at If-Match's
      * version when given. Answers the users whose membership changed.
      */
-    async update(accountId: string, id: string, g: { displayName: string; externalId: string | null; add: string[]; remove: string[] }, expectedVersion?: number): Promise<'updated' | 'missing' | 'stale'> {
+    async update(accountId: string, id: string, g: { displayName: string; externalId: string | null; add: Member[]; remove: string[] }, expectedVersion?: number): Promise<'updated' | 'missing' | 'stale'> {
       try {
         return await inTransaction(db, async (tx) => {
           const { rowCount } = await tx.query(
@@ -98,7 +112,7 @@ export function createScimGroupsData(db: Db) {
             const { rowCount: exists } = await tx.query(`SELECT 1 FROM scim_groups WHERE account_id = $1 AND id = $2`, [accountId, id]);
             return exists ? 'stale' : 'missing';
           }
-          if (g.add.length > 0) await tx.query(`INSERT INTO scim_group_members (group_id, user_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [id, g.add]);
+          await addMembers(tx, id, g.add);
           if (g.remove.length > 0) await tx.query(`DELETE FROM scim_group_members WHERE group_id = $1 AND user_id = ANY($2::uuid[])`, [id, g.remove]);
           return 'updated';
         });

@@ -6,7 +6,7 @@ import { roleAndLicenseFor, scimSchemas } from '../../../domain/scim';
 import type { ScimConnectionData } from './scim-connection-data';
 import { scimErrors } from './scim-errors';
 import { filterToSql } from './scim-filter';
-import { groupFilterColumns, type ScimGroupRow, type ScimGroupsData } from './scim-groups-data';
+import { groupFilterColumns, type Member, type ScimGroupRow, type ScimGroupsData } from './scim-groups-data';
 import { applyPatch, patchOperations } from './scim-patch';
 import { project, renderMeta } from './scim-resources';
 import type { ScimUsersData } from './scim-users-data';
@@ -20,7 +20,7 @@ export function renderGroup(row: ScimGroupRow, base: string) {
     id: row.id,
     ...(row.externalId ? { externalId: row.externalId } : {}),
     displayName: row.displayName,
-    members: row.members.map((m) => ({ value: m.value, display: m.display, type: 'User', $ref: `${base}/Users/${m.value}` })),
+    members: row.members.map((m) => ({ value: m.value, ...(m.display !== null ? { display: m.display } : {}), type: 'User', $ref: `${base}/Users/${m.value}` })),
     meta: renderMeta({ resourceType: 'Group', created: row.createdAt, lastModified: row.updatedAt, location: `${base}/Groups/${row.id}`, version: row.version }),
   };
 }
@@ -28,7 +28,7 @@ export function renderGroup(row: ScimGroupRow, base: string) {
 interface GroupInput {
   displayName: string;
   externalId: string | null;
-  members: string[];
+  members: Member[];
 }
 
 function groupInput(body: unknown): GroupInput {
@@ -39,10 +39,10 @@ function groupInput(body: unknown): GroupInput {
   if (b.members !== undefined && !Array.isArray(b.members)) throw scimErrors.invalidSyntax('members must be an array.');
   const members = ((b.members as Json[] | undefined) ?? []).map((m) => {
     if (!m || typeof m !== 'object' || typeof m.value !== 'string') throw scimErrors.invalidValue('Each member needs a value: a User id.');
-    return m.value;
+    return { value: m.value, ...(typeof m.display === 'string' ? { display: m.display.slice(0, 256) } : {}) };
   });
   const externalId = typeof b.externalId === 'string' && b.externalId !== '' ? b.externalId : null;
-  return { displayName: displayName.slice(0, 256), externalId, members: [...new Set(members)] };
+  return { displayName: displayName.slice(0, 256), externalId, members: [...new Map(members.map((m) => [m.value, m])).values()] };
 }
 
 export function createScimGroupsService({ groupsData, scimUsersData, connections }: { groupsData: ScimGroupsData; scimUsersData: ScimUsersData; connections: ScimConnectionData }) {
@@ -69,26 +69,28 @@ export function createScimGroupsService({ groupsData, scimUsersData, connections
   }
 
   async function write(accountId: string, before: ScimGroupRow, g: GroupInput, expectedVersion?: number): Promise<ScimGroupRow> {
-    const had = new Set(before.members.map((m) => m.value));
-    const add = g.members.filter((m) => !had.has(m));
-    const wanted = new Set(g.members);
-    const remove = [...had].filter((m) => !wanted.has(m));
-    await assertUsers(accountId, add);
+    const had = new Map(before.members.map((m) => [m.value, m.display]));
+    const joining = g.members.filter((m) => !had.has(m.value));
+    // New members, and members whose display changed (written again).
+    const add = g.members.filter((m) => !had.has(m.value) || (had.get(m.value) ?? undefined) !== m.display);
+    const wanted = new Set(g.members.map((m) => m.value));
+    const remove = [...had.keys()].filter((m) => !wanted.has(m));
+    await assertUsers(accountId, joining.map((m) => m.value));
     const outcome = await groupsData.update(accountId, before.id, { displayName: g.displayName, externalId: g.externalId, add, remove }, expectedVersion);
     if (outcome === 'missing') throw scimErrors.notFound(`Group ${before.id}`);
     if (outcome === 'stale') throw scimErrors.versionMismatch();
-    await applyMappings(accountId, [...add, ...remove]);
+    await applyMappings(accountId, [...joining.map((m) => m.value), ...remove]);
     return found(accountId, before.id);
   }
 
-  const stored = (g: ScimGroupRow): Json => ({ schemas: [scimSchemas.group], displayName: g.displayName, ...(g.externalId ? { externalId: g.externalId } : {}), members: g.members.map((m) => ({ value: m.value })) });
+  const stored = (g: ScimGroupRow): Json => ({ schemas: [scimSchemas.group], displayName: g.displayName, ...(g.externalId ? { externalId: g.externalId } : {}), members: g.members.map((m) => ({ value: m.value, ...(m.display !== null ? { display: m.display } : {}) })) });
 
   return {
     async create(accountId: string, body: unknown): Promise<ScimGroupRow> {
       const g = groupInput(body);
-      await assertUsers(accountId, g.members);
+      await assertUsers(accountId, g.members.map((m) => m.value));
       const id = await groupsData.create(accountId, g);
-      await applyMappings(accountId, g.members);
+      await applyMappings(accountId, g.members.map((m) => m.value));
       return found(accountId, id);
     },
 

@@ -27,30 +27,68 @@ function manager(path: string | undefined, value: unknown): unknown {
   return value;
 }
 
+const EXTENSIONS = [scimSchemas.enterpriseUser];
+const extensionNamed = (path: string | undefined) => EXTENSIONS.find((e) => e.toLowerCase() === path?.toLowerCase());
+
+/**
+ * The library reads the dots of "…:enterprise:2.0:User" as a path when the extension itself is the
+ * target: such operations are spelt out per sub-attribute (`…:2.0:User:department`), which it handles.
+ */
+function spellOutExtension(op: ScimPatchOperation): ScimPatchOperation[] {
+  if (op.op === 'remove') return [op];
+  const ext = extensionNamed(op.path);
+  if (ext && op.value && typeof op.value === 'object' && !Array.isArray(op.value)) {
+    return Object.entries(op.value as Json).map(([k, v]) => ({ op: op.op, path: `${ext}:${k}`, value: manager(`${ext}:${k}`, v) }) as ScimPatchOperation);
+  }
+  if (!op.path && op.value && typeof op.value === 'object') {
+    const value: Json = {};
+    for (const [k, v] of Object.entries(op.value as Json)) {
+      const e = extensionNamed(k);
+      if (e && v && typeof v === 'object' && !Array.isArray(v)) for (const [sk, sv] of Object.entries(v as Json)) value[`${e}:${sk}`] = manager(`${e}:${sk}`, sv);
+      else value[k] = v;
+    }
+    return [{ ...op, value } as ScimPatchOperation];
+  }
+  return [op];
+}
+
 export function patchOperations(body: unknown): ScimPatchOperation[] {
   const b = body as { schemas?: unknown; Operations?: unknown; operations?: unknown } | null;
   if (!b || typeof b !== 'object') throw scimErrors.invalidSyntax('The body must be a PatchOp message.');
   if (!Array.isArray(b.schemas) || !b.schemas.includes(scimSchemas.patchOp)) throw scimErrors.invalidSyntax(`schemas must contain ${scimSchemas.patchOp}.`);
   const ops = b.Operations ?? b.operations;
   if (!Array.isArray(ops) || ops.length === 0) throw scimErrors.invalidSyntax('Operations must be a non-empty array.');
-  return ops.map((o: Json) => {
-    if (!o || typeof o !== 'object' || typeof o.op !== 'string') throw scimErrors.invalidSyntax('Each operation needs an op.');
-    const op = o.op.toLowerCase();
-    if (op !== 'add' && op !== 'replace' && op !== 'remove') throw scimErrors.invalidSyntax(`Unknown op "${o.op}".`);
-    const path = typeof o.path === 'string' && o.path.trim() !== '' ? o.path.trim() : undefined;
-    if (op === 'remove') {
-      if (!path) throw scimErrors.noTarget('A remove needs a path.');
-      return { op, path, ...('value' in o ? { value: o.value } : {}) } as ScimPatchOperation;
-    }
-    if (!('value' in o)) throw scimErrors.invalidValue(`The ${op} operation needs a value.`);
-    return { op, ...(path ? { path } : {}), value: manager(path, booleans(path, o.value)) } as ScimPatchOperation;
-  });
+  return ops.flatMap((o: Json) => spellOutExtension(operation(o)));
+}
+
+function operation(o: Json): ScimPatchOperation {
+  if (!o || typeof o !== 'object' || typeof o.op !== 'string') throw scimErrors.invalidSyntax('Each operation needs an op.');
+  const op = o.op.toLowerCase();
+  if (op !== 'add' && op !== 'replace' && op !== 'remove') throw scimErrors.invalidSyntax(`Unknown op "${o.op}".`);
+  const path = typeof o.path === 'string' && o.path.trim() !== '' ? o.path.trim() : undefined;
+  if (op === 'remove') {
+    if (!path) throw scimErrors.noTarget('A remove needs a path.');
+    return { op, path, ...('value' in o ? { value: o.value } : {}) } as ScimPatchOperation;
+  }
+  if (!('value' in o)) throw scimErrors.invalidValue(`The ${op} operation needs a value.`);
+  return { op, ...(path ? { path } : {}), value: manager(path, booleans(path, o.value)) } as ScimPatchOperation;
 }
 
 /** The resource after the operations; any operation the library refuses refuses the whole PATCH. */
 export function applyPatch<T extends Json>(resource: T, ops: ScimPatchOperation[]): T {
   try {
-    return scimPatch(structuredClone(resource) as unknown as ScimResource, ops, { mutateDocument: false, treatMissingAsAdd: true }) as unknown as T;
+    let result = structuredClone(resource) as Json;
+    for (const op of ops) {
+      const ext = op.op === 'remove' ? extensionNamed(op.path) : undefined;
+      if (ext) {
+        // Removing the whole extension (the library cannot address it, see spellOutExtension).
+        const { [ext]: _removed, ...rest } = result;
+        result = { ...rest, schemas: ((rest.schemas as string[] | undefined) ?? []).filter((s) => s !== ext) };
+      } else {
+        result = scimPatch(result as unknown as ScimResource, [op], { mutateDocument: false, treatMissingAsAdd: true }) as unknown as Json;
+      }
+    }
+    return result as T;
   } catch (err) {
     if (err instanceof LibraryScimError) {
       if (err.scimCode === 'noTarget') throw scimErrors.noTarget(err.message);

@@ -29,7 +29,7 @@ export interface ScimProvisioningDeps {
 
 export function createScimProvisioning({ scimUsersData, usersData, provisioningContext, provisioningRequestsData, workflows }: ScimProvisioningDeps) {
   /** The provisioning request a SCIM user needs, checked by the rules an admin's request meets. */
-  async function prepare(connection: ScimConnectionRow, u: UserInput, groups: string[]) {
+  async function prepare(connection: ScimConnectionRow, u: UserInput & { email: string }, groups: string[]) {
     const { account, ctx, seatsFree } = await provisioningContext(connection.accountId);
     // The department is the user's cost center where the account has them (multi-site accounts).
     const { role, license } = roleAndLicenseFor(groups, connection.groupMappings, connection.defaultLicense);

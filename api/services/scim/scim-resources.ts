@@ -15,7 +15,8 @@ export interface UserInput {
   active: boolean;
   /** The resource as stored: the client's attributes without the server-owned ones. */
   resource: Json;
-  email: string;
+  /** Undefined when the user has none (only a userName that is no address). */
+  email: string | undefined;
   firstName: string;
   lastName: string;
   costCenter: string | null;
@@ -40,16 +41,19 @@ export function userInput(body: unknown): UserInput {
   if (userName.length > 254) throw scimErrors.invalidValue('userName is at most 254 characters.');
   const externalId = resource.externalId === undefined || resource.externalId === null ? null : str(resource.externalId);
   if (externalId === undefined) throw scimErrors.invalidValue('externalId must be a non-empty string.');
-  const active = resource.active === undefined ? true : scimBoolean(resource.active);
+  // Absent (never sent, or removed by a PATCH) means active: only `active: false` takes a person out.
+  const active = resource.active === undefined || resource.active === null ? true : scimBoolean(resource.active);
   if (active === undefined) throw scimErrors.invalidValue('active must be true or false.');
-  resource.active = active;
+  if (resource.active === undefined || resource.active === null) delete resource.active;
+  else resource.active = active;
   resource.userName = userName;
   if (!Array.isArray(resource.schemas)) resource.schemas = [scimSchemas.user];
+  // The product's users need an email: without one the SCIM user is kept but not onboarded until one is given.
   const email = primaryEmail(resource, userName);
-  if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw scimErrors.invalidValue('The user needs an email: a primary or work email, or a userName that is one.');
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw scimErrors.invalidValue(`${email} is not an email address.`);
   const name = (resource.name && typeof resource.name === 'object' ? resource.name : {}) as Json;
   const display = str(resource.displayName)?.split(/\s+/) ?? [];
-  const firstName = str(name.givenName) ?? display[0] ?? email.split('@')[0]!;
+  const firstName = str(name.givenName) ?? display[0] ?? (email ?? userName).split('@')[0]!;
   const lastName = str(name.familyName) ?? (display.length > 1 ? display.slice(1).join(' ') : '-');
   const ent = (resource[scimSchemas.enterpriseUser] ?? {}) as Json;
   // Entra ID may send the manager as its id alone.

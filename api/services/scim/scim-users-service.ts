@@ -19,6 +19,9 @@ export interface ScimLifecycle {
   reactivate(r: { accountId: string; userId: string; requestedBy: string }): Promise<unknown>;
 }
 
+/** The product's users need an email; an inactive user is onboarded when activated. */
+const onboardable = (u: UserInput): u is UserInput & { email: string } => u.email !== undefined && u.active;
+
 /** How long after a create its user row may still be on its way. */
 const PROVISIONING_GRACE_MS = 2 * 60_000;
 
@@ -45,7 +48,7 @@ export function renderUser(row: ScimUserRow, base: string) {
     id: row.id,
     ...(row.externalId ? { externalId: row.externalId } : {}),
     userName: row.userName,
-    active: row.active,
+    ...('active' in row.resource ? { active: row.active } : {}),
     groups: row.groups.map((g) => ({ value: g.value, display: g.display, $ref: `${base}/Groups/${g.value}` })),
     meta: renderMeta({ resourceType: 'User', created: row.createdAt, lastModified: row.updatedAt, location: `${base}/Users/${row.id}`, version: row.version }),
   };
@@ -113,20 +116,26 @@ export function createScimUsersService({ scimUsersData, connections, provisionin
     }
   }
 
-  /** Stores the new resource (If-Match's version only) and applies what changed to the user. */
+  /**
+   * Stores the new resource (If-Match's version only) and applies what changed to the user. A user
+   * not onboarded yet (created without an email, or inactive) is onboarded once it has both.
+   */
   async function write(accountId: string, before: ScimUserRow, u: UserInput, expectedVersion: number | undefined): Promise<ScimUserRow> {
     if (expectedVersion !== undefined && expectedVersion !== before.version) throw scimErrors.versionMismatch();
+    const connection = await connectionOf(accountId);
+    const prepared = !before.started && onboardable(u) ? await provisioning.prepare(connection, u, before.groups.map((g) => g.display)) : undefined;
     // The lifecycle first: if it refuses or fails, nothing is stored and the provider's retry asks again
     // (deactivating and reactivating are idempotent).
-    if (u.active !== before.active) await activeChanged(await connectionOf(accountId), before, u.active);
+    if (before.started && u.active !== before.active) await activeChanged(connection, before, u.active);
     const outcome = await scimUsersData.replace(accountId, before.id, { userName: u.userName, externalId: u.externalId, resource: u.resource, active: u.active }, expectedVersion);
     if (outcome === 'missing') throw scimErrors.notFound(`User ${before.id}`);
     if (outcome === 'stale') throw scimErrors.versionMismatch();
+    if (prepared) await provisioning.start(connection, before, prepared);
     await scimUsersData.syncUserRow(before.provisioningKey, { firstName: u.firstName, lastName: u.lastName, costCenter: u.costCenter });
     return found(accountId, before.id);
   }
 
-  const stored = (row: ScimUserRow) => ({ ...row.resource, userName: row.userName, ...(row.externalId ? { externalId: row.externalId } : {}), active: row.active });
+  const stored = (row: ScimUserRow) => ({ ...row.resource, userName: row.userName, ...(row.externalId ? { externalId: row.externalId } : {}) });
 
   return {
     /**
@@ -142,12 +151,13 @@ export function createScimUsersService({ scimUsersData, connections, provisionin
         const same = existing.userName.toLowerCase() === u.userName.toLowerCase() && existing.externalId !== null && existing.externalId === u.externalId;
         if (!same) throw scimErrors.uniqueness(`A user with this ${existing.userName.toLowerCase() === u.userName.toLowerCase() ? 'userName' : 'externalId'} already exists.`);
         // The first create may have stopped before its workflow started: finish it.
-        if (!existing.started) await provisioning.start(connection, existing, await provisioning.prepare(connection, userInput(stored(existing)), []));
+        const first = userInput(stored(existing));
+        if (!existing.started && onboardable(first)) await provisioning.start(connection, existing, await provisioning.prepare(connection, first, []));
         return { created: false, row: await found(accountId, existing.id) };
       };
       const earlier = await replay();
       if (earlier) return earlier;
-      const prepared = await provisioning.prepare(connection, u, []);
+      const prepared = onboardable(u) ? await provisioning.prepare(connection, u, []) : undefined;
       const id = randomUUID(), requestId = randomUUID();
       const inserted = await scimUsersData.insert({ id, accountId, userName: u.userName, externalId: u.externalId, resource: u.resource, active: u.active, requestId, provisioningKey: reservationKey(requestId, 0) });
       if (!inserted) {
@@ -156,7 +166,7 @@ export function createScimUsersService({ scimUsersData, connections, provisionin
         if (after) return after;
         throw scimErrors.uniqueness('A user with this userName or externalId already exists.');
       }
-      await provisioning.start(connection, { id, requestId }, prepared);
+      if (prepared) await provisioning.start(connection, { id, requestId }, prepared);
       return { created: true, row: await found(accountId, id) };
     },
 
@@ -185,7 +195,8 @@ export function createScimUsersService({ scimUsersData, connections, provisionin
     async remove(accountId: string, id: string, expectedVersion?: number): Promise<void> {
       const row = await found(accountId, id);
       if (expectedVersion !== undefined && expectedVersion !== row.version) throw scimErrors.versionMismatch();
-      if (row.active) await activeChanged(await connectionOf(accountId), row, false);
+      // Never onboarded (no email yet, or created inactive): nobody to offboard.
+      if (row.active && row.started) await activeChanged(await connectionOf(accountId), row, false);
       await scimUsersData.remove(accountId, id);
     },
 
