@@ -399,7 +399,7 @@ async function main() {
     rows.push(
       [`7. ${sc.users} SCIM creates (GET filter + POST), ${sc.concurrency} in parallel, until every welcome email is at the SMTP server`, `${sc.usersPerSecond.toFixed(1)} users/s`, `${sc.ratioToFloor.toFixed(2)} of floor`, `${sc.seconds.toFixed(0)} s in all`],
       ['   SCIM calls answered; per user GET + POST p50 / p99', `${sc.requestsSeconds.toFixed(0)} s`, `${sc.requestLatencyMs.p50.toFixed(0)} / ${sc.requestLatencyMs.p99.toFixed(0)} ms`, ''],
-      ['   failed creates; duplicate emails', `${sc.failures}; ${sc.duplicates}`, '', ''],
+      ['   creates retried (429/5xx, as an IdP does); failed; duplicate emails', `${sc.retries}; ${sc.failures}; ${sc.duplicates}`, '', ''],
     );
   }
   const width = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));

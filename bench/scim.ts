@@ -19,6 +19,8 @@ export interface ScimBenchResult {
   requestLatencyMs: { p50: number; p99: number };
   duplicates: number;
   failures: number;
+  /** Creates answered 429 or 5xx and sent again. */
+  retries: number;
 }
 
 const pct = (xs: number[], p: number) => {
@@ -44,6 +46,7 @@ export async function benchScimCreates(o: { db: Db; baseUrl: string; inbox: Mail
   const before = inbox.messages.length;
   const latencies: number[] = [];
   let failures = 0;
+  let retries = 0;
   const t = performance.now();
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -53,11 +56,20 @@ export async function benchScimCreates(o: { db: Db; baseUrl: string; inbox: Mail
       const at = performance.now();
       const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`);
       await found.arrayBuffer();
-      const created = await scim('POST', '/Users', {
+      const body = {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], externalId: `ext-${i}`, userName: email, active: true,
         name: { givenName: `Person${i}`, familyName: 'Bench' }, emails: [{ primary: true, type: 'work', value: email }],
-      });
-      if (created.status !== 201) {
+      };
+      // As identity providers do: a 429 or 5xx is retried after Retry-After (a replay finds the first create).
+      let created = await scim('POST', '/Users', body);
+      for (let attempt = 0; attempt < 5 && (created.status === 429 || created.status >= 500); attempt++) {
+        retries++;
+        if (created.status === 500) o.log(`SCIM create ${email}: 500 ${await created.text()}`);
+        else await created.arrayBuffer();
+        await new Promise((r) => setTimeout(r, 1000 * Number(created.headers.get('retry-after') ?? 1)));
+        created = await scim('POST', '/Users', body);
+      }
+      if (created.status !== 201 && created.status !== 200) {
         failures++;
         if (failures <= 5) o.log(`SCIM create ${email}: ${created.status} ${await created.text()}`);
         else await created.arrayBuffer();
@@ -80,6 +92,6 @@ export async function benchScimCreates(o: { db: Db; baseUrl: string; inbox: Mail
   const duplicates = inbox.messages.slice(before).filter((m) => wanted.has(m.to[0]!)).length - counted.size;
   return {
     users, concurrency, requestsSeconds, seconds, usersPerSecond: counted.size / seconds,
-    requestLatencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) }, duplicates, failures,
+    requestLatencyMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) }, duplicates, failures, retries,
   };
 }

@@ -141,7 +141,6 @@ export const scimResourceTypes = [
 
 export const scimServiceProviderConfig = {
   schemas: [scimSchemas.serviceProviderConfig],
-  documentationUri: 'https://github.com/provisioning-orchestrator#scim',
   patch: { supported: true },
   bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
   filter: { supported: true, maxResults: SCIM_MAX_RESULTS },

@@ -90,6 +90,6 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
     userOffboarding,
-    ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows }, userOffboarding),
+    ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows, temporal }, userOffboarding),
   };
 }

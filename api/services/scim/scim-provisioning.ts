@@ -2,7 +2,8 @@
 // one-user provisioning request (provisioningRequestWorkflow → userProvisioningWorkflow → the
 // invitation), with the setup option the SCIM connection chose. The request id is chosen before
 // anything is written, so a create interrupted after its row was recorded is finished by its replay.
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { temporalCall } from '../../deadlines';
 import { DatabaseError } from 'pg';
 import { licenseNames, needsPaidSeat } from '../../../domain/licenses';
 import { provisioningRequestFindings, type NewProvisioningRequest } from '../../../domain/provisioning-requests';
@@ -25,11 +26,23 @@ export interface ScimProvisioningDeps {
   provisioningContext: ProvisioningContextLoader;
   provisioningRequestsData: ProvisioningRequestsData;
   workflows: ProvisioningWorkflows;
+  temporal: Client;
 }
 
-export function createScimProvisioning({ scimUsersData, usersData, provisioningContext, provisioningRequestsData, workflows }: ScimProvisioningDeps) {
+export function createScimProvisioning({ scimUsersData, usersData, provisioningContext, provisioningRequestsData, workflows, temporal }: ScimProvisioningDeps) {
+  /** Whether the request's workflow exists (started by an earlier attempt whose answer was lost), running or not. */
+  async function exists(workflowId: string): Promise<boolean> {
+    try {
+      await temporalCall(temporal, () => temporal.workflow.getHandle(workflowId).describe());
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
   /** The provisioning request a SCIM user needs, checked by the rules an admin's request meets. */
-  async function prepare(connection: ScimConnectionRow, u: UserInput & { email: string }, groups: string[]) {
+  async function prepare(connection: ScimConnectionRow, u: UserInput & { email: string }, groups: string[], { resuming = false } = {}) {
     const { account, ctx, seatsFree } = await provisioningContext(connection.accountId);
     // The department is the user's cost center where the account has them (multi-site accounts).
     const { role, license } = roleAndLicenseFor(groups, connection.groupMappings, connection.defaultLicense);
@@ -40,6 +53,8 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
     };
     const found = provisioningRequestFindings(req, ctx);
     if (found.all.length > 0) throw scimErrors.refused(`The user cannot be added to this account: ${found.all.map((f) => f.message).join(' ')}`);
+    // Resuming a create whose workflow may have started (its answer was lost): the user row may be its own.
+    if (resuming) return { account, ctx, req, resuming };
     if (account.require_unique_email && (await usersData.emailsInUse(account.id, [u.email])).length > 0) {
       throw scimErrors.uniqueness(`${u.email} already belongs to a user of this account.`);
     }
@@ -47,7 +62,7 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
     if (needsPaidSeat(license) && seatsFree[license] < 1) {
       throw scimErrors.refused(`No ${licenseNames[license]} seat is free for this user; an admin buys seats, then provisioning can be retried.`);
     }
-    return { account, ctx, req };
+    return { account, ctx, req, resuming };
   }
 
   /** Records the request and starts its workflow; each step tolerates having been done before. */
@@ -57,6 +72,11 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
     if (!requester) throw scimErrors.refused('The admin who set up the SCIM connection is no longer in the account; set it up again.');
     const caller: Caller = { credentialId: 'scim', accountId: account.id, userId: requester.userId, role: requester.role, canPurchase: false, name: `${requester.name} via SCIM` };
     const workflowId = provisioningWorkflowId(account.id, row.requestId);
+    // Never a second run of a request that already ran (a start after it ended would run it again).
+    if (prepared.resuming && (await exists(workflowId))) {
+      await scimUsersData.markStarted(row.id);
+      return;
+    }
     const users = [await toProvision(req.users[0]!, 0, req, ctx.now, account.country === 'CA' ? 'CA' : 'US')];
     try {
       await provisioningRequestsData.record({ requestId: row.requestId, accountId: account.id, requestedBy: requester.userId, userCount: 1, workflowId }, async () => {});

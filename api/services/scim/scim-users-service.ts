@@ -152,7 +152,7 @@ export function createScimUsersService({ scimUsersData, connections, provisionin
         if (!same) throw scimErrors.uniqueness(`A user with this ${existing.userName.toLowerCase() === u.userName.toLowerCase() ? 'userName' : 'externalId'} already exists.`);
         // The first create may have stopped before its workflow started: finish it.
         const first = userInput(stored(existing));
-        if (!existing.started && onboardable(first)) await provisioning.start(connection, existing, await provisioning.prepare(connection, first, []));
+        if (!existing.started && onboardable(first)) await provisioning.start(connection, existing, await provisioning.prepare(connection, first, [], { resuming: true }));
         return { created: false, row: await found(accountId, existing.id) };
       };
       const earlier = await replay();
