@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --scim 10000 --only 1,6,7]`: figures against the real
+// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --offboard 500 --scim 10000 --only 1,6,8]`: figures against the real
 // local stack (Temporal dev server, PostgreSQL, a real SMTP server in this process, the local
 // Twilio-compatible endpoint), each comparable figure printed with its ratio to a baseline measured
 // in the same run (these machines are shared and noisy). The worker runs in a process of its own,
@@ -29,6 +29,7 @@ import { assignLicense, getInvitationStatus, signUp } from '../workflows/invitat
 import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
 import { invitationWorkflow } from '../workflows';
+import { OFFBOARDING_BENCH_ACCOUNT, offboardingScenario, type OffboardingBenchResult } from './offboarding';
 import { benchScimCreates, type ScimBenchResult } from './scim';
 
 const { values: flags } = parseArgs({
@@ -41,7 +42,9 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '10000' },
     /** The batch account's pace in messages a minute (scenario 6); unthrottled unless given, so the engine is what is measured. */
     'batch-pace': { type: 'string', default: '1000000' },
-    /** Users an identity provider creates through SCIM (scenario 7), and its parallelism. */
+    /** Users deactivated in the offboarding scenario (7). */
+    offboard: { type: 'string', default: '500' },
+    /** Users an identity provider creates through SCIM (scenario 8), and its parallelism. */
     scim: { type: 'string', default: '10000' },
     'scim-concurrency': { type: 'string', default: '25' },
     /** Scenarios to run, e.g. `--only 1,6` (the engine floor is always measured). */
@@ -133,7 +136,7 @@ async function main() {
     smtpUrl: `${inbox.smtpUrl}/?pool=true&maxConnections=10`, twilioUrl: twilio.url, publicBaseUrl: baseUrl, invitationTokenSecret: secret, tuning,
   });
   const workerIdle = memoryOf(worker.pid);
-  const appOptions = { db, temporal: client, invitationTokenSecret: secret, publicBaseUrl: baseUrl, rateLimits: { apiPerMinute: 10_000_000 } };
+  const appOptions = { db, temporal: client, invitationTokenSecret: secret, publicBaseUrl: baseUrl, rateLimits: { apiPerMinute: 10_000_000 }, logLevel: process.env.BENCH_API_LOG ?? 'silent', logStream: process.stderr };
   const app = await buildApp({ ...appOptions, taskQueue: 'bench' });
   await app.listen({ port: apiPort, host: '127.0.0.1' });
   // The API-overhead scenario starts on a queue no worker polls, as its direct-client baseline does.
@@ -353,7 +356,15 @@ async function main() {
   }
 
   if (runs(7)) {
-    log(`7. ${flags.scim} users created through SCIM by ${flags['scim-concurrency']} clients in parallel`);
+    // 7. Offboarding: deactivations through the API until every seat and number is back.
+    log(`7. offboarding: ${flags.offboard} deactivations`);
+    const offAccount = await createAccountWithSuperAdmin(db, { id: OFFBOARDING_BENCH_ACCOUNT, name: 'Offboard Co', companyDomains: ['offboard.test'], superAdmin: { email: 'boss@offboard.test', firstName: 'Of', lastName: 'Fb' } });
+    results.offboarding = await offboardingScenario({ db, client, baseUrl, credential: offAccount.credential, n: Number(flags.offboard), concurrency: C * 2, floor, pool });
+  }
+
+  if (runs(8)) {
+    // 8. An identity provider creates users through SCIM (bench/scim.ts).
+    log(`8. ${flags.scim} users created through SCIM by ${flags['scim-concurrency']} clients in parallel`);
     const r = await benchScimCreates({ db, baseUrl, inbox, users: Number(flags.scim), concurrency: Number(flags['scim-concurrency']), log });
     results.scimCreates = { ...r, ratioToFloor: r.usersPerSecond / floor };
   }
@@ -365,6 +376,7 @@ async function main() {
   const b = results.bulkAdd as undefined | { requestLatencyMs: Record<string, number>; usersPerSecond: number; ratioToFloor: number; historyEventsPerUserWorkflow: number };
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const bt = results.csvBatch as undefined | { rows: number; acceptMs: number; emailsPerSecond: number; ratioToFloor: number; duplicates: number; pacePerMinute: number; workflowRuns: number; historyEventsLastRun: number; otherAccountLatencyMs: { n: number; p50: number; max: number } };
+  const off = results.offboarding as undefined | OffboardingBenchResult;
   const rows: Array<[string, string, string, string]> = [
     ['1. engine floor (no-op workflow + activity)', `${floor.toFixed(1)} wf/s`, '1.00 (baseline)', ''],
     ...(inv ? [
@@ -393,11 +405,16 @@ async function main() {
       [`   duplicates; batch workflow runs; events in its last run; pace`, `${bt.duplicates}; ${bt.workflowRuns}; ${bt.historyEventsLastRun}; ${bt.pacePerMinute}/min`, '', ''],
       [`   another account's invitation during the batch, p50 / max (${bt.otherAccountLatencyMs.n})`, `${bt.otherAccountLatencyMs.p50} / ${bt.otherAccountLatencyMs.max} ms`, '', ''],
     ] as Array<[string, string, string, string]> : []),
+    ...(off ? [
+      [`7. ${off.users} deactivations until every seat and ${off.numbers} numbers are back`, `${off.perSecond.toFixed(1)} /s`, `${off.ratioToFloor.toFixed(2)} of floor`, ''],
+      ['   deactivations accepted by the API; retried after a 503', `${off.acceptedPerSecond.toFixed(1)} /s; ${off.retriedAfter503}`, '', ''],
+      ['   history events of one offboarding (to offboarded)', String(off.historyEventsPerOffboarding), '', ''],
+    ] as Array<[string, string, string, string]> : []),
   ];
   const sc = results.scimCreates as undefined | (ScimBenchResult & { ratioToFloor: number });
   if (sc) {
     rows.push(
-      [`7. ${sc.users} SCIM creates (GET filter + POST), ${sc.concurrency} in parallel, until every welcome email is at the SMTP server`, `${sc.usersPerSecond.toFixed(1)} users/s`, `${sc.ratioToFloor.toFixed(2)} of floor`, `${sc.seconds.toFixed(0)} s in all`],
+      [`8. ${sc.users} SCIM creates (GET filter + POST), ${sc.concurrency} in parallel, until every welcome email is at the SMTP server`, `${sc.usersPerSecond.toFixed(1)} users/s`, `${sc.ratioToFloor.toFixed(2)} of floor`, `${sc.seconds.toFixed(0)} s in all`],
       ['   SCIM calls answered; per user GET + POST p50 / p99', `${sc.requestsSeconds.toFixed(0)} s`, `${sc.requestLatencyMs.p50.toFixed(0)} / ${sc.requestLatencyMs.p99.toFixed(0)} ms`, ''],
       ['   creates retried (429/5xx, as an IdP does); failed; duplicate emails', `${sc.retries}; ${sc.failures}; ${sc.duplicates}`, '', ''],
     );

@@ -1,4 +1,4 @@
-// Bench scenario 7: a company's identity provider pushes its people through SCIM. Each user is what
+// Bench scenario 8: a company's identity provider pushes its people through SCIM. Each user is what
 // Entra ID sends for a new assignment: a GET by `userName eq` (does it exist?) then a POST /Users;
 // the connection sends invitations, so every user is onboarded by its one-user provisioning request
 // until the welcome email reaches the SMTP server. The parallelism is an identity provider's:

@@ -1,6 +1,6 @@
 // Names and shapes of offboarding a user, shared by the workflow, the API and the tests.
 // Workflow-safe: definitions and plain types only.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { License } from '../../domain/licenses';
 import type { OffboardingStage } from '../../domain/stages';
 
@@ -44,8 +44,12 @@ export interface OffboardingStatus {
 }
 
 export const getOffboardingStatus = defineQuery<OffboardingStatus>('getOffboardingStatus');
-/** Deactivate (again): answered at once where the user is already being offboarded; a user awaiting a seat after a reactivation is offboarded again. */
-export const deactivateUser = defineUpdate<OffboardingStatus, [{ requestedBy: string }]>('deactivateUser');
+/**
+ * Deactivate, by signal-with-start: it needs no worker to answer, so a thousand deactivations at
+ * once never wait on one. A user already being offboarded is unchanged; a reactivated user (or one
+ * reactivating, or awaiting a seat, or onboarding again) is offboarded again.
+ */
+export const deactivationRequested = defineSignal<[{ requestedBy: string }]>('deactivationRequested');
 /** Reactivate: answered once the user has their number and seat back (or waits for a seat), or their new onboarding has started. */
 export const reactivateUser = defineUpdate<OffboardingStatus, [{ requestedBy: string }]>('reactivateUser');
 /** An admin records that a deskphone marked for return has been received: it goes back into the inventory. */

@@ -4,8 +4,8 @@ import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow'
 import { failureTypes } from '../../domain/failures';
 import { stageWords } from '../../domain/stages';
 import { seatsAdded } from '../invitation/definitions';
-import { deactivateUser, deskphoneReturned, getOffboardingStatus, reactivateUser } from './definitions';
-import { reactivationSettled, receivingDeskphones, type OffboardingState } from './state';
+import { deactivationRequested, deskphoneReturned, getOffboardingStatus, reactivateUser } from './definitions';
+import { reactivating, reactivationSettled, receivingDeskphones, type OffboardingState } from './state';
 
 const wrongStage = (message: string) => ApplicationFailure.create({ type: failureTypes.wrongStage, nonRetryable: true, message });
 
@@ -15,23 +15,10 @@ export function handleRequests(s: OffboardingState): void {
   setHandler(seatsAdded, () => {
     asked.seatsAdded = true;
   });
-  setHandler(
-    deactivateUser,
-    async (_request) => {
-      // Already being offboarded: the same answer again. Awaiting a seat after a reactivation: offboarded again.
-      if (status.stage !== 'awaiting_seat') return status;
-      asked.deactivate = true;
-      await condition(() => status.stage !== 'awaiting_seat');
-      return status;
-    },
-    {
-      validator: (_request) => {
-        if (s.closing || status.stage === 'reactivating' || status.stage === 'reactivated' || status.stage === 'reonboarding') {
-          throw wrongStage(`Cannot deactivate now: the user is ${stageWords(status.stage)}; try again shortly`);
-        }
-      },
-    },
-  );
+  // Already being offboarded: nothing more to do. Reactivated (or on the way): offboarded again.
+  setHandler(deactivationRequested, () => {
+    if (reactivating(status.stage)) asked.deactivate = true;
+  });
   setHandler(
     reactivateUser,
     async ({ requestedBy }) => {

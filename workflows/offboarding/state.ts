@@ -6,7 +6,7 @@ import type { OffboardingStage } from '../../domain/stages';
 import type { OffboardingInput, OffboardingStatus } from './definitions';
 
 export interface OffboardingRequests {
-  /** Deactivate again (asked while a reactivated user awaits a seat). */
+  /** Deactivate again (asked during a reactivation). */
   deactivate: boolean;
   /** Reactivate: who asked. */
   reactivate?: { requestedBy: string };
@@ -33,6 +33,9 @@ export const reactivationSettled = ({ status }: OffboardingState) =>
   (status.stage === 'awaiting_seat' && status.waitingReason !== undefined) ||
   status.stage === 'reactivated' ||
   (status.stage === 'reonboarding' && status.reonboardingInvitationId !== undefined);
+
+/** The stages of a reactivation: a deactivation asked in them starts the offboarding again. */
+export const reactivating = (stage: OffboardingStage) => stage === 'reactivating' || stage === 'awaiting_seat' || stage === 'reactivated' || stage === 'reonboarding';
 
 /** The stages in which a deskphone marked for return can be received. */
 export const receivingDeskphones = (stage: OffboardingStage) => stage === 'number_quarantine' || stage === 'awaiting_deskphone_return';

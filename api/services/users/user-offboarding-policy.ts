@@ -3,9 +3,11 @@
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
 
-export function assertMayOffboard(caller: Caller, userId: string, what: 'deactivate' | 'reactivate' | 'record deskphone returns for' | 'change the number quarantine of'): void {
-  if (caller.role === 'user') throw problems.forbidden(`Only admins can ${what} users.`);
-  if (what === 'deactivate' && caller.userId === userId) throw problems.forbidden('You cannot deactivate yourself; ask another admin.');
+export type OffboardingAction = 'deactivate users' | 'reactivate users' | 'see a user\'s offboarding' | 'record deskphone returns' | 'change the number quarantine';
+
+export function assertMayOffboard(caller: Caller, userId: string, what: OffboardingAction): void {
+  if (caller.role === 'user') throw problems.forbidden(`Only admins can ${what}.`);
+  if (what === 'deactivate users' && caller.userId === userId) throw problems.forbidden('You cannot deactivate yourself; ask another admin.');
 }
 
 /** Who asked, as the workflow records it. */

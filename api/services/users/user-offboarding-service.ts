@@ -8,7 +8,7 @@ import type { Db } from '../../../db';
 import type { OffboardingStage } from '../../../domain/stages';
 import { offboardingWorkflow } from '../../../workflows';
 import {
-  deactivateUser,
+  deactivationRequested,
   deskphoneReturned,
   getOffboardingStatus,
   offboardingWorkflowId,
@@ -48,12 +48,12 @@ export function createUserOffboardingService({ db, temporal, taskQueue }: { db: 
     return u;
   }
 
-  /** The update goes to the running offboarding, or to a new run started with `startedFor`. */
-  async function ask(u: OffboardingUserRow, r: OffboardingRequest, startedFor: OffboardingInput['startedFor'], update: typeof deactivateUser | typeof reactivateUser): Promise<OffboardingOutcome> {
-    const input: OffboardingInput = { accountId: r.accountId, userId: r.userId, requestedBy: r.requestedBy, startedFor };
+  /** The reactivation goes to the running offboarding, or to a new run that onboards the user again. */
+  async function askReactivation(u: OffboardingUserRow, r: OffboardingRequest): Promise<OffboardingOutcome> {
+    const input: OffboardingInput = { accountId: r.accountId, userId: r.userId, requestedBy: r.requestedBy, startedFor: 'reactivation' };
     const startWorkflowOperation = new WithStartWorkflowOperation(offboardingWorkflow, { ...offboardingStart(input, u.email), taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' });
     try {
-      const status = await askWorkflow(temporal, () => temporal.workflow.startUpdateWithStart(update, { args: [{ requestedBy: r.requestedBy }], startWorkflowOperation, waitForStage: 'ACCEPTED' }));
+      const status = await askWorkflow(temporal, () => temporal.workflow.startUpdateWithStart(reactivateUser, { args: [{ requestedBy: r.requestedBy }], startWorkflowOperation, waitForStage: 'ACCEPTED' }));
       return { workflowId: status.workflowId, stage: status.stage, status };
     } catch (err) {
       throw updateProblem(err, `The offboarding of user ${r.userId}`);
@@ -68,7 +68,13 @@ export function createUserOffboardingService({ db, temporal, taskQueue }: { db: 
       if (u.status === 'disabled' && u.offboarding_stage === 'offboarded' && u.offboarding_workflow_id) {
         return { workflowId: u.offboarding_workflow_id, stage: 'offboarded' };
       }
-      return ask(u, r, 'deactivation', deactivateUser);
+      // Signal-with-start: the running offboarding (or reactivation) hears it, or a new one starts. It
+      // needs no worker to answer, so deactivations are taken as fast as Temporal records them.
+      const input: OffboardingInput = { accountId: r.accountId, userId: r.userId, requestedBy: r.requestedBy, startedFor: 'deactivation' };
+      const start = offboardingStart(input, u.email);
+      await temporalCall(temporal, () => temporal.workflow.signalWithStart(offboardingWorkflow, { ...start, taskQueue, signal: deactivationRequested, signalArgs: [{ requestedBy: r.requestedBy }] }));
+      const under = u.status === 'disabled' && u.offboarding_stage && !REACTIVATED.includes(u.offboarding_stage) && u.offboarding_stage !== 'reactivating';
+      return { workflowId: start.workflowId, stage: under ? u.offboarding_stage! : 'ending_onboarding' };
     },
 
     /**
@@ -83,7 +89,7 @@ export function createUserOffboardingService({ db, temporal, taskQueue }: { db: 
         }
         throw problems.wrongStage(`User ${r.userId} is not deactivated (${u.status.replace(/_/g, ' ')}).`);
       }
-      return ask(u, r, 'reactivation', reactivateUser);
+      return askReactivation(u, r);
     },
 
     /** A deskphone marked for return was received: the offboarding puts it back into the inventory. */

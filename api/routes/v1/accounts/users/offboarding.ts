@@ -54,7 +54,7 @@ const offboardingRoutes: FastifyPluginAsyncZod<{ offboarding: UserOffboardingSer
       response: { 202: outcome, ...errors },
     },
   }, async (request, reply) => {
-    assertMayOffboard(request.caller, request.params.userId, 'deactivate');
+    assertMayOffboard(request.caller, request.params.userId, 'deactivate users');
     const done = await offboarding.deactivate({ accountId: request.caller.accountId, userId: request.params.userId, requestedBy: requestedByCaller(request.caller) });
     return reply.code(202).send(done);
   });
@@ -70,14 +70,14 @@ const offboardingRoutes: FastifyPluginAsyncZod<{ offboarding: UserOffboardingSer
       response: { 200: outcome, ...errors },
     },
   }, async (request) => {
-    assertMayOffboard(request.caller, request.params.userId, 'reactivate');
+    assertMayOffboard(request.caller, request.params.userId, 'reactivate users');
     return offboarding.reactivate({ accountId: request.caller.accountId, userId: request.params.userId, requestedBy: requestedByCaller(request.caller) });
   });
 
   app.get('/users/:userId/offboarding', {
     schema: { ...base, summary: 'Where the user\'s latest offboarding (or reactivation) stands', response: { 200: outcome, 401: problemSchema, 403: problemSchema, 404: problemSchema } },
   }, async (request) => {
-    assertMayOffboard(request.caller, request.params.userId, 'reactivate');
+    assertMayOffboard(request.caller, request.params.userId, 'see a user\'s offboarding');
     return offboarding.status({ accountId: request.caller.accountId, userId: request.params.userId });
   });
 
@@ -90,7 +90,7 @@ const offboardingRoutes: FastifyPluginAsyncZod<{ offboarding: UserOffboardingSer
       response: { 200: outcome, ...errors },
     },
   }, async (request) => {
-    assertMayOffboard(request.caller, request.params.userId, 'record deskphone returns for');
+    assertMayOffboard(request.caller, request.params.userId, 'record deskphone returns');
     return offboarding.deskphoneReturned({ accountId: request.caller.accountId, userId: request.params.userId, deviceId: request.body.deviceId });
   });
 
@@ -107,7 +107,7 @@ const offboardingRoutes: FastifyPluginAsyncZod<{ offboarding: UserOffboardingSer
       response: { 200: quarantine, 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
     },
   }, async (request) => {
-    assertMayOffboard(request.caller, request.caller.userId, 'change the number quarantine of');
+    assertMayOffboard(request.caller, request.caller.userId, 'change the number quarantine');
     return offboarding.setQuarantine(request.caller.accountId, request.body.quarantineSeconds);
   });
 };
