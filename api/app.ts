@@ -16,6 +16,7 @@ import codecRoutes, { type CodecRouteOptions } from './routes/codec';
 import healthRoutes from './routes/health';
 import signupPageRoutes from './routes/signup';
 import accountRoutes from './routes/v1/accounts';
+import scimRoutes from './routes/scim';
 import { createServices, type ServiceDependencies } from './services';
 import { validatorCompiler } from './validation';
 
@@ -92,5 +93,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(signupPageRoutes, { signup: services.signup, joins: services.joins, invitationRequests: services.invitationRequests, limits });
   await app.register(accountRoutes, { prefix: '/v1/accounts/:accountId', ...services });
   if (codec) await app.register(codecRoutes, { prefix: '/codec', ...codec });
+  // SCIM 2.0 for identity providers: its own token and its own error format (routes/scim).
+  await app.register(scimRoutes, { prefix: '/scim/v2', scimConnections: services.scimConnections, scimUsers: services.scimUsers, scimGroups: services.scimGroups, publicBaseUrl });
   return app;
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --offboard 500 --only 1,6]`: figures against the real
+// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --offboard 500 --scim 10000 --only 1,6,8]`: figures against the real
 // local stack (Temporal dev server, PostgreSQL, a real SMTP server in this process, the local
 // Twilio-compatible endpoint), each comparable figure printed with its ratio to a baseline measured
 // in the same run (these machines are shared and noisy). The worker runs in a process of its own,
@@ -30,6 +30,7 @@ import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
 import { invitationWorkflow } from '../workflows';
 import { OFFBOARDING_BENCH_ACCOUNT, offboardingScenario, type OffboardingBenchResult } from './offboarding';
+import { benchScimCreates, type ScimBenchResult } from './scim';
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,6 +44,9 @@ const { values: flags } = parseArgs({
     'batch-pace': { type: 'string', default: '1000000' },
     /** Users deactivated in the offboarding scenario (7). */
     offboard: { type: 'string', default: '500' },
+    /** Users an identity provider creates through SCIM (scenario 8), and its parallelism. */
+    scim: { type: 'string', default: '10000' },
+    'scim-concurrency': { type: 'string', default: '25' },
     /** Scenarios to run, e.g. `--only 1,6` (the engine floor is always measured). */
     only: { type: 'string' },
     cache: { type: 'string' },
@@ -358,6 +362,13 @@ async function main() {
     results.offboarding = await offboardingScenario({ db, client, baseUrl, credential: offAccount.credential, n: Number(flags.offboard), concurrency: C * 2, floor, pool });
   }
 
+  if (runs(8)) {
+    // 8. An identity provider creates users through SCIM (bench/scim.ts).
+    log(`8. ${flags.scim} users created through SCIM by ${flags['scim-concurrency']} clients in parallel`);
+    const r = await benchScimCreates({ db, baseUrl, inbox, users: Number(flags.scim), concurrency: Number(flags['scim-concurrency']), log });
+    results.scimCreates = { ...r, ratioToFloor: r.usersPerSecond / floor };
+  }
+
   // Report.
   const inv = results.invitations as undefined | { perSecond: number; ratioToFloor: number; latencyMs: Record<string, number> };
   const api = results.apiStarts as undefined | { directPerSecond: number; apiPerSecond: number; ratio: number };
@@ -400,6 +411,14 @@ async function main() {
       ['   history events of one offboarding (to offboarded)', String(off.historyEventsPerOffboarding), '', ''],
     ] as Array<[string, string, string, string]> : []),
   ];
+  const sc = results.scimCreates as undefined | (ScimBenchResult & { ratioToFloor: number });
+  if (sc) {
+    rows.push(
+      [`8. ${sc.users} SCIM creates (GET filter + POST), ${sc.concurrency} in parallel, until every welcome email is at the SMTP server`, `${sc.usersPerSecond.toFixed(1)} users/s`, `${sc.ratioToFloor.toFixed(2)} of floor`, `${sc.seconds.toFixed(0)} s in all`],
+      ['   SCIM calls answered; per user GET + POST p50 / p99', `${sc.requestsSeconds.toFixed(0)} s`, `${sc.requestLatencyMs.p50.toFixed(0)} / ${sc.requestLatencyMs.p99.toFixed(0)} ms`, ''],
+      ['   creates retried (429/5xx, as an IdP does); failed; duplicate emails', `${sc.retries}; ${sc.failures}; ${sc.duplicates}`, '', ''],
+    );
+  }
   const width = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log(rows.map((r) => r.map((c, i) => c.padEnd(width[i]!)).join('  ')).join('\n'));
   console.log(`worker settings: ${JSON.stringify(results.workerTuning)}, V8 old space: ${String(results.workerHeapMb)}`);

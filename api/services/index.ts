@@ -21,6 +21,7 @@ import {
 } from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserOffboardingService, createUserService, createUsersData } from './users';
+import { createScimConnectionData, createScimConnectionService, createScimGroupsData, createScimGroupsService, createScimProvisioning, createScimUsersData, createScimUsersService, type ScimLifecycle, type ScimProvisioningDeps } from './scim';
 
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
 
@@ -38,6 +39,18 @@ export interface ServiceDependencies {
   temporalUiUrl?: string;
 }
 
+/** SCIM's services: its own token, users onboarded by one-user provisioning requests, groups. */
+function createScimServices(db: Db, publicBaseUrl: string, provisioningDeps: Omit<ScimProvisioningDeps, 'scimUsersData'>, lifecycle?: ScimLifecycle) {
+  const connections = createScimConnectionData(db);
+  const scimUsersData = createScimUsersData(db);
+  const provisioning = createScimProvisioning({ ...provisioningDeps, scimUsersData });
+  return {
+    scimConnections: createScimConnectionService({ data: connections, publicBaseUrl }),
+    scimUsers: createScimUsersService({ scimUsersData, connections, provisioning, lifecycle }),
+    scimGroups: createScimGroupsService({ groupsData: createScimGroupsData(db), scimUsersData, connections }),
+  };
+}
+
 export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL }: ServiceDependencies) {
   const accounts = createAccountService({ accountsData: createAccountsData(db) });
   const invitationsData = createInvitationsData(db);
@@ -48,6 +61,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
   const invitationWorkflows = createInvitationWorkflows({ temporal, taskQueue });
   const provisioningContext = createProvisioningContextLoader({ accounts, inventoryData, licensesData });
   const provisioningRequestsData = createProvisioningRequestsData(db);
+  const provisioningWorkflows = createProvisioningWorkflows({ temporal, taskQueue });
   const invitations = createInvitationService({
     invitationsData,
     accounts,
@@ -55,6 +69,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     workflows: invitationWorkflows,
     startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
   });
+  const userOffboarding = createUserOffboardingService({ db, temporal, taskQueue });
   return {
     credentials: createCredentialService({ db }),
     inventory: createInventoryService({ inventoryData, licensesData }),
@@ -68,12 +83,13 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
       usersData,
       provisioningContext,
       quotes: createProvisioningQuotes({ provisioningRequestsData }),
-      workflows: createProvisioningWorkflows({ temporal, taskQueue }),
+      workflows: provisioningWorkflows,
     }),
     users: createUserService({ usersData, provisioningContext, temporal }),
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
-    userOffboarding: createUserOffboardingService({ db, temporal, taskQueue }),
+    userOffboarding,
+    ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows, temporal }, userOffboarding),
   };
 }

@@ -12,6 +12,7 @@ import type { LicenseService } from '../../../services/licenses';
 import type { ListService } from '../../../services/lists';
 import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
 import type { UserOffboardingService, UserService } from '../../../services/users';
+import type { ScimConnectionService } from '../../../services/scim';
 import autohooks from './autohooks';
 import credentialRoutes from './credentials';
 import inventoryRoutes from './inventory';
@@ -26,6 +27,7 @@ import provisioningRequestListRoutes from './provisioning-requests/list';
 import userRoutes from './users';
 import userListRoutes from './users/list';
 import userOffboardingRoutes from './users/offboarding';
+import scimConnectionRoutes from './scim-connection';
 
 export interface AccountServices {
   credentials: CredentialService;
@@ -39,6 +41,7 @@ export interface AccountServices {
   users: UserService;
   lists: ListService;
   userOffboarding: UserOffboardingService;
+  scimConnections: ScimConnectionService;
 }
 
 const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, services) => {
@@ -58,6 +61,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(provisioningRequestListRoutes, { lists: services.lists });
   await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
   await app.register(userOffboardingRoutes, { offboarding: services.userOffboarding });
+  await app.register(scimConnectionRoutes, { scimConnections: services.scimConnections });
 };
 
 export default accountRoutes;
