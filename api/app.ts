@@ -45,6 +45,8 @@ export interface AppDependencies {
   deadlines?: Partial<DeadlineSettings>;
   /** The Temporal Web UI the lists link each workflow to (default http://localhost:8233). */
   temporalUiUrl?: string;
+  /** Webhook endpoints may point at loopback and private addresses (local development, tests). */
+  webhookAllowPrivateAddresses?: boolean;
 }
 
 /** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
@@ -52,7 +54,7 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, webhookAllowPrivateAddresses }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
@@ -77,7 +79,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(rateLimiting, limits);
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
-  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits, temporalUiUrl });
+  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits, temporalUiUrl, webhookAllowPrivateAddresses });
   await app.register(authentication, { credentials: services.credentials });
   await app.register(idempotency, { db });
 

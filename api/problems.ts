@@ -99,6 +99,8 @@ export const problems = {
   /** An invitation batch with problems in some rows: each listed with its line (at most 1,000 listed; `errorCount` counts them all). */
   batchRowsInvalid: (errors: Array<FieldError & { line: number }>, errorCount: number) =>
     new Problem(422, 'batch-rows-invalid', 'Rows to fix', `${errorCount} problem${errorCount === 1 ? '' : 's'} in the batch; nothing was recorded or sent. Fix the listed lines and upload it again.`, { errors, errorCount }),
+  /** A webhook URL this API will not call (an address on this machine or a private network, unless the setting allows it). */
+  webhookUrlRefused: (detail: string, errors: FieldError[]) => new Problem(422, 'webhook-url-refused', 'Webhook URL refused', detail, { errors }),
   signupRejected: (detail: string, errors: FieldError[]) => new Problem(422, 'signup-rejected', 'Signup refused', detail, { errors }),
   missingEmergencyAddress: (errors: FieldError[]) =>
     new Problem(

@@ -3,6 +3,7 @@
 // (and the test setup) start a local one and fill it in (see scripts/local-stack).
 import { z } from 'zod';
 import { DEFAULT_BATCH_MESSAGES_PER_MINUTE } from '../domain/invitation-batches';
+import { DEFAULT_WEBHOOK_DELIVERY, type WebhookDeliverySettings } from '../domain/webhook-events';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -71,7 +72,21 @@ const envSchema = z.object({
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** How long a request that asks a workflow to act (resend, revoke, sign up, ...) waits for its answer once accepted. */
   WORKFLOW_ANSWER_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  /**
+   * Webhooks may go to loopback, private, link-local and metadata addresses: for local development
+   * and tests only (`npm run dev` allows them unless this says false). Refused by default.
+   */
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  /** The first retry of a failed webhook after this, doubling per attempt up to an hour. */
+  WEBHOOK_INITIAL_RETRY_MS: z.coerce.number().int().min(10).default(DEFAULT_WEBHOOK_DELIVERY.initialRetryDelayMs),
+  /** An endpoint failing every attempt this long is disabled and its admins are emailed (3 days). */
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(DEFAULT_WEBHOOK_DELIVERY.retryWindowMs),
 });
+
+/** The worker's webhook delivery settings from the environment; `allowPrivateByDefault` for `npm run dev`. */
+export function webhookSettings(c: Config, allowPrivateByDefault = false): Partial<WebhookDeliverySettings> {
+  return { allowPrivateAddresses: c.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? allowPrivateByDefault, initialRetryDelayMs: c.WEBHOOK_INITIAL_RETRY_MS, retryWindowMs: c.WEBHOOK_RETRY_WINDOW_MS };
+}
 
 export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };
 

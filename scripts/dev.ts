@@ -9,7 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
-import { ConfigError, LOCAL_TWILIO, loadConfig, type Config } from '../config';
+import { ConfigError, LOCAL_TWILIO, loadConfig, webhookSettings, type Config } from '../config';
 import { createDb, requestPoolOptions, type Db } from '../db';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
@@ -164,6 +164,7 @@ async function main() {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       invitationTokenSecret: secret,
       batchMessagesPerMinute: config.BATCH_MESSAGES_PER_MINUTE,
+      webhooks: webhookSettings(config, true),
     }),
   });
   const workerRun = worker.run();
@@ -182,6 +183,7 @@ async function main() {
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
     deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
+    webhookAllowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? true,
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
     temporalUiUrl: config.TEMPORAL_UI_URL ?? temporalUi ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
   });

@@ -1,7 +1,7 @@
 // Production entry point: a worker process against services that already run (docker-compose, k8s).
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig, requireRuntimeConfig } from '../config';
+import { loadConfig, requireRuntimeConfig, webhookSettings } from '../config';
 import { createDb } from '../db';
 import { createOnboardingWorker, WORKER_DB_POOL_SIZE } from '.';
 import { activitiesWithServices } from './activity-services';
@@ -25,6 +25,7 @@ async function main() {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
       batchMessagesPerMinute: config.BATCH_MESSAGES_PER_MINUTE,
+      webhooks: webhookSettings(config),
     }),
   });
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done

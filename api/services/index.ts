@@ -21,6 +21,7 @@ import {
 } from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserService, createUsersData } from './users';
+import { createWebhookEndpointService, createWebhookEndpointsData } from './webhook-endpoints';
 
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
 
@@ -36,9 +37,11 @@ export interface ServiceDependencies {
   seatLimits?: SeatLimits;
   /** The Temporal Web UI that lists link workflows to, e.g. http://localhost:8233 */
   temporalUiUrl?: string;
+  /** Webhook endpoints may point at loopback and private addresses (local development, tests). */
+  webhookAllowPrivateAddresses?: boolean;
 }
 
-export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL }: ServiceDependencies) {
+export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL, webhookAllowPrivateAddresses = false }: ServiceDependencies) {
   const accounts = createAccountService({ accountsData: createAccountsData(db) });
   const invitationsData = createInvitationsData(db);
   const inviteLinksData = createInviteLinksData(db);
@@ -73,6 +76,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     users: createUserService({ usersData, provisioningContext, temporal }),
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
+    webhookEndpoints: createWebhookEndpointService({ data: createWebhookEndpointsData(db), temporal, taskQueue, allowPrivateAddresses: webhookAllowPrivateAddresses }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
   };
 }

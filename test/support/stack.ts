@@ -49,6 +49,8 @@ export interface TestStackOptions {
   /** Capture the API's logs (pino JSON lines) at this level; by default `info` into the test file's api.log. */
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
+  /** The worker's webhook delivery settings (fast retries for tests); also whether the API takes private addresses. */
+  webhooks?: Partial<import('../../domain/webhook-events').WebhookDeliverySettings>;
 }
 
 /** What a worker for this stack needs; a child-process worker gets it as JSON. */
@@ -62,6 +64,7 @@ export interface WorkerSettings {
   publicBaseUrl: string;
   invitationTokenSecret: string;
   textSpacingSeconds?: number;
+  webhooks?: Partial<import('../../domain/webhook-events').WebhookDeliverySettings>;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -91,7 +94,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const invitationTokenSecret = randomBytes(32).toString('hex');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits, deadlines: opts.deadlines });
+    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits, deadlines: opts.deadlines, webhookAllowPrivateAddresses: opts.webhooks?.allowPrivateAddresses });
     cleanups.push(() => app.close());
     await app.listen({ port, host: '127.0.0.1' });
 
@@ -105,6 +108,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       publicBaseUrl: baseUrl,
       invitationTokenSecret,
       textSpacingSeconds: opts.textSpacingSeconds,
+      webhooks: opts.webhooks,
     };
     if (opts.inProcessWorker !== false) {
       const worker = await startWorker(workerSettings, db);
@@ -170,6 +174,7 @@ export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ s
       publicBaseUrl: settings.publicBaseUrl,
       invitationTokenSecret: settings.invitationTokenSecret,
       textSpacingSeconds: settings.textSpacingSeconds,
+      webhooks: settings.webhooks,
     }),
   });
   const run = worker.run();

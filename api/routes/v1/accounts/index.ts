@@ -12,6 +12,7 @@ import type { LicenseService } from '../../../services/licenses';
 import type { ListService } from '../../../services/lists';
 import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
 import type { UserService } from '../../../services/users';
+import type { WebhookEndpointService } from '../../../services/webhook-endpoints';
 import autohooks from './autohooks';
 import credentialRoutes from './credentials';
 import inventoryRoutes from './inventory';
@@ -25,6 +26,7 @@ import provisioningRoutes from './provisioning-requests';
 import provisioningRequestListRoutes from './provisioning-requests/list';
 import userRoutes from './users';
 import userListRoutes from './users/list';
+import webhookEndpointRoutes from './webhook-endpoints';
 
 export interface AccountServices {
   credentials: CredentialService;
@@ -37,6 +39,7 @@ export interface AccountServices {
   provisioningRequests: ProvisioningRequestService;
   users: UserService;
   lists: ListService;
+  webhookEndpoints: WebhookEndpointService;
 }
 
 const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, services) => {
@@ -55,6 +58,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(userListRoutes, { lists: services.lists });
   await app.register(provisioningRequestListRoutes, { lists: services.lists });
   await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
+  await app.register(webhookEndpointRoutes, { webhookEndpoints: services.webhookEndpoints });
 };
 
 export default accountRoutes;
