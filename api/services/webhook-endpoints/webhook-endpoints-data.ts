@@ -142,9 +142,9 @@ export function createWebhookEndpointsData(db: Db) {
       return rowCount ?? 0;
     },
 
-    /** A test event for this endpoint only. */
+    /** A test event for this endpoint only; its own subject, so it waits behind no other message. */
     async recordTest(e: EndpointRow, testId: string, type: string, data: Record<string, unknown>): Promise<string> {
-      await recordWebhookEvents(db, [{ accountId: e.account_id, type, subject: `webhook-test:${e.id}`, dedupeKey: testId, data }]);
+      await recordWebhookEvents(db, [{ accountId: e.account_id, type, subject: testId, dedupeKey: testId, data }]);
       const { rows } = await db.query<{ message_id: string }>(
         `INSERT INTO webhook_messages (endpoint_id, event_id, subject)
          SELECT $1, id, subject FROM webhook_events WHERE dedupe_key = $2
