@@ -74,6 +74,42 @@ export function createWebhookDeliveryActivities({ db, mailer, settings }: Pick<A
     return rows[0]?.disabled ? 'endpoint_disabled' : 'retry_later';
   }
 
+  /** One attempt at one message: signed, posted, logged; delivered on a 2xx within the time limit. */
+  async function deliverOne(messageId: string): Promise<DeliveryOutcome> {
+    const { rows } = await db.query<MessageToSend>(
+      `SELECT m.id, m.message_id, m.status, m.attempts, ev.type, ev.data, ev.occurred_at, e.url, e.enabled, e.deleted_at, e.secret, e.previous_secret,
+              coalesce(e.previous_secret_expires_at > now(), false) AS previous_valid, m.endpoint_id
+         FROM webhook_messages m JOIN webhook_events ev ON ev.id = m.event_id JOIN webhook_endpoints e ON e.id = m.endpoint_id
+        WHERE m.id = $1`,
+      [messageId],
+    );
+    const m = rows[0] as (MessageToSend & { endpoint_id: string }) | undefined;
+    if (!m || m.status === 'delivered') return 'already_delivered';
+    if (!m.enabled || m.deleted_at) return 'endpoint_disabled';
+    const body = webhookBody(m);
+    const now = new Date();
+    const secrets = m.previous_secret && m.previous_valid ? [m.secret, m.previous_secret] : [m.secret];
+    const answer = await postWebhook({
+        url: m.url, body, timeoutMs: s.timeoutMs, maxResponseBytes: s.maxResponseBytes, allowPrivateAddresses: s.allowPrivateAddresses,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'provisioning-orchestrator-webhooks/1',
+          'webhook-id': m.message_id,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': webhookSignature(secrets, m.message_id, now, body),
+        },
+      });
+    const ok = answer.status !== undefined && answer.status >= 200 && answer.status < 300;
+    await db.query(
+      `INSERT INTO webhook_attempts (message_id, endpoint_id, attempted_at, status_code, latency_ms, response, succeeded) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [m.id, m.endpoint_id, now, answer.status ?? null, answer.latencyMs, answer.text.slice(0, WEBHOOK_RESPONSE_LOG_CHARS).replace(/\0/g, ''), ok],
+    );
+    if (!ok) return failed(m, m.endpoint_id, answer.status === 410);
+    await db.query(`UPDATE webhook_messages SET status = 'delivered', attempts = attempts + 1, delivered_at = now() WHERE id = $1`, [m.id]);
+    await db.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [m.endpoint_id]);
+    return 'delivered';
+  }
+
   return {
     /** The messages due now (at most one per subject, oldest first); waits for some up to maxWaitMs. `gone`: the endpoint was deleted or disabled. */
     async nextWebhookMessages({ endpointId, limit, maxWaitMs }: { endpointId: string; limit: number; maxWaitMs: number }): Promise<{ gone: boolean; messageIds: string[] }> {
@@ -89,47 +125,19 @@ export function createWebhookDeliveryActivities({ db, mailer, settings }: Pick<A
       }
     },
 
-    /** One attempt at one message: signed, posted, logged; delivered on a 2xx within the time limit. */
-    async deliverWebhookMessage({ messageId }: { messageId: string }): Promise<DeliveryOutcome> {
-      const { rows } = await db.query<MessageToSend>(
-        `SELECT m.id, m.message_id, m.status, m.attempts, ev.type, ev.data, ev.occurred_at, e.url, e.enabled, e.deleted_at, e.secret, e.previous_secret,
-                coalesce(e.previous_secret_expires_at > now(), false) AS previous_valid, m.endpoint_id
-           FROM webhook_messages m JOIN webhook_events ev ON ev.id = m.event_id JOIN webhook_endpoints e ON e.id = m.endpoint_id
-          WHERE m.id = $1`,
-        [messageId],
-      );
-      const m = rows[0] as (MessageToSend & { endpoint_id: string }) | undefined;
-      if (!m || m.status === 'delivered') return 'already_delivered';
-      if (!m.enabled || m.deleted_at) return 'endpoint_disabled';
-      const body = webhookBody(m);
-      const now = new Date();
-      const secrets = m.previous_secret && m.previous_valid ? [m.secret, m.previous_secret] : [m.secret];
+    /**
+     * One attempt at each message (due ones of distinct subjects), in parallel, heartbeating. Retried
+     * after a crash, messages already recorded delivered are skipped; one posted but not yet recorded
+     * is posted again with its same webhook-id (at least once).
+     */
+    async deliverWebhookMessages({ messageIds }: { messageIds: string[] }): Promise<DeliveryOutcome[]> {
       const ctx = Context.current();
       const beat = setInterval(() => ctx.heartbeat(), 1_000);
-      let answer;
       try {
-        answer = await postWebhook({
-          url: m.url, body, timeoutMs: s.timeoutMs, maxResponseBytes: s.maxResponseBytes, allowPrivateAddresses: s.allowPrivateAddresses,
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'provisioning-orchestrator-webhooks/1',
-            'webhook-id': m.message_id,
-            'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-            'webhook-signature': webhookSignature(secrets, m.message_id, now, body),
-          },
-        });
+        return await Promise.all(messageIds.map((messageId) => deliverOne(messageId)));
       } finally {
         clearInterval(beat);
       }
-      const ok = answer.status !== undefined && answer.status >= 200 && answer.status < 300;
-      await db.query(
-        `INSERT INTO webhook_attempts (message_id, endpoint_id, attempted_at, status_code, latency_ms, response, succeeded) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [m.id, m.endpoint_id, now, answer.status ?? null, answer.latencyMs, answer.text.slice(0, WEBHOOK_RESPONSE_LOG_CHARS).replace(/\0/g, ''), ok],
-      );
-      if (!ok) return failed(m, m.endpoint_id, answer.status === 410);
-      await db.query(`UPDATE webhook_messages SET status = 'delivered', attempts = attempts + 1, delivered_at = now() WHERE id = $1`, [m.id]);
-      await db.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [m.endpoint_id]);
-      return 'delivered';
     },
 
     /** The endpoint was disabled: each admin and Super Admin of the account is emailed once (outbox, keyed by the endpoint and when it was disabled). */

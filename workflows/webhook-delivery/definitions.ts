@@ -33,8 +33,8 @@ export const endpointChanged = defineSignal('endpointChanged');
 export const webhookDeliveryWorkflowId = (endpointId: string) => `webhook-delivery:${endpointId}`;
 
 /** Messages taken at once (at most one per subject, so one person's events stay in order). */
-export const MESSAGES_PER_ROUND = 50;
+export const MESSAGES_PER_ROUND = 100;
 /** How long one wait for due messages lasts before the workflow looks again (an activity heartbeating meanwhile). */
 export const WAIT_MS = 30_000;
-/** Rounds in one run before it continues as new: each costs a few events per message. */
-export const ROUNDS_PER_RUN = 40;
+/** Rounds in one run before it continues as new: each costs about a dozen history events. */
+export const ROUNDS_PER_RUN = 100;

@@ -2,7 +2,7 @@
 //
 //   waiting      an activity waits (heartbeating) until messages are due: the oldest undelivered
 //                one of each subject whose retry time has come
-//   delivering   one signed POST per due message, in parallel across subjects; a failure is
+//   delivering   one signed POST per due message, in parallel across subjects (one activity); a failure is
 //                scheduled again with exponential backoff (in PostgreSQL, read by the next wait)
 //   disabled     the endpoint answered 410 Gone or failed for the whole retry window: its admins
 //                are emailed once, and the workflow ends (enabling the endpoint starts it again,
@@ -23,7 +23,7 @@ const waits = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 const posts = proxyActivities<Activities>({
-  summary: 'Deliver one webhook message',
+  summary: 'Deliver due webhook messages',
   // The POST has its own time limit (10 s by default); this only bounds a stuck attempt.
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '5 seconds',
@@ -75,7 +75,8 @@ async function waiting(s: DeliveryState): Promise<Stage | undefined> {
 
 async function delivering(s: DeliveryState): Promise<Stage | undefined> {
   show(s, 'delivering');
-  const outcomes = await Promise.all(s.due.map((messageId) => posts.deliverWebhookMessage({ messageId })));
+  // One activity for the round's messages (they are of distinct subjects): few history events per round.
+  const outcomes = await posts.deliverWebhookMessages({ messageIds: s.due });
   s.status.delivered += outcomes.filter((o) => o === 'delivered').length;
   s.status.retried += outcomes.filter((o) => o === 'retry_later').length;
   if (outcomes.includes('endpoint_disabled')) return 'disabled';
