@@ -62,7 +62,7 @@ test(`${INVITATIONS * 2} lifecycle changes through a receiver down, then failing
   await workers[0]!.kill();
   workers.push(await spawnWorkerProcess(stack.workerSettings));
 
-  await eventually(async () => (await stack.api('GET', `${batchesPath('acme')}/${revoke.body.id}?limit=1`)).body.status === 'completed', 150_000, 'the revoke batch to complete');
+  await eventually(async () => (await stack.api('GET', `${batchesPath('acme')}/${revoke.body.batchId}?limit=1`)).body.status === 'completed', 150_000, 'the revoke batch to complete');
   const revokedAt = Date.now();
   const expected = INVITATIONS * 2 + 1;
   await eventually(async () => {
