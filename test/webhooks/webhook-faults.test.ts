@@ -12,7 +12,7 @@ import { startReceiver, type Receiver } from './receiver';
 let stack: TestStack;
 let receiver: Receiver;
 const workers: WorkerProcess[] = [];
-const INVITATIONS = 500;
+const INVITATIONS = Number(process.env.WEBHOOK_FAULT_INVITATIONS ?? 500);
 
 beforeAll(async () => {
   stack = await startTestStack({
@@ -65,10 +65,19 @@ test(`${INVITATIONS * 2} lifecycle changes through a receiver down, then failing
   await eventually(async () => (await stack.api('GET', `${batchesPath('acme')}/${revoke.body.batchId}?limit=1`)).body.status === 'completed', 150_000, 'the revoke batch to complete');
   const revokedAt = Date.now();
   const expected = INVITATIONS * 2 + 1;
-  await eventually(async () => {
+  const progress = async () => {
     const { rows } = await stack.db.query(`SELECT count(*) FILTER (WHERE status = 'delivered')::int AS delivered, count(*)::int AS total FROM webhook_messages WHERE endpoint_id = $1`, [endpointId]);
-    return rows[0].total === expected && rows[0].delivered === expected;
-  }, 120_000, 'every message delivered');
+    return rows[0] as { delivered: number; total: number };
+  };
+  await eventually(async () => {
+    const p = await progress();
+    return p.total === expected && p.delivered === expected;
+  }, 240_000, 'every message delivered').catch(async (err: Error) => {
+    const { rows: byType } = await stack.db.query(`SELECT ev.type, m.status, count(*)::int AS n, max(m.attempts) AS max_attempts, min(m.next_attempt_at) AS next FROM webhook_messages m JOIN webhook_events ev ON ev.id = m.event_id GROUP BY 1, 2`);
+    const { rows: endpoint } = await stack.db.query(`SELECT enabled, disabled_reason, failing_since FROM webhook_endpoints WHERE id = $1`, [endpointId]);
+    const workflow = await stack.client.workflow.getHandle(`webhook-delivery:${endpointId}`).describe().then((d) => d.status.name, (e: Error) => e.message);
+    throw new Error(`${err.message}: ${JSON.stringify({ progress: await progress(), byType, endpoint, workflow, received: receiver.deliveries.length })}`);
+  });
   const deliveredAt = Date.now();
 
   const { rows: messages } = await stack.db.query<{ message_id: string; type: string; subject: string; id: string }>(
