@@ -72,7 +72,7 @@ test(`${INVITATIONS * 2} lifecycle changes through a receiver down, then failing
   await eventually(async () => {
     const p = await progress();
     return p.total === expected && p.delivered === expected;
-  }, 240_000, 'every message delivered').catch(async (err: Error) => {
+  }, 180_000, 'every message delivered').catch(async (err: Error) => {
     const { rows: byType } = await stack.db.query(`SELECT ev.type, m.status, count(*)::int AS n, max(m.attempts) AS max_attempts, min(m.next_attempt_at) AS next FROM webhook_messages m JOIN webhook_events ev ON ev.id = m.event_id GROUP BY 1, 2`);
     const { rows: endpoint } = await stack.db.query(`SELECT enabled, disabled_reason, failing_since FROM webhook_endpoints WHERE id = $1`, [endpointId]);
     const workflow = await stack.client.workflow.getHandle(`webhook-delivery:${endpointId}`).describe().then((d) => d.status.name, (e: Error) => e.message);
