@@ -14,6 +14,7 @@ import { createPhoneNumberActivities } from './phone-numbers';
 import { createUserProvisioningActivities } from './user-provisioning';
 import { createInvitationBatchActivities } from './invitation-batches';
 import { createWebhookDeliveryActivities } from './webhook-delivery';
+import { createOffboardingActivities } from './offboarding';
 
 export function createActivities(deps: ActivityDependencies) {
   return {
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createStageReadModelActivities(deps),
     ...createInvitationBatchActivities(deps),
     ...createWebhookDeliveryActivities(deps),
+    ...createOffboardingActivities(deps),
   };
 }
 

@@ -44,10 +44,17 @@ async function seatsFree(tx: PoolClient, accountId: string, license: License): P
   return (inventory[0]?.seats_total ?? 0) - used[0]!.n;
 }
 
+async function userDisabled(tx: PoolClient, userId: string): Promise<boolean> {
+  const { rows } = await tx.query<{ status: string }>(`SELECT status FROM users WHERE id = $1`, [userId]);
+  return rows[0]?.status === 'disabled';
+}
+
 export function createLicenseActivities({ db, temporal }: Pick<ActivityDependencies, 'db' | 'temporal'>) {
   async function reserveSeat(r: Reservation): Promise<{ reserved: boolean }> {
     return inTransaction(db, async (tx) => {
       const free = await seatsFree(tx, r.accountId, r.license);
+      // A deactivated user takes no seat (under the inventory lock, so an offboarding's release cannot miss it).
+      if (r.userId && (await userDisabled(tx, r.userId))) return { reserved: false };
       const { rowCount: already } = await tx.query(`SELECT 1 FROM license_assignments WHERE reservation_key = $1 AND released_at IS NULL`, [r.reservationKey]);
       if (already) {
         await tx.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.reservationKey]);
@@ -114,6 +121,42 @@ export function createLicenseActivities({ db, temporal }: Pick<ActivityDependenc
       );
       if (rows[0]) await wakeSeatWaiters(rows[0].account_id, rows[0].license);
       return { released: rows.length === 1 };
+    },
+
+    /**
+     * Offboarding: every seat the user holds goes back, and to the longest waiter. Under the
+     * account's inventory locks, so a reservation for this user either committed before (and is
+     * released here) or comes after and finds the user disabled. Each release is recorded once in
+     * `offboarding_releases`; the waiters are woken on every attempt, so a worker that died between
+     * the release and the wake-up loses nobody's turn.
+     */
+    async releaseUserSeat({ offboardingKey, accountId, userId }: { offboardingKey: string; accountId: string; userId: string }): Promise<{ released: License[] }> {
+      const released = await inTransaction(db, async (tx) => {
+        await tx.query(`SELECT 1 FROM license_inventory WHERE account_id = $1 ORDER BY license FOR UPDATE`, [accountId]);
+        const { rows } = await tx.query<{ reservation_key: string; license: License }>(
+          `UPDATE license_assignments SET released_at = now() WHERE user_id = $1 AND account_id = $2 AND released_at IS NULL RETURNING reservation_key, license`,
+          [userId, accountId],
+        );
+        for (const r of rows) {
+          await tx.query(
+            `INSERT INTO offboarding_releases (offboarding_key, kind, ref, user_id, account_id) VALUES ($1, 'seat', $2, $3, $4)`,
+            [offboardingKey, r.reservation_key, userId, accountId],
+          );
+        }
+        const { rows: all } = await tx.query<{ license: License }>(
+          `SELECT DISTINCT a.license FROM offboarding_releases r JOIN license_assignments a ON a.reservation_key = r.ref
+            WHERE r.offboarding_key = $1 AND r.kind = 'seat' ORDER BY a.license`,
+          [offboardingKey],
+        );
+        return all.map((r) => r.license);
+      });
+      for (const license of released) await wakeSeatWaiters(accountId, license);
+      return { released };
+    },
+
+    /** A reactivated user's seat: keyed by the offboarding workflow, which waits in line like an invitation and is woken the same way (seatsAdded). */
+    async reserveSeatForReactivation(r: { workflowId: string; accountId: string; userId: string; license: License }): Promise<{ reserved: boolean }> {
+      return reserveSeat({ reservationKey: r.workflowId, accountId: r.accountId, license: r.license, userId: r.userId, waits: true });
     },
 
     /** Seats beyond the inventory, as quoted and acknowledged: bought once per request and license. */

@@ -63,7 +63,8 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
     async activateUser({ userId, license, stage }: { userId: string; license: License; stage?: InvitationStageRecord }): Promise<void> {
       await inTransaction(db, async (tx) => {
         await tx.query(
-          `UPDATE users SET status = 'active', license = $2, activated_at = coalesce(activated_at, now()) WHERE id = $1`,
+          // A user deactivated meanwhile stays disabled: the offboarding has the last word.
+          `UPDATE users SET status = 'active', license = $2, activated_at = coalesce(activated_at, now()) WHERE id = $1 AND status <> 'disabled'`,
           [userId, license],
         );
         if (stage) await writeStage(tx, stage);

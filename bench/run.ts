@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --webhooks 2000 --only 1,7]`: figures against the real
+// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --offboard 500 --webhooks 2000 --only 1,6]`: figures against the real
 // local stack (Temporal dev server, PostgreSQL, a real SMTP server in this process, the local
 // Twilio-compatible endpoint), each comparable figure printed with its ratio to a baseline measured
 // in the same run (these machines are shared and noisy). The worker runs in a process of its own,
@@ -32,6 +32,7 @@ import { assignLicense, getInvitationStatus, signUp } from '../workflows/invitat
 import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
 import { invitationWorkflow } from '../workflows';
+import { OFFBOARDING_BENCH_ACCOUNT, offboardingScenario, type OffboardingBenchResult } from './offboarding';
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,8 +44,10 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '10000' },
     /** The batch account's pace in messages a minute (scenario 6); unthrottled unless given, so the engine is what is measured. */
     'batch-pace': { type: 'string', default: '1000000' },
-    /** Webhook events of scenario 7, recorded at once and delivered to a local receiver. */
+    /** Webhook events of scenario 8, recorded at once and delivered to a local receiver. */
     webhooks: { type: 'string', default: '2000' },
+    /** Users deactivated in the offboarding scenario (7). */
+    offboard: { type: 'string', default: '500' },
     /** Scenarios to run, e.g. `--only 1,6` (the engine floor is always measured). */
     only: { type: 'string' },
     cache: { type: 'string' },
@@ -135,7 +138,7 @@ async function main() {
     smtpUrl: `${inbox.smtpUrl}/?pool=true&maxConnections=10`, twilioUrl: twilio.url, publicBaseUrl: baseUrl, invitationTokenSecret: secret, tuning,
   });
   const workerIdle = memoryOf(worker.pid);
-  const appOptions = { db, temporal: client, invitationTokenSecret: secret, publicBaseUrl: baseUrl, rateLimits: { apiPerMinute: 10_000_000 }, webhookAllowPrivateAddresses: true };
+  const appOptions = { db, temporal: client, invitationTokenSecret: secret, publicBaseUrl: baseUrl, rateLimits: { apiPerMinute: 10_000_000 }, logLevel: process.env.BENCH_API_LOG ?? 'silent', logStream: process.stderr, webhookAllowPrivateAddresses: true };
   const app = await buildApp({ ...appOptions, taskQueue: 'bench' });
   await app.listen({ port: apiPort, host: '127.0.0.1' });
   // The API-overhead scenario starts on a queue no worker polls, as its direct-client baseline does.
@@ -355,10 +358,17 @@ async function main() {
   }
 
   if (runs(7)) {
-    // 7. Webhooks: WEBHOOKS events recorded at once in the outbox (as the stage writes record them),
+    // 7. Offboarding: deactivations through the API until every seat and number is back.
+    log(`7. offboarding: ${flags.offboard} deactivations`);
+    const offAccount = await createAccountWithSuperAdmin(db, { id: OFFBOARDING_BENCH_ACCOUNT, name: 'Offboard Co', companyDomains: ['offboard.test'], superAdmin: { email: 'boss@offboard.test', firstName: 'Of', lastName: 'Fb' } });
+    results.offboarding = await offboardingScenario({ db, client, baseUrl, credential: offAccount.credential, n: Number(flags.offboard), concurrency: C * 2, floor, pool });
+  }
+
+  if (runs(8)) {
+    // 8. Webhooks: WEBHOOKS events recorded at once in the outbox (as the stage writes record them),
     //    for 100 people (so per-person order is kept), delivered signed by the endpoint's workflow to
     //    a receiver in this process answering 200. Timed from the recording to the last receipt.
-    log(`7. ${WEBHOOKS} webhook events delivered`);
+    log(`8. ${WEBHOOKS} webhook events delivered`);
     let receivedEvents = 0;
     const ids = new Set<string>();
     const receiver = http.createServer((req, res) => {
@@ -392,6 +402,7 @@ async function main() {
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const bt = results.csvBatch as undefined | { rows: number; acceptMs: number; emailsPerSecond: number; ratioToFloor: number; duplicates: number; pacePerMinute: number; workflowRuns: number; historyEventsLastRun: number; otherAccountLatencyMs: { n: number; p50: number; max: number } };
   const wh = results.webhooks as undefined | { events: number; perSecond: number; ratioToFloor: number; duplicates: number };
+  const off = results.offboarding as undefined | OffboardingBenchResult;
   const rows: Array<[string, string, string, string]> = [
     ['1. engine floor (no-op workflow + activity)', `${floor.toFixed(1)} wf/s`, '1.00 (baseline)', ''],
     ...(inv ? [
@@ -420,8 +431,13 @@ async function main() {
       [`   duplicates; batch workflow runs; events in its last run; pace`, `${bt.duplicates}; ${bt.workflowRuns}; ${bt.historyEventsLastRun}; ${bt.pacePerMinute}/min`, '', ''],
       [`   another account's invitation during the batch, p50 / max (${bt.otherAccountLatencyMs.n})`, `${bt.otherAccountLatencyMs.p50} / ${bt.otherAccountLatencyMs.max} ms`, '', ''],
     ] as Array<[string, string, string, string]> : []),
+    ...(off ? [
+      [`7. ${off.users} deactivations until every seat and ${off.numbers} numbers are back`, `${off.perSecond.toFixed(1)} /s`, `${off.ratioToFloor.toFixed(2)} of floor`, ''],
+      ['   deactivations accepted by the API; retried after a 503', `${off.acceptedPerSecond.toFixed(1)} /s; ${off.retriedAfter503}`, '', ''],
+      ['   history events of one offboarding (to offboarded)', String(off.historyEventsPerOffboarding), '', ''],
+    ] as Array<[string, string, string, string]> : []),
     ...(wh ? [
-      [`7. ${wh.events} webhook events delivered (signed, 100 people in order)`, `${wh.perSecond.toFixed(1)} /s`, `${wh.ratioToFloor.toFixed(2)} of floor`, `repeats: ${wh.duplicates}`],
+      [`8. ${wh.events} webhook events delivered (signed, 100 people in order)`, `${wh.perSecond.toFixed(1)} /s`, `${wh.ratioToFloor.toFixed(2)} of floor`, `repeats: ${wh.duplicates}`],
     ] as Array<[string, string, string, string]> : []),
   ];
   const width = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -4,7 +4,7 @@
 // or by the activity that already writes at that moment, in its own transaction
 // (db/read-model/stage-writes.ts). Plain data: workflows, activities and the API share it.
 import type { License } from './licenses';
-import type { InvitationStage, ProvisioningRequestStage, UserProvisioningStage } from './stages';
+import type { InvitationStage, OffboardingStage, ProvisioningRequestStage, UserProvisioningStage } from './stages';
 
 interface StageEntry<Stage extends string> {
   /** The workflow that entered the stage: the invitation id, or a provisioning workflow's id. */
@@ -36,7 +36,13 @@ export interface ProvisioningRequestStageRecord extends StageEntry<ProvisioningR
   usersFailed?: number;
 }
 
-export type StageRecord = InvitationStageRecord | UserProvisioningStageRecord | ProvisioningRequestStageRecord;
+/** A user's offboarding (or reactivation): kept beside the onboarding stage, on the user's row. */
+export interface OffboardingStageRecord extends StageEntry<OffboardingStage> {
+  kind: 'offboarding';
+  userId: string;
+}
+
+export type StageRecord = InvitationStageRecord | UserProvisioningStageRecord | ProvisioningRequestStageRecord | OffboardingStageRecord;
 
 /** A user's onboarding stage: their provisioning workflow's stage if an admin added them, else their invitation's. */
 export type OnboardingStage = InvitationStage | UserProvisioningStage;

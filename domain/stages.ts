@@ -31,3 +31,24 @@ export type UserStatus = (typeof userStatuses)[number];
 
 /** "awaiting_signup" → "awaiting signup", for messages people read. */
 export const stageWords = (stage: string) => stage.replace(/_/g, ' ');
+
+/**
+ * A user's offboarding, in the order it runs (workflows/offboarding/): open invitations and invite
+ * links ended, sign-in and credentials disabled, the seat released, the number quarantined (and the
+ * deskphone marked for return), the deskphone awaited, offboarded. Reactivation within the
+ * quarantine: reactivating → awaiting seat (the user is license pending) → reactivated; after it,
+ * reonboarding (a new invitation for the same user).
+ */
+export const offboardingStages = [
+  'ending_onboarding',
+  'disabling_sign_in',
+  'releasing_license',
+  'number_quarantine',
+  'awaiting_deskphone_return',
+  'offboarded',
+  'reactivating',
+  'awaiting_seat',
+  'reactivated',
+  'reonboarding',
+] as const;
+export type OffboardingStage = (typeof offboardingStages)[number];

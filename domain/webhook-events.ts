@@ -45,6 +45,8 @@ export const stageEvents: { [K in StageRecord['kind']]: Partial<Record<StageOf<K
   },
   user_provisioning: { activated: ['user.activated'] },
   provisioning_request: { completed: ['provisioning_request.completed'] },
+  // Deactivated once sign-in and credentials are disabled (every offboarding passes there).
+  offboarding: { releasing_license: ['user.deactivated'] },
 };
 
 export function eventsForStage(r: StageRecord): readonly WebhookEventType[] {

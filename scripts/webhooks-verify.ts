@@ -36,13 +36,16 @@ function ensureVerifier(): void {
   execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', `standardwebhooks==${STANDARDWEBHOOKS}`], { stdio: 'inherit' });
 }
 
-async function call(method: string, p: string, body?: unknown): Promise<any> {
+/** The fields of the answers this script reads. */
+interface Answer { endpoint: { id: string }; secret: string; messageId: string; invitations: Array<{ id: string }> }
+
+async function call(method: string, p: string, body?: unknown): Promise<Answer> {
   const res = await fetch(`${API}/v1/accounts/${ACCOUNT}${p}`, {
     method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
   if (res.status >= 400) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  return (text ? JSON.parse(text) : {}) as Answer;
 }
 
 async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
@@ -78,12 +81,12 @@ async function main(): Promise<number> {
     ids.add((await call('POST', `/webhook-endpoints/${endpoint.id}/test`)).messageId);
     await call('POST', '/invitations', { channel: 'email', emails: `verify-${stamp}@example.com` });
     const scheduled = await call('POST', '/invitations', { channel: 'email', emails: `verify-later-${stamp}@example.com`, schedule: { localDateTime: '2031-04-01T09:00', timeZone: 'Europe/Paris' } });
-    const later = scheduled.invitations[0].id as string;
+    const later = scheduled.invitations[0]!.id;
     await until('invitation.scheduled', () => captured.some((c) => c.body.includes(later)));
     await call('DELETE', `/invitations/${encodeURIComponent(later)}`);
     await until('invitation.sent and invitation.revoked', () => captured.some((c) => c.body.includes('"invitation.sent"') && c.body.includes(`verify-${stamp}@`)) && captured.some((c) => c.body.includes('"invitation.revoked"') && c.body.includes(later)));
     const { secret: second } = await call('POST', `/webhook-endpoints/${endpoint.id}/secret-rotation`);
-    const afterRotation = (await call('POST', `/webhook-endpoints/${endpoint.id}/test`)).messageId as string;
+    const afterRotation = (await call('POST', `/webhook-endpoints/${endpoint.id}/test`)).messageId;
     ids.add(afterRotation);
     await until('the test events', () => [...ids].every((id) => captured.some((c) => c.headers['webhook-id'] === id)));
 

@@ -7,3 +7,4 @@ export { provisioningRequestWorkflow } from './provisioning-request/provisioning
 export { userProvisioningWorkflow } from './provisioning-request/user-provisioning-workflow';
 export { invitationBatchWorkflow } from './invitation-batch/invitation-batch-workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery/webhook-delivery-workflow';
+export { offboardingWorkflow } from './offboarding/offboarding-workflow';

@@ -20,7 +20,7 @@ import {
   createProvisioningWorkflows,
 } from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
-import { createUserService, createUsersData } from './users';
+import { createUserOffboardingService, createUserService, createUsersData } from './users';
 import { createWebhookEndpointService, createWebhookEndpointsData } from './webhook-endpoints';
 
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
@@ -78,5 +78,6 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
     webhookEndpoints: createWebhookEndpointService({ data: createWebhookEndpointsData(db), temporal, taskQueue, allowPrivateAddresses: webhookAllowPrivateAddresses }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
+    userOffboarding: createUserOffboardingService({ db, temporal, taskQueue }),
   };
 }

@@ -8,7 +8,7 @@
 import type { PoolClient } from 'pg';
 import { eventsForStage } from '../../domain/webhook-events';
 import { webhookEventCtes } from '../webhook-events';
-import type { InvitationStageRecord, ProvisioningRequestStageRecord, StageRecord, UserProvisioningStageRecord } from '../../domain/stage-records';
+import type { InvitationStageRecord, OffboardingStageRecord, ProvisioningRequestStageRecord, StageRecord, UserProvisioningStageRecord } from '../../domain/stage-records';
 
 /** A pool or a connection inside a transaction: the writes below are single statements either way. */
 export type Queryable = Pick<PoolClient, 'query'>;
@@ -88,9 +88,31 @@ async function writeProvisioningRequestStage(q: Queryable, r: ProvisioningReques
   );
 }
 
+/** A user's offboarding: its own columns, so an onboarding workflow's late write never hides it (nor it theirs). */
+async function writeOffboardingStage(q: Queryable, r: OffboardingStageRecord): Promise<void> {
+  await q.query(
+    `WITH person AS (
+       UPDATE users u SET offboarding_stage = $2, offboarding_stage_since = $3, offboarding_workflow_id = $1
+         FROM users prev
+        WHERE u.id = $4 AND prev.id = u.id AND (u.offboarding_stage_since IS NULL OR u.offboarding_stage_since <= $3)
+        RETURNING u.id, u.account_id, u.email, u.provisioning_workflow_id, prev.offboarding_stage AS previous_stage),
+     user_events AS (
+       -- In order with the person's earlier events: their invitation's, else their provisioning's.
+       SELECT p.account_id, t.type,
+              coalesce((SELECT i.id FROM invitations i WHERE i.user_id = p.id ORDER BY i.created_at LIMIT 1), p.provisioning_workflow_id, $1) AS subject,
+              $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
+              jsonb_build_object('userId', p.id, 'email', p.email, 'offboardingStage', $2::text, 'stageSince', $3::timestamptz, 'offboardingWorkflowId', $1) AS data
+         FROM person p CROSS JOIN unnest($5::text[]) AS t(type) WHERE p.previous_stage IS DISTINCT FROM $2),
+     ${webhookEventCtes(['user_events'])}
+     SELECT 1`,
+    [r.workflowId, r.stage, r.since, r.userId, eventsForStage(r)],
+  );
+}
+
 /** Records a stage entry; a row that is not there (a workflow started without one, e.g. by the benchmark) is left alone. */
 export async function writeStage(q: Queryable, r: StageRecord): Promise<void> {
   if (r.kind === 'invitation') return writeInvitationStage(q, r);
   if (r.kind === 'user_provisioning') return writeUserProvisioningStage(q, r);
+  if (r.kind === 'offboarding') return writeOffboardingStage(q, r);
   return writeProvisioningRequestStage(q, r);
 }

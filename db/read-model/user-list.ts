@@ -3,7 +3,7 @@
 import type { License } from '../../domain/licenses';
 import type { Role } from '../../domain/roles';
 import type { OnboardingStage } from '../../domain/stage-records';
-import type { UserStatus } from '../../domain/stages';
+import type { OffboardingStage, UserStatus } from '../../domain/stages';
 import { Conditions, tableList } from './sql';
 import type { Queryable } from './stage-writes';
 
@@ -40,6 +40,9 @@ export interface UserListRow {
   onboarding_stage_since: Date | null;
   onboarding_workflow_id: string | null;
   provisioning_workflow_id: string | null;
+  offboarding_stage: OffboardingStage | null;
+  offboarding_stage_since: Date | null;
+  offboarding_workflow_id: string | null;
   created_at: Date;
   activated_at: Date | null;
   keyset_created_at: string;
@@ -58,7 +61,8 @@ function conditions(accountId: string, f: UserFilter): Conditions {
 }
 
 const COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.user_type, u.license, u.status, u.extension, u.phone_number,
-  u.onboarding_stage, u.onboarding_stage_since, u.onboarding_workflow_id, u.provisioning_workflow_id, u.created_at, u.activated_at`;
+  u.onboarding_stage, u.onboarding_stage_since, u.onboarding_workflow_id, u.provisioning_workflow_id, u.created_at, u.activated_at,
+  u.offboarding_stage, u.offboarding_stage_since, u.offboarding_workflow_id`;
 
 /** The deskphone: from the inventory, or on order; for the page's rows only. */
 const DESKPHONE = `(SELECT d.id FROM deskphone_inventory d WHERE d.user_id = p.id LIMIT 1) AS deskphone_id,

@@ -74,6 +74,12 @@ const routes: Route[] = [
   { method: 'GET', path: `/invitation-requests/${UUID}`, forbiddenFor: 'user', invalid: { path: '/invitation-requests/not-a-uuid', fields: ['params.requestId'] }, missing: `/invitation-requests/${UUID}` },
   { method: 'POST', path: `/invitation-requests/${UUID}/approval`, forbiddenFor: 'user', invalid: { path: '/invitation-requests/not-a-uuid/approval', fields: ['params.requestId'] }, missing: `/invitation-requests/${UUID}/approval` },
   { method: 'POST', path: `/invitation-requests/${UUID}/dismissal`, forbiddenFor: 'user', invalid: { path: '/invitation-requests/not-a-uuid/dismissal', fields: ['params.requestId'] }, missing: `/invitation-requests/${UUID}/dismissal` },
+  { method: 'POST', path: `/users/${UUID}/deactivation`, forbiddenFor: 'user', invalid: { path: '/users/not-a-uuid/deactivation', fields: ['params.userId'] }, missing: `/users/${UUID}/deactivation` },
+  { method: 'POST', path: `/users/${UUID}/reactivation`, forbiddenFor: 'user', invalid: { path: '/users/not-a-uuid/reactivation', fields: ['params.userId'] }, missing: `/users/${UUID}/reactivation` },
+  { method: 'GET', path: `/users/${UUID}/offboarding`, forbiddenFor: 'user', invalid: { path: '/users/not-a-uuid/offboarding', fields: ['params.userId'] }, missing: `/users/${UUID}/offboarding` },
+  { method: 'POST', path: `/users/${UUID}/deskphone-return`, body: { deviceId: 'DP-1' }, forbiddenFor: 'user', invalid: { body: { deviceId: '' }, fields: ['body.deviceId'] }, missing: `/users/${UUID}/deskphone-return` },
+  { method: 'GET', path: '/number-quarantine', invalid: { account: LONG, fields: ['params.accountId'] } },
+  { method: 'PUT', path: '/number-quarantine', body: { quarantineSeconds: 60 }, forbiddenFor: 'user', invalid: { body: { quarantineSeconds: 0 }, fields: ['body.quarantineSeconds'] } },
 ];
 
 const name = (r: Route) => `${r.method} /v1/accounts/{account}${r.path.replace(INVITATION, '{invitation}').replace(UUID, '{id}')}`;

@@ -72,3 +72,9 @@ export const assignLicense = defineUpdate<InvitationStatus, []>('assignLicense')
 /** Seats were added to the account's inventory: license-pending invitations try again. */
 export const seatsAdded = defineSignal('seatsAdded');
 
+/**
+ * The user was deactivated (workflows/offboarding/): an invitation not yet signed up is revoked;
+ * one waiting for its license ends there, revoked, instead of activating a departed user. The
+ * user-provisioning workflow takes the same signal.
+ */
+export const userDeactivated = defineSignal('userDeactivated');

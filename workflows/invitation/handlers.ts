@@ -5,7 +5,7 @@ import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow'
 import { failureTypes } from '../../domain/failures';
 import { signupProblems, type SignupSubmission } from '../../domain/signup-rules';
 import type { InvitationStage } from '../../domain/stages';
-import { assignLicense, getInvitationStatus, remindInvitee, resendInvitation, revokeInvitation, seatsAdded, signUp, type SignupResult } from './definitions';
+import { assignLicense, getInvitationStatus, remindInvitee, resendInvitation, revokeInvitation, seatsAdded, signUp, userDeactivated, type SignupResult } from './definitions';
 import type { InvitationProgress, InvitationState } from './state';
 
 const wrongStage = (stage: InvitationStage, what: string) =>
@@ -90,13 +90,19 @@ function handleLicenseRequests(state: InvitationState): void {
       const before = progress.licenseAttempts;
       asked.license = true;
       // Answer once the attempt is decided: activated, or still waiting for a seat.
-      await condition(() => progress.licenseAttempts > before && (status.stage !== 'license_pending' || status.waitingReason !== undefined));
+      // Or ended meanwhile: the user was deactivated.
+      await condition(() => (progress.licenseAttempts > before && (status.stage !== 'license_pending' || status.waitingReason !== undefined)) || status.stage === 'revoked');
       return status;
     },
     { validator: () => refuseUnless(stageIn(state, 'license_pending'), state, 'assign a license') },
   );
   setHandler(seatsAdded, () => {
     asked.seatsAdded = true;
+  });
+  // Before the signup this is a revocation (the stages already act on it); after it, licensePending and activate end the invitation.
+  setHandler(userDeactivated, () => {
+    asked.deactivated = true;
+    asked.revoke = true;
   });
 }
 

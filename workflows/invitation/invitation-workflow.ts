@@ -83,6 +83,14 @@ const FAILED_RESEND_ANSWERED = 'failed-resend-answered-v1';
 const REQUESTS_ANSWERED_AT_SIGNUP = 'requests-answered-at-signup-v1';
 
 
+/**
+ * A deactivated user's invitation ends revoked, even after the signup (waiting for its license, or
+ * about to activate), instead of racing the offboarding. Only invitations that received the new
+ * `userDeactivated` signal take these branches, so only their histories get the marker.
+ */
+const ENDS_AT_DEACTIVATION = 'ends-at-deactivation-v1';
+const deactivated = (s: InvitationState) => s.requests.deactivated === true && patched(ENDS_AT_DEACTIVATION);
+
 const DAY_MS = 24 * 3600 * 1000;
 
 type InvitationStageRecordDetails = Omit<InvitationStageRecord, 'workflowId' | 'stage' | 'since'>;
@@ -199,7 +207,8 @@ async function licensePending(s: InvitationState): Promise<Next> {
   await enter(s, 'license_pending', `${s.invitee} signed up; waiting for a Super Admin to assign a license`);
   for (;;) {
     // The first try comes with the assignment; after a try found no seat, the next comes with added seats.
-    await condition(() => asked.license && (status.waitingReason === undefined || asked.seatsAdded));
+    await condition(() => (asked.license && (status.waitingReason === undefined || asked.seatsAdded)) || asked.deactivated === true);
+    if (deactivated(s)) return revoked(s, `${s.invitee} was deactivated while waiting for a license`);
     asked.seatsAdded = false;
     const seat = await db().reserveLicenseSeat({ invitationId: input.invitationId, accountId: input.accountId, userId, license });
     progress.licenseAttempts += 1;
@@ -214,6 +223,7 @@ async function licensePending(s: InvitationState): Promise<Next> {
 /** The user is made active and, in the same transaction, the read model says so (the stage's time is given to it). */
 async function activate(s: InvitationState): Promise<Next> {
   const { userId } = s.user!;
+  if (deactivated(s)) return revoked(s, `${s.invitee} was deactivated before activation`);
   const since = new Date().toISOString();
   await db().activateUser({ userId, license: licenseOf(s), stage: stageRecord(s, 'activated', since) });
   s.progress.signupOutcome ??= { userId, stage: 'activated' };

@@ -19,6 +19,8 @@ export interface InvitationRequests {
   license: boolean;
   /** Seats were added to the inventory since the last try to reserve one. */
   seatsAdded: boolean;
+  /** The user was deactivated: the invitation ends (revoked) wherever it stands. */
+  deactivated?: boolean;
 }
 
 /** What the stages have done, for the updates that wait on it. */

@@ -130,3 +130,5 @@ export const provisioningWorkflowId = (accountId: string, requestId: string) => 
 export const userProvisioningWorkflowId = (accountId: string, requestId: string, index: number) => `provisioning:${accountId}:${requestId}:user-${index + 1}`;
 /** Reservations (seat, number, deskphone) and the user row are keyed by request and position. */
 export const reservationKey = (requestId: string, index: number) => `${requestId}:${index}`;
+/** The user was deactivated: an admin added user waiting to be activated stops waiting (the invitation's signal, one definition). */
+export { userDeactivated } from '../invitation/definitions';

@@ -19,6 +19,7 @@ import {
   condition,
   executeChild,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -35,6 +36,7 @@ import {
   activateUserAccount,
   getUserProvisioningStatus,
   reservationKey,
+  userDeactivated,
   userProvisioned,
   type Activation,
   type DeskphoneChoice,
@@ -95,7 +97,12 @@ interface UserProvisioningState {
   requested?: LaterActivation;
   /** The request's workflow has been told where this user stands. */
   reported: boolean;
+  /** The user was deactivated (workflows/offboarding/): no activation any more; the offboarding gives back what they held. */
+  deactivated?: boolean;
 }
+
+/** A deactivated user's provisioning ends while it waits for activation, instead of waiting for ever. */
+const ENDS_AT_DEACTIVATION = 'ends-at-deactivation-v1';
 
 type StageName = 'reserving' | 'failed' | 'withCredentials' | 'invited' | 'awaitingActivation';
 /** The stage to run next; `settled` once the user is active or has failed. */
@@ -207,7 +214,9 @@ async function awaitingActivation(s: UserProvisioningState): Promise<Next> {
   const { status } = s;
   await enter(s, 'awaiting_activation', `${s.who} (extension ${status.extension}) waits to be activated${status.waitingReason ? `: ${status.waitingReason}` : ''}`);
   await report(s);
-  await condition(() => s.requested !== undefined);
+  await condition(() => s.requested !== undefined || s.deactivated === true);
+  // Only users deactivated by the new signal take this branch, so only their histories get the marker.
+  if (s.deactivated && patched(ENDS_AT_DEACTIVATION)) return settled;
   s.activation = s.requested!;
   status.waitingReason = undefined;
   return activationStages[s.activation.option];
@@ -231,16 +240,20 @@ function newUserProvisioningState(input: UserProvisioningInput): UserProvisionin
 /** The status query, and an admin's activation: recorded, answered once acted on (activated, or the welcome email's invitation started). */
 function handleRequests(s: UserProvisioningState): void {
   setHandler(getUserProvisioningStatus, () => s.status);
+  setHandler(userDeactivated, () => {
+    s.deactivated = true;
+  });
   setHandler(
     activateUserAccount,
     async (activation) => {
       s.requested = activation;
-      await condition(() => s.status.stage !== 'awaiting_activation');
+      await condition(() => s.status.stage !== 'awaiting_activation' || s.deactivated === true);
+      if (s.status.stage === 'awaiting_activation') throw ApplicationFailure.create({ type: failureTypes.wrongStage, nonRetryable: true, message: 'Cannot activate: the user was deactivated' });
       return s.status;
     },
     {
       validator: (_activation: LaterActivation) => {
-        if (s.status.stage !== 'awaiting_activation' || s.requested) {
+        if (s.status.stage !== 'awaiting_activation' || s.requested || s.deactivated) {
           throw ApplicationFailure.create({ type: failureTypes.wrongStage, nonRetryable: true, message: `Cannot activate: the user is ${stageWords(s.status.stage)}` });
         }
       },

@@ -54,6 +54,10 @@ export function userListItem(r: UserListRow, url: WorkflowUrl) {
       workflowId,
       workflowUrl: workflowId ? url(workflowId) : null,
     },
+    // Null for a user never deactivated (workflows/offboarding/).
+    offboarding: r.offboarding_workflow_id
+      ? { stage: r.offboarding_stage, stageSince: iso(r.offboarding_stage_since), workflowId: r.offboarding_workflow_id, workflowUrl: url(r.offboarding_workflow_id) }
+      : null,
     createdAt: r.created_at.toISOString(),
     activatedAt: iso(r.activated_at),
   };

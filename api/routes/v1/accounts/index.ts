@@ -11,7 +11,7 @@ import type { InviteLinkService } from '../../../services/invite-links';
 import type { LicenseService } from '../../../services/licenses';
 import type { ListService } from '../../../services/lists';
 import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
-import type { UserService } from '../../../services/users';
+import type { UserOffboardingService, UserService } from '../../../services/users';
 import type { WebhookEndpointService } from '../../../services/webhook-endpoints';
 import autohooks from './autohooks';
 import credentialRoutes from './credentials';
@@ -27,6 +27,7 @@ import provisioningRequestListRoutes from './provisioning-requests/list';
 import userRoutes from './users';
 import userListRoutes from './users/list';
 import webhookEndpointRoutes from './webhook-endpoints';
+import userOffboardingRoutes from './users/offboarding';
 
 export interface AccountServices {
   credentials: CredentialService;
@@ -40,6 +41,7 @@ export interface AccountServices {
   users: UserService;
   lists: ListService;
   webhookEndpoints: WebhookEndpointService;
+  userOffboarding: UserOffboardingService;
 }
 
 const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, services) => {
@@ -59,6 +61,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(provisioningRequestListRoutes, { lists: services.lists });
   await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
   await app.register(webhookEndpointRoutes, { webhookEndpoints: services.webhookEndpoints });
+  await app.register(userOffboardingRoutes, { offboarding: services.userOffboarding });
 };
 
 export default accountRoutes;

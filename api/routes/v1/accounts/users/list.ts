@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { licenses } from '../../../../../domain/licenses';
 import { roles } from '../../../../../domain/roles';
 import type { OnboardingStage } from '../../../../../domain/stage-records';
-import { invitationStages, userProvisioningStages, userStatuses } from '../../../../../domain/stages';
+import { invitationStages, offboardingStages, userProvisioningStages, userStatuses } from '../../../../../domain/stages';
 import { createdRange, emailText, oneOrMore, phoneText } from '../../../list-schemas';
 import { listRoutes } from '../../../list-routes';
 
@@ -40,6 +40,12 @@ const userListItem = z.object({
     workflowId: z.string().nullable(),
     workflowUrl: z.string().nullable(),
   }),
+  offboarding: z.object({
+    stage: z.enum(offboardingStages).nullable(),
+    stageSince: z.string().nullable(),
+    workflowId: z.string(),
+    workflowUrl: z.string(),
+  }).nullable().describe('The latest deactivation (and reactivation) of the user; null if never deactivated'),
   createdAt: z.string(),
   activatedAt: z.string().nullable(),
 });

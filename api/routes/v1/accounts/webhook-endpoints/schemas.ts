@@ -69,11 +69,18 @@ const acceptedData = z.object({ invitationId: z.string(), userId: z.string(), em
 const userData = z.object({
   userId: z.string(),
   email: z.string(),
-  onboardingStage: z.enum([...new Set([...invitationStages, ...userProvisioningStages, 'offboarded'])] as [string, ...string[]]),
+  onboardingStage: z.enum([...new Set([...invitationStages, ...userProvisioningStages])] as [string, ...string[]]),
   stageSince: z.string(),
   invitationId: z.string().optional().describe('When they signed up from an invitation'),
   provisioningWorkflowId: z.string().optional().describe('When an admin added them'),
   license: z.string(),
+});
+const deactivatedData = z.object({
+  userId: z.string(),
+  email: z.string(),
+  offboardingStage: z.literal('releasing_license').describe('Sign-in and credentials are disabled; the seat, number and deskphone go back next'),
+  stageSince: z.string(),
+  offboardingWorkflowId: z.string(),
 });
 const provisioningRequestData = z.object({
   provisioningRequestId: z.string(),
@@ -94,7 +101,7 @@ const dataOf: Record<WebhookEventType, z.ZodType> = {
   'invitation.accepted': acceptedData,
   'user.license_pending': userData,
   'user.activated': userData,
-  'user.deactivated': userData,
+  'user.deactivated': deactivatedData,
   'provisioning_request.completed': provisioningRequestData,
   'invitation_batch.completed': batchData,
 };
