@@ -107,6 +107,21 @@ test('lifecycle events arrive signed per Standard Webhooks, in order, with ids a
   expect(typeof log.body.attempts[0].latencyMs).toBe('number');
 });
 
+test('deactivating a user (offboarding) reports user.deactivated, after their earlier events', async () => {
+  const { rows } = await stack.db.query(`SELECT u.id, i.id AS invitation_id FROM users u JOIN invitations i ON i.user_id = u.id WHERE u.email = 'ana@acme.test'`);
+  const { id: userId, invitation_id: invitationId } = rows[0];
+  const res = await stack.api('POST', `/v1/accounts/acme/users/${userId}/deactivation`);
+  expect(res.status).toBeLessThan(300);
+  const life = () => receiver.deliveries.filter(at('/life'));
+  const d = await eventually(async () => life().find((x) => json(x).type === 'user.deactivated'), 30_000, 'user.deactivated');
+  expect(json(d).data).toMatchObject({ userId, email: 'ana@acme.test', offboardingStage: 'releasing_license' });
+  const verifier = (await stack.db.query(`SELECT secret FROM webhook_endpoints WHERE url = $1`, [`${receiver.url}/life`])).rows[0].secret as string;
+  expect(() => new Webhook(verifier).verify(d.body, d.headers)).not.toThrow();
+  // One person's events in order: the deactivation after everything from her invitation.
+  const hers = life().map(json).filter((p) => p.data.invitationId === invitationId || p.data.userId === userId);
+  expect(hers.map((p) => p.type)).toEqual(['invitation.sent', 'invitation.accepted', 'user.activated', 'user.deactivated']);
+});
+
 test('the log keeps a truncated answer; a redirect is not followed; replay resends with the same webhook-id; a test event', async () => {
   const { endpoint, secret } = await createEndpoint('replay', { eventTypes: ['invitation.sent'] });
   receiver.answer = (d) => (d.path === '/replay' && receiver.deliveries.filter(at('/replay')).length === 0
