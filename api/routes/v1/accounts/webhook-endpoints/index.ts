@@ -72,7 +72,7 @@ const webhookEndpointRoutes: FastifyPluginAsyncZod<{ webhookEndpoints: WebhookEn
   }, async (request, reply) => reply.code(202).send(await service.replaySince(request.caller, request.params.endpointId, new Date(request.body.since))));
 
   app.post('/webhook-endpoints/:endpointId/test', {
-    schema: { ...base, summary: 'Send a test event (webhook.test) to this endpoint', params: endpointParams, body: z.null().optional(), response: { 202: z.object({ messageId: z.string() }), ...errors } },
+    schema: { ...base, summary: 'Send a test event (webhook.test) to this endpoint', params: endpointParams, response: { 202: z.object({ messageId: z.string() }), ...errors } },
   }, async (request, reply) => reply.code(202).send(await service.sendTest(request.caller, request.params.endpointId)));
 };
 
