@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
+import type { WebhookDeliverySettings } from '../domain/webhook-events';
 import type { TwilioClient } from './twilio-client';
 
 export interface ActivityDependencies {
@@ -24,5 +25,7 @@ export interface ActivityDependencies {
     textSpacingSeconds: number;
     /** Messages a minute one account's batches may send, unless the account has its own (DEFAULT_BATCH_MESSAGES_PER_MINUTE). */
     batchMessagesPerMinute?: number;
+    /** Webhook delivery: time limit, answer cap, backoff, retry window, private addresses (DEFAULT_WEBHOOK_DELIVERY unless set). */
+    webhooks?: Partial<WebhookDeliverySettings>;
   };
 }

@@ -13,6 +13,7 @@ import { createDeskphoneActivities } from './deskphones';
 import { createPhoneNumberActivities } from './phone-numbers';
 import { createUserProvisioningActivities } from './user-provisioning';
 import { createInvitationBatchActivities } from './invitation-batches';
+import { createWebhookDeliveryActivities } from './webhook-delivery';
 import { createOffboardingActivities } from './offboarding';
 
 export function createActivities(deps: ActivityDependencies) {
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createStalledSweepActivities(deps),
     ...createStageReadModelActivities(deps),
     ...createInvitationBatchActivities(deps),
+    ...createWebhookDeliveryActivities(deps),
     ...createOffboardingActivities(deps),
   };
 }

@@ -19,6 +19,7 @@ import type { Locale } from '../domain/locales';
 import type { BatchChunkResult, BatchProgressCounts } from '../workflows/invitation-batch/definitions';
 import { getInvitationStatus, remindInvitee, resendInvitation, revokeInvitation, type InvitationStatus } from '../workflows/invitation/definitions';
 import { clientStartOptions, invitationStart, type InvitingAccount } from '../workflows/invitation/start';
+import { webhookEventCtes } from '../db/webhook-events';
 import type { ActivityDependencies } from './dependencies';
 
 interface BatchToRun extends InvitingAccount {
@@ -242,7 +243,21 @@ export function createInvitationBatchActivities({ db, temporal, settings }: Pick
       );
       const { settled, messages } = rows.length === 0 ? { settled: [], messages: 0 } : b.kind === 'invite' ? await inviteRows(b, rows) : await actOnRows(b, rows);
       const finished = rows.length < limit;
-      if (finished) await db.query(`UPDATE invitation_batches SET status = 'completed', ended_at = now() WHERE id = $1 AND status = 'running'`, [batchId]);
+      // Completed, and reported to webhooks, in one statement.
+      if (finished) {
+        await db.query(
+          `WITH batch AS (
+             UPDATE invitation_batches SET status = 'completed', ended_at = now() WHERE id = $1 AND status = 'running'
+             RETURNING id, account_id, kind, row_count, ended_at),
+           batch_events AS (
+             SELECT account_id, 'invitation_batch.completed' AS type, 'invitation-batch:' || id AS subject, id || '|invitation_batch.completed' AS dedupe_key,
+                    jsonb_build_object('invitationBatchId', id, 'kind', kind, 'rows', row_count, 'completedAt', ended_at) AS data
+               FROM batch),
+           ${webhookEventCtes(['batch_events'])}
+           SELECT 1`,
+          [batchId],
+        );
+      }
       return { counts: countOf(settled), finished, waitMs: finished ? 0 : await pace(b.id, messages, b.rate) };
     },
 

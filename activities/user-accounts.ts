@@ -9,6 +9,12 @@ import { failureTypes } from '../domain/failures';
 import type { License } from '../domain/licenses';
 import type { InvitationStageRecord } from '../domain/stage-records';
 import { writeStage } from '../db/read-model/stage-writes';
+import { recordWebhookEvents, type WebhookEventRecord } from '../db/webhook-events';
+
+/** The signup, reported to webhooks in its own transaction; a retried attempt records it once (dedupe key). */
+function acceptedEvent(invitationId: string, accountId: string, userId: string, email: string): WebhookEventRecord {
+  return { accountId, type: 'invitation.accepted', subject: invitationId, dedupeKey: `${invitationId}|invitation.accepted|${userId}`, data: { invitationId, userId, email } };
+}
 
 export function createUserAccountActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
@@ -24,6 +30,7 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
         if (inv.user_id) {
           // A user an admin added (or a retried attempt): the password chosen at signup is theirs.
           await tx.query(`UPDATE users SET password_hash = coalesce(password_hash, $2) WHERE id = $1`, [inv.user_id, submission.passwordHash]);
+          await recordWebhookEvents(tx, [acceptedEvent(invitationId, inv.account_id, inv.user_id, inv.invitee_email ?? '')]);
           return { userId: inv.user_id, userType: inv.invitee_type ?? 'coworker', email: inv.invitee_email ?? '' };
         }
 
@@ -47,6 +54,7 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
         );
         const userId = created[0]!.id;
         await tx.query(`UPDATE invitations SET user_id = $2, invitee_email = $3, invitee_type = $4, updated_at = now() WHERE id = $1`, [invitationId, userId, email, userType]);
+        await recordWebhookEvents(tx, [acceptedEvent(invitationId, inv.account_id, userId, email)]);
         return { userId, userType, email };
       });
     },

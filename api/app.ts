@@ -51,6 +51,8 @@ export interface AppDependencies {
   trustProxy?: boolean | string;
   /** The payload codec endpoint (/codec) for the Temporal UI and CLI; absent: no such route. */
   codec?: CodecRouteOptions;
+  /** Webhook endpoints may point at loopback and private addresses (local development, tests). */
+  webhookAllowPrivateAddresses?: boolean;
 }
 
 /** Invitation and invite-link tokens travel in the path: logs show the route, never the token. */
@@ -58,7 +60,7 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, trustProxy = false, codec }: AppDependencies) {
+export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, trustProxy = false, codec, webhookAllowPrivateAddresses }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
   const app = Fastify({
     bodyLimit: 256 * 1024,
@@ -85,7 +87,7 @@ export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret,
   await app.register(rateLimiting, { ...limits, db });
   await app.register(openapi);
   await app.register(metrics, { db, temporal });
-  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits, temporalUiUrl });
+  const services = createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits, temporalUiUrl, webhookAllowPrivateAddresses });
   await app.register(authentication, { credentials: services.credentials });
   await app.register(idempotency, { db });
 

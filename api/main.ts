@@ -20,6 +20,7 @@ async function main() {
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
     deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
+    webhookAllowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? false,
     logLevel: config.LOG_LEVEL,
     temporalUiUrl: config.TEMPORAL_UI_URL ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
     trustProxy: config.TRUST_PROXY,

@@ -114,6 +114,8 @@ export const problems = {
           'or emailPrefix, or split it by time with createdAfter and createdBefore, one action per part (GET …/invitations/summary with the same filters counts them).',
       { matched, max, errors: [{ field: 'filter', message: matched === 0 ? 'selects no invitation' : `selects ${matched}, more than ${max}` }] },
     ),
+  /** A webhook URL this API will not call (an address on this machine or a private network, unless the setting allows it). */
+  webhookUrlRefused: (detail: string, errors: FieldError[]) => new Problem(422, 'webhook-url-refused', 'Webhook URL refused', detail, { errors }),
   signupRejected: (detail: string, errors: FieldError[]) => new Problem(422, 'signup-rejected', 'Signup refused', detail, { errors }),
   missingEmergencyAddress: (errors: FieldError[]) =>
     new Problem(

@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --offboard 500 --scim 10000 --only 1,6,8]`: figures against the real
+// `npm run bench [-- --n 200 --concurrency 8 --waiting 1000 --bulk 4 --batch 10000 --offboard 500 --scim 10000 --webhooks 2000 --only 1,6,8]`: figures against the real
 // local stack (Temporal dev server, PostgreSQL, a real SMTP server in this process, the local
 // Twilio-compatible endpoint), each comparable figure printed with its ratio to a baseline measured
 // in the same run (these machines are shared and noisy). The worker runs in a process of its own,
@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,7 @@ import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { clientStartOptions } from '../api/services/invitations';
 import { hashPassword } from '../api/services/password-hash';
 import { createDb } from '../db';
+import { recordWebhookEvents } from '../db/webhook-events';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
 import { startMailInbox } from '../scripts/local-stack/mail-inbox';
@@ -42,6 +45,8 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '10000' },
     /** The batch account's pace in messages a minute (scenario 6); unthrottled unless given, so the engine is what is measured. */
     'batch-pace': { type: 'string', default: '1000000' },
+    /** Webhook events of scenario 8, recorded at once and delivered to a local receiver. */
+    webhooks: { type: 'string', default: '2000' },
     /** Users deactivated in the offboarding scenario (7). */
     offboard: { type: 'string', default: '500' },
     /** Users an identity provider creates through SCIM (scenario 8), and its parallelism. */
@@ -60,6 +65,7 @@ const C = Number(flags.concurrency);
 const WAITING = Number(flags.waiting);
 const BULK = Number(flags.bulk);
 const BATCH = Number(flags.batch);
+const WEBHOOKS = Number(flags.webhooks);
 const only = flags.only ? new Set(flags.only.split(',').map(Number)) : undefined;
 const runs = (scenario: number) => !only || only.has(scenario);
 const tuning = {
@@ -136,7 +142,7 @@ async function main() {
     smtpUrl: `${inbox.smtpUrl}/?pool=true&maxConnections=10`, twilioUrl: twilio.url, publicBaseUrl: baseUrl, invitationTokenSecret: secret, tuning,
   });
   const workerIdle = memoryOf(worker.pid);
-  const appOptions = { db, temporal: client, invitationTokenSecret: secret, publicBaseUrl: baseUrl, rateLimits: { apiPerMinute: 10_000_000 }, logLevel: process.env.BENCH_API_LOG ?? 'silent', logStream: process.stderr };
+  const appOptions = { db, temporal: client, invitationTokenSecret: secret, publicBaseUrl: baseUrl, rateLimits: { apiPerMinute: 10_000_000 }, logLevel: process.env.BENCH_API_LOG ?? 'silent', logStream: process.stderr, webhookAllowPrivateAddresses: true };
   const app = await buildApp({ ...appOptions, taskQueue: 'bench' });
   await app.listen({ port: apiPort, host: '127.0.0.1' });
   // The API-overhead scenario starts on a queue no worker polls, as its direct-client baseline does.
@@ -369,6 +375,36 @@ async function main() {
     results.scimCreates = { ...r, ratioToFloor: r.usersPerSecond / floor };
   }
 
+  if (runs(9)) {
+    // 9. Webhooks: WEBHOOKS events recorded at once in the outbox (as the stage writes record them),
+    //    for 100 people (so per-person order is kept), delivered signed by the endpoint's workflow to
+    //    a receiver in this process answering 200. Timed from the recording to the last receipt.
+    log(`9. ${WEBHOOKS} webhook events delivered`);
+    let receivedEvents = 0;
+    const ids = new Set<string>();
+    const receiver = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        receivedEvents += 1;
+        ids.add(String(req.headers['webhook-id']));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const created = await call(baseUrl, 'POST', '/webhook-endpoints', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bench`, eventTypes: ['invitation.sent'] });
+    if (created.status !== 201) throw new Error(`webhook endpoint: ${created.status} ${await created.text()}`);
+    const events = Array.from({ length: WEBHOOKS }, (_, i) => ({
+      accountId: 'bench', type: 'invitation.sent', subject: `invitation:bench:p${i % 100}@bench.test`, dedupeKey: `bench-webhook-${i}`,
+      data: { invitationId: `invitation:bench:p${i % 100}@bench.test`, stage: 'awaiting_signup', n: i },
+    }));
+    t = performance.now();
+    for (let i = 0; i < events.length; i += 500) await recordWebhookEvents(db, events.slice(i, i + 500));
+    while (ids.size < WEBHOOKS) await sleep(20);
+    const seconds = (performance.now() - t) / 1000;
+    results.webhooks = { events: WEBHOOKS, perSecond: WEBHOOKS / seconds, ratioToFloor: WEBHOOKS / seconds / floor, received: receivedEvents, duplicates: receivedEvents - ids.size };
+    receiver.close();
+  }
+
   // Report.
   const inv = results.invitations as undefined | { perSecond: number; ratioToFloor: number; latencyMs: Record<string, number> };
   const api = results.apiStarts as undefined | { directPerSecond: number; apiPerSecond: number; ratio: number };
@@ -376,6 +412,7 @@ async function main() {
   const b = results.bulkAdd as undefined | { requestLatencyMs: Record<string, number>; usersPerSecond: number; ratioToFloor: number; historyEventsPerUserWorkflow: number };
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   const bt = results.csvBatch as undefined | { rows: number; acceptMs: number; emailsPerSecond: number; ratioToFloor: number; duplicates: number; pacePerMinute: number; workflowRuns: number; historyEventsLastRun: number; otherAccountLatencyMs: { n: number; p50: number; max: number } };
+  const wh = results.webhooks as undefined | { events: number; perSecond: number; ratioToFloor: number; duplicates: number };
   const off = results.offboarding as undefined | OffboardingBenchResult;
   const rows: Array<[string, string, string, string]> = [
     ['1. engine floor (no-op workflow + activity)', `${floor.toFixed(1)} wf/s`, '1.00 (baseline)', ''],
@@ -409,6 +446,9 @@ async function main() {
       [`7. ${off.users} deactivations until every seat and ${off.numbers} numbers are back`, `${off.perSecond.toFixed(1)} /s`, `${off.ratioToFloor.toFixed(2)} of floor`, ''],
       ['   deactivations accepted by the API; retried after a 503', `${off.acceptedPerSecond.toFixed(1)} /s; ${off.retriedAfter503}`, '', ''],
       ['   history events of one offboarding (to offboarded)', String(off.historyEventsPerOffboarding), '', ''],
+    ] as Array<[string, string, string, string]> : []),
+    ...(wh ? [
+      [`9. ${wh.events} webhook events delivered (signed, 100 people in order)`, `${wh.perSecond.toFixed(1)} /s`, `${wh.ratioToFloor.toFixed(2)} of floor`, `repeats: ${wh.duplicates}`],
     ] as Array<[string, string, string, string]> : []),
   ];
   const sc = results.scimCreates as undefined | (ScimBenchResult & { ratioToFloor: number });

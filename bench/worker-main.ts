@@ -38,6 +38,8 @@ async function main() {
         twilio: { ...LOCAL_TWILIO, apiBaseUrl: s.twilioUrl },
         publicBaseUrl: s.publicBaseUrl,
         invitationTokenSecret: s.invitationTokenSecret,
+        // Scenario 7 delivers to a receiver on this machine.
+        webhooks: { allowPrivateAddresses: true, pollIntervalMs: 50 },
       }),
       benchNoop: async () => undefined,
     } as never,

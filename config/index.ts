@@ -3,6 +3,7 @@
 // (and the test setup) start a local one and fill it in (see scripts/local-stack).
 import { z } from 'zod';
 import { DEFAULT_BATCH_MESSAGES_PER_MINUTE } from '../domain/invitation-batches';
+import { DEFAULT_WEBHOOK_DELIVERY, type WebhookDeliverySettings } from '../domain/webhook-events';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -105,7 +106,21 @@ const envSchema = z.object({
    * and CIDR ranges (Fastify's `trustProxy`); unset: trust no one.
    */
   TRUST_PROXY: optionalString.transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : v)),
+  /**
+   * Webhooks may go to loopback, private, link-local and metadata addresses: for local development
+   * and tests only (`npm run dev` allows them unless this says false). Refused by default.
+   */
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  /** The first retry of a failed webhook after this, doubling per attempt up to an hour. */
+  WEBHOOK_INITIAL_RETRY_MS: z.coerce.number().int().min(10).default(DEFAULT_WEBHOOK_DELIVERY.initialRetryDelayMs),
+  /** An endpoint failing every attempt this long is disabled and its admins are emailed (3 days). */
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(DEFAULT_WEBHOOK_DELIVERY.retryWindowMs),
 });
+
+/** The worker's webhook delivery settings from the environment; `allowPrivateByDefault` for `npm run dev`. */
+export function webhookSettings(c: Config, allowPrivateByDefault = false): Partial<WebhookDeliverySettings> {
+  return { allowPrivateAddresses: c.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? allowPrivateByDefault, initialRetryDelayMs: c.WEBHOOK_INITIAL_RETRY_MS, retryWindowMs: c.WEBHOOK_RETRY_WINDOW_MS };
+}
 
 export type Config = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string };
 

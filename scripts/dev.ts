@@ -7,7 +7,7 @@ import path from 'node:path';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
-import { ConfigError, LOCAL_TWILIO, loadConfig, type Config } from '../config';
+import { ConfigError, LOCAL_TWILIO, loadConfig, webhookSettings, type Config } from '../config';
 import { PayloadEncryptionCodec } from '../config/payload-codec';
 import { connectClient, connectWorker, dataConverter, devPayloadKeys, temporalSettings, workerDeployment } from '../config/temporal';
 import { createDb, requestPoolOptions, type Db } from '../db';
@@ -171,6 +171,7 @@ async function main() {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       invitationTokenSecret: secret,
       batchMessagesPerMinute: config.BATCH_MESSAGES_PER_MINUTE,
+      webhooks: webhookSettings(config, true),
     }),
   });
   const workerRun = worker.run();
@@ -189,6 +190,7 @@ async function main() {
     rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
     seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
     deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
+    webhookAllowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? true,
     logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
     temporalUiUrl: config.TEMPORAL_UI_URL ?? temporalUi ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
     codec: {

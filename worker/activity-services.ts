@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createTwilioClient } from '../activities/twilio-client';
 import type { Db } from '../db';
 import { TEXT_INTERVAL_SECONDS } from '../domain/phone-numbers';
+import type { WebhookDeliverySettings } from '../domain/webhook-events';
 
 export interface ActivityServiceSettings {
   /** e.g. smtp://user:pass@mail.example.com:587 (nodemailer options may ride along, e.g. ?pool=true). */
@@ -19,6 +20,8 @@ export interface ActivityServiceSettings {
   textSpacingSeconds?: number;
   /** Messages a minute one account's batches may send, unless the account has its own rate (BATCH_MESSAGES_PER_MINUTE). */
   batchMessagesPerMinute?: number;
+  /** Webhook delivery settings (config: WEBHOOK_*); defaults unless set. */
+  webhooks?: Partial<WebhookDeliverySettings>;
 }
 
 export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServiceSettings) {
@@ -30,6 +33,7 @@ export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServ
     sms: { client: twilio, from: s.twilio.from },
     carrier: { client: twilio },
     settings: { mailFrom: s.mailFrom, publicBaseUrl: s.publicBaseUrl, invitationTokenSecret: s.invitationTokenSecret, textSpacingSeconds: s.textSpacingSeconds ?? TEXT_INTERVAL_SECONDS,
-      ...(s.batchMessagesPerMinute ? { batchMessagesPerMinute: s.batchMessagesPerMinute } : {}) },
+      ...(s.batchMessagesPerMinute ? { batchMessagesPerMinute: s.batchMessagesPerMinute } : {}),
+      ...(s.webhooks ? { webhooks: s.webhooks } : {}) },
   });
 }

@@ -1,5 +1,5 @@
 // Production entry point: a worker process against services that already run (docker-compose, k8s).
-import { loadConfig, requireRuntimeConfig } from '../config';
+import { loadConfig, requireRuntimeConfig, webhookSettings } from '../config';
 import { connectClient, connectWorker, dataConverter, temporalSettings, workerDeployment } from '../config/temporal';
 import { createDb } from '../db';
 import { createOnboardingWorker, WORKER_DB_POOL_SIZE } from '.';
@@ -27,6 +27,7 @@ async function main() {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       invitationTokenSecret: config.INVITATION_TOKEN_SECRET,
       batchMessagesPerMinute: config.BATCH_MESSAGES_PER_MINUTE,
+      webhooks: webhookSettings(config),
     }),
   });
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done

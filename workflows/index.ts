@@ -6,4 +6,5 @@ export { stalledSweepWorkflow } from './stalled-sweep';
 export { provisioningRequestWorkflow } from './provisioning-request/provisioning-request-workflow';
 export { userProvisioningWorkflow } from './provisioning-request/user-provisioning-workflow';
 export { invitationBatchWorkflow } from './invitation-batch/invitation-batch-workflow';
+export { webhookDeliveryWorkflow } from './webhook-delivery/webhook-delivery-workflow';
 export { offboardingWorkflow } from './offboarding/offboarding-workflow';

@@ -9,6 +9,8 @@ import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { PROBLEM_CONTENT_TYPE } from '../problems';
 import { problemSchema } from '../routes/schemas';
+import { webhookPayloads } from '../routes/v1/accounts/webhook-endpoints/schemas';
+import { z } from 'zod';
 import { nulFreePattern } from '../validation';
 
 declare module 'fastify' {
@@ -120,6 +122,28 @@ function optionalBodies<T extends { paths?: Record<string, Record<string, unknow
   return doc;
 }
 
+const signatureHeaders = [
+  { name: 'webhook-id', description: 'The message\'s id: the same on every retry and replay (deduplicate on it)' },
+  { name: 'webhook-timestamp', description: 'Seconds since the epoch, when this attempt was signed' },
+  { name: 'webhook-signature', description: 'Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`: two during the 24 hours after a secret rotation' },
+].map((h) => ({ in: 'header', required: true, schema: { type: 'string' }, ...h }));
+
+/** OpenAPI 3.1 `webhooks`: each event type's POST, signed per Standard Webhooks (routes/v1/accounts/webhook-endpoints/schemas.ts). */
+function withWebhooks<T extends object>(doc: T): T {
+  const webhooks = Object.fromEntries(webhookPayloads.map(({ type, schema }) => {
+    const { $schema: _drop, ...body } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+    return [type, {
+      post: {
+        summary: `${type} (payload version 1)`,
+        parameters: signatureHeaders,
+        requestBody: { required: true, content: { 'application/json': { schema: body } } },
+        responses: { '2XX': { description: 'Received: any 2xx within 10 seconds; anything else is retried with exponential backoff for up to 3 days, 410 Gone disables the endpoint' } },
+      },
+    }];
+  }));
+  return { ...doc, webhooks };
+}
+
 export default fp(async function openapi(app: FastifyInstance) {
   app.addHook('onRoute', addErrorResponses);
   await app.register(swagger, {
@@ -136,7 +160,7 @@ export default fp(async function openapi(app: FastifyInstance) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API credential (shown once at creation).' } } },
     },
     transform,
-    transformObject: (documentObject) => optionalBodies((documentObject as { openapiObject: Parameters<typeof optionalBodies>[0] }).openapiObject),
+    transformObject: (documentObject) => withWebhooks(optionalBodies((documentObject as { openapiObject: Parameters<typeof optionalBodies>[0] }).openapiObject)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 });

@@ -22,6 +22,7 @@ import {
 import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserOffboardingService, createUserService, createUsersData } from './users';
 import { createScimConnectionData, createScimConnectionService, createScimGroupsData, createScimGroupsService, createScimProvisioning, createScimUsersData, createScimUsersService, type ScimLifecycle, type ScimProvisioningDeps } from './scim';
+import { createWebhookEndpointService, createWebhookEndpointsData } from './webhook-endpoints';
 
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
 
@@ -37,6 +38,8 @@ export interface ServiceDependencies {
   seatLimits?: SeatLimits;
   /** The Temporal Web UI that lists link workflows to, e.g. http://localhost:8233 */
   temporalUiUrl?: string;
+  /** Webhook endpoints may point at loopback and private addresses (local development, tests). */
+  webhookAllowPrivateAddresses?: boolean;
 }
 
 /** SCIM's services: its own token, users onboarded by one-user provisioning requests, groups. */
@@ -51,7 +54,7 @@ function createScimServices(db: Db, publicBaseUrl: string, provisioningDeps: Omi
   };
 }
 
-export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL }: ServiceDependencies) {
+export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL, webhookAllowPrivateAddresses = false }: ServiceDependencies) {
   const accounts = createAccountService({ accountsData: createAccountsData(db) });
   const invitationsData = createInvitationsData(db);
   const inviteLinksData = createInviteLinksData(db);
@@ -88,6 +91,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     users: createUserService({ usersData, provisioningContext, temporal }),
     signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
     joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
+    webhookEndpoints: createWebhookEndpointService({ data: createWebhookEndpointsData(db), temporal, taskQueue, allowPrivateAddresses: webhookAllowPrivateAddresses }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
     userOffboarding,
     ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows, temporal }, userOffboarding),

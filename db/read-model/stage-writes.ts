@@ -1,7 +1,13 @@
 // Writing the read model: where each workflow stands, as it enters a stage. Every write is guarded
 // by the stage's time (the workflow's own clock), so a retried or late write never takes a row
 // back to an earlier stage, and a new invitation over an ended one (same id, later run) wins.
+// Each statement also records the webhook events the stage entry reports (domain/webhook-events.ts),
+// so an event exists exactly when its change does (db/webhook-events.ts): only when the stage really
+// changed, so a write repeated with a later time (a workflow task retried after a worker died, whose
+// local activity had already written) reports nothing twice.
 import type { PoolClient } from 'pg';
+import { eventsForStage } from '../../domain/webhook-events';
+import { webhookEventCtes } from '../webhook-events';
 import type { InvitationStageRecord, OffboardingStageRecord, ProvisioningRequestStageRecord, StageRecord, UserProvisioningStageRecord } from '../../domain/stage-records';
 
 /** A pool or a connection inside a transaction: the writes below are single statements either way. */
@@ -12,42 +18,94 @@ export type Queryable = Pick<PoolClient, 'query'>;
  * onboarding is their provisioning workflow's), the user's onboarding stage: one statement.
  */
 async function writeInvitationStage(q: Queryable, r: InvitationStageRecord): Promise<void> {
+  const types = eventsForStage(r);
   await q.query(
     `WITH invitation AS (
-       UPDATE invitations SET stage = $2, stage_since = $3, expires_at = $4, license = $5, delivery_failure = $6, updated_at = now()
-        WHERE id = $1 AND (stage_since IS NULL OR stage_since <= $3)
-        RETURNING user_id)
-     UPDATE users u SET onboarding_stage = $2, onboarding_stage_since = $3, onboarding_workflow_id = $1
-       FROM invitation
-      WHERE u.id = coalesce($7, invitation.user_id) AND u.provisioning_workflow_id IS NULL
-        AND (u.onboarding_stage_since IS NULL OR u.onboarding_stage_since <= $3)`,
-    [r.workflowId, r.stage, r.since, r.expiresAt ?? null, r.license, r.deliveryFailure ?? null, r.userId ?? null],
+       UPDATE invitations i SET stage = $2, stage_since = $3, expires_at = $4, license = $5, delivery_failure = $6, updated_at = now()
+         FROM invitations prev
+        WHERE i.id = $1 AND prev.id = i.id AND (i.stage_since IS NULL OR i.stage_since <= $3)
+        RETURNING i.id, i.account_id, i.user_id, i.channel, i.invitee_email, i.invitee_phone, i.invitee_type, i.role, prev.stage AS previous_stage),
+     person AS (
+       UPDATE users u SET onboarding_stage = $2, onboarding_stage_since = $3, onboarding_workflow_id = $1
+         FROM invitation, users prev
+        WHERE u.id = coalesce($7, invitation.user_id) AND prev.id = u.id AND u.provisioning_workflow_id IS NULL
+          AND (u.onboarding_stage_since IS NULL OR u.onboarding_stage_since <= $3)
+        RETURNING u.id, u.account_id, u.email, prev.onboarding_stage AS previous_stage),
+     invitation_events AS (
+       SELECT i.account_id, t.type, i.id AS subject, i.id || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
+              jsonb_build_object('invitationId', i.id, 'stage', $2::text, 'stageSince', $3::timestamptz, 'channel', i.channel,
+                'invitee', jsonb_build_object('email', i.invitee_email, 'phone', i.invitee_phone), 'inviteeType', i.invitee_type, 'role', i.role,
+                'license', $5::text, 'userId', coalesce($7, i.user_id), 'expiresAt', $4::timestamptz, 'deliveryFailure', $6::text) AS data
+         FROM invitation i CROSS JOIN unnest($8::text[]) AS t(type) WHERE i.previous_stage IS DISTINCT FROM $2),
+     user_events AS (
+       SELECT p.account_id, t.type, $1 AS subject, $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
+              jsonb_build_object('userId', p.id, 'email', p.email, 'onboardingStage', $2::text, 'stageSince', $3::timestamptz,
+                'invitationId', $1, 'license', $5::text) AS data
+         FROM person p CROSS JOIN unnest($9::text[]) AS t(type) WHERE p.previous_stage IS DISTINCT FROM $2),
+     ${webhookEventCtes(['invitation_events', 'user_events'])}
+     SELECT 1`,
+    [r.workflowId, r.stage, r.since, r.expiresAt ?? null, r.license, r.deliveryFailure ?? null, r.userId ?? null,
+      types.filter((t) => !t.startsWith('user.')), types.filter((t) => t.startsWith('user.'))],
   );
 }
 
 /** A user an admin added; before the user row exists (reserving) there is nothing to write. */
 async function writeUserProvisioningStage(q: Queryable, r: UserProvisioningStageRecord): Promise<void> {
   await q.query(
-    `UPDATE users SET onboarding_stage = $2, onboarding_stage_since = $3, onboarding_workflow_id = $1
-      WHERE provisioning_workflow_id = $1 AND (onboarding_stage_since IS NULL OR onboarding_stage_since <= $3)`,
-    [r.workflowId, r.stage, r.since],
+    `WITH person AS (
+       UPDATE users u SET onboarding_stage = $2, onboarding_stage_since = $3, onboarding_workflow_id = $1
+         FROM users prev
+        WHERE u.provisioning_workflow_id = $1 AND prev.id = u.id AND (u.onboarding_stage_since IS NULL OR u.onboarding_stage_since <= $3)
+        RETURNING u.id, u.account_id, u.email, u.license, prev.onboarding_stage AS previous_stage),
+     user_events AS (
+       -- In order with the events of the person's welcome invitation, when there is one.
+       SELECT p.account_id, t.type, coalesce((SELECT i.id FROM invitations i WHERE i.user_id = p.id ORDER BY i.created_at LIMIT 1), $1) AS subject,
+              $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
+              jsonb_build_object('userId', p.id, 'email', p.email, 'onboardingStage', $2::text, 'stageSince', $3::timestamptz,
+                'provisioningWorkflowId', $1, 'license', p.license) AS data
+         FROM person p CROSS JOIN unnest($4::text[]) AS t(type) WHERE p.previous_stage IS DISTINCT FROM $2),
+     ${webhookEventCtes(['user_events'])}
+     SELECT 1`,
+    [r.workflowId, r.stage, r.since, eventsForStage(r)],
   );
 }
 
 async function writeProvisioningRequestStage(q: Queryable, r: ProvisioningRequestStageRecord): Promise<void> {
   await q.query(
-    `UPDATE provisioning_requests SET stage = $2, stage_since = $3, users_failed = coalesce($4, users_failed)
-      WHERE workflow_id = $1 AND (stage_since IS NULL OR stage_since <= $3)`,
-    [r.workflowId, r.stage, r.since, r.usersFailed ?? null],
+    `WITH request AS (
+       UPDATE provisioning_requests r SET stage = $2, stage_since = $3, users_failed = coalesce($4, r.users_failed)
+         FROM provisioning_requests prev
+        WHERE r.workflow_id = $1 AND prev.id = r.id AND (r.stage_since IS NULL OR r.stage_since <= $3)
+        RETURNING r.id, r.account_id, r.user_count, r.users_failed, prev.stage AS previous_stage),
+     request_events AS (
+       SELECT rq.account_id, t.type, $1 AS subject, $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
+              jsonb_build_object('provisioningRequestId', rq.id, 'stage', $2::text, 'stageSince', $3::timestamptz,
+                'users', rq.user_count, 'usersFailed', rq.users_failed) AS data
+         FROM request rq CROSS JOIN unnest($5::text[]) AS t(type) WHERE rq.previous_stage IS DISTINCT FROM $2),
+     ${webhookEventCtes(['request_events'])}
+     SELECT 1`,
+    [r.workflowId, r.stage, r.since, r.usersFailed ?? null, eventsForStage(r)],
   );
 }
 
 /** A user's offboarding: its own columns, so an onboarding workflow's late write never hides it (nor it theirs). */
 async function writeOffboardingStage(q: Queryable, r: OffboardingStageRecord): Promise<void> {
   await q.query(
-    `UPDATE users SET offboarding_stage = $2, offboarding_stage_since = $3, offboarding_workflow_id = $1
-      WHERE id = $4 AND (offboarding_stage_since IS NULL OR offboarding_stage_since <= $3)`,
-    [r.workflowId, r.stage, r.since, r.userId],
+    `WITH person AS (
+       UPDATE users u SET offboarding_stage = $2, offboarding_stage_since = $3, offboarding_workflow_id = $1
+         FROM users prev
+        WHERE u.id = $4 AND prev.id = u.id AND (u.offboarding_stage_since IS NULL OR u.offboarding_stage_since <= $3)
+        RETURNING u.id, u.account_id, u.email, u.provisioning_workflow_id, prev.offboarding_stage AS previous_stage),
+     user_events AS (
+       -- In order with the person's earlier events: their invitation's, else their provisioning's.
+       SELECT p.account_id, t.type,
+              coalesce((SELECT i.id FROM invitations i WHERE i.user_id = p.id ORDER BY i.created_at LIMIT 1), p.provisioning_workflow_id, $1) AS subject,
+              $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
+              jsonb_build_object('userId', p.id, 'email', p.email, 'offboardingStage', $2::text, 'stageSince', $3::timestamptz, 'offboardingWorkflowId', $1) AS data
+         FROM person p CROSS JOIN unnest($5::text[]) AS t(type) WHERE p.previous_stage IS DISTINCT FROM $2),
+     ${webhookEventCtes(['user_events'])}
+     SELECT 1`,
+    [r.workflowId, r.stage, r.since, r.userId, eventsForStage(r)],
   );
 }
 

@@ -20,6 +20,8 @@ const UUID = '00000000-0000-4000-8000-000000000000';
 /** An account id longer than any (64 at most). */
 const LONG = 'a'.repeat(65);
 const INVITATION = encodeURIComponent('invitation:acme:nobody@acme.test');
+const EP = `/webhook-endpoints/ep_${'0'.repeat(24)}`;
+const MSG = `msg_${'0'.repeat(32)}`;
 
 interface Route {
   method: string;
@@ -80,9 +82,20 @@ const routes: Route[] = [
   { method: 'POST', path: `/users/${UUID}/deskphone-return`, body: { deviceId: 'DP-1' }, forbiddenFor: 'user', invalid: { body: { deviceId: '' }, fields: ['body.deviceId'] }, missing: `/users/${UUID}/deskphone-return` },
   { method: 'GET', path: '/number-quarantine', invalid: { account: LONG, fields: ['params.accountId'] } },
   { method: 'PUT', path: '/number-quarantine', body: { quarantineSeconds: 60 }, forbiddenFor: 'user', invalid: { body: { quarantineSeconds: 0 }, fields: ['body.quarantineSeconds'] } },
+  { method: 'POST', path: '/webhook-endpoints', body: { url: 'https://93.184.215.14/hook', eventTypes: ['invitation.sent'] }, forbiddenFor: 'user', invalid: { body: { url: 'https://93.184.215.14/hook', eventTypes: [] }, fields: ['body.eventTypes'] } },
+  { method: 'GET', path: '/webhook-endpoints', forbiddenFor: 'user', invalid: { account: LONG, fields: ['params.accountId'] } },
+  { method: 'GET', path: EP, forbiddenFor: 'user', invalid: { path: '/webhook-endpoints/nope', fields: ['params.endpointId'] }, missing: EP },
+  { method: 'PATCH', path: EP, body: { description: 'x' }, forbiddenFor: 'user', invalid: { body: { enabled: 'yes' }, fields: ['body.enabled'] }, missing: EP },
+  { method: 'DELETE', path: EP, forbiddenFor: 'user', invalid: { path: '/webhook-endpoints/nope', fields: ['params.endpointId'] }, missing: EP },
+  { method: 'POST', path: `${EP}/secret-rotation`, forbiddenFor: 'user', invalid: { path: '/webhook-endpoints/nope/secret-rotation', fields: ['params.endpointId'] }, missing: `${EP}/secret-rotation` },
+  { method: 'GET', path: `${EP}/attempts`, forbiddenFor: 'user', invalid: { path: `${EP}/attempts?limit=0`, fields: ['querystring.limit'] }, missing: `${EP}/attempts` },
+  { method: 'GET', path: `${EP}/messages`, forbiddenFor: 'user', invalid: { path: `${EP}/messages?status=lost`, fields: ['querystring.status'] }, missing: `${EP}/messages` },
+  { method: 'POST', path: `${EP}/messages/${MSG}/replay`, forbiddenFor: 'user', invalid: { path: `${EP}/messages/nope/replay`, fields: ['params.messageId'] }, missing: `${EP}/messages/${MSG}/replay` },
+  { method: 'POST', path: `${EP}/replay`, body: { since: '2026-01-01T00:00:00Z' }, forbiddenFor: 'user', invalid: { body: { since: 'yesterday' }, fields: ['body.since'] }, missing: `${EP}/replay` },
+  { method: 'POST', path: `${EP}/test`, forbiddenFor: 'user', invalid: { path: '/webhook-endpoints/nope/test', fields: ['params.endpointId'] }, missing: `${EP}/test` },
 ];
 
-const name = (r: Route) => `${r.method} /v1/accounts/{account}${r.path.replace(INVITATION, '{invitation}').replace(UUID, '{id}')}`;
+const name = (r: Route) => `${r.method} /v1/accounts/{account}${r.path.replace(INVITATION, '{invitation}').replace(UUID, '{id}').replace(EP, '/webhook-endpoints/{endpoint}').replace(MSG, '{message}')}`;
 const at = (account: string, path: string) => `/v1/accounts/${account}${path}`;
 
 function expectProblem(res: { status: number; headers: Headers; body: any }, status: number, type: string) {
@@ -96,7 +109,7 @@ test('the table covers every /v1 route of the OpenAPI document', async () => {
   const documented = Object.entries(doc.paths as Record<string, object>)
     .filter(([p]) => p.startsWith('/v1/'))
     .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace('/v1/accounts/{accountId}', '')}`.replace(/\{\w+\}/g, '{}')));
-  const tested = routes.map((r) => `${r.method} ${r.path.replace(INVITATION, '{}').replace(UUID, '{}').replace('video_pro_plus', '{}')}`);
+  const tested = routes.map((r) => `${r.method} ${r.path.replace(INVITATION, '{}').replace(UUID, '{}').replace('video_pro_plus', '{}').replace(EP, '/webhook-endpoints/{}').replace(MSG, '{}')}`);
   expect(tested.sort()).toEqual(documented.sort());
 });
 

@@ -55,6 +55,8 @@ export interface TestStackOptions {
   payloadKeys?: string;
   /** Accounts whose admins may use the API's codec endpoint (/codec); none by default. */
   codecSupportAccounts?: string[];
+  /** The worker's webhook delivery settings (fast retries for tests); also whether the API takes private addresses. */
+  webhooks?: Partial<import('../../domain/webhook-events').WebhookDeliverySettings>;
 }
 
 /** What a worker for this stack needs; a child-process worker gets it as JSON. */
@@ -73,6 +75,7 @@ export interface WorkerSettings {
   /** The worker's deployment build id (Worker Versioning), and whether tasks are routed by it. */
   buildId?: string;
   versioning?: boolean;
+  webhooks?: Partial<import('../../domain/webhook-events').WebhookDeliverySettings>;
 }
 
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
@@ -102,7 +105,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     const invitationTokenSecret = randomBytes(32).toString('hex');
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits, deadlines: opts.deadlines, codec: { codec: new PayloadEncryptionCodec(temporal.payloadKeys!), uiOrigins: ['http://localhost:8233'], supportAccounts: opts.codecSupportAccounts ?? [] } });
+    const app = await buildApp({ db, temporal: client, taskQueue, invitationTokenSecret, publicBaseUrl: baseUrl, logLevel: opts.logLevel ?? 'info', logStream: opts.logStream ?? testLogStream('api'), rateLimits: opts.rateLimits, deadlines: opts.deadlines, codec: { codec: new PayloadEncryptionCodec(temporal.payloadKeys!), uiOrigins: ['http://localhost:8233'], supportAccounts: opts.codecSupportAccounts ?? [] }, webhookAllowPrivateAddresses: opts.webhooks?.allowPrivateAddresses });
     cleanups.push(() => app.close());
     await app.listen({ port, host: '127.0.0.1' });
 
@@ -117,6 +120,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
       invitationTokenSecret,
       textSpacingSeconds: opts.textSpacingSeconds,
       payloadKeys: opts.payloadKeys,
+      webhooks: opts.webhooks,
     };
     if (opts.inProcessWorker !== false) {
       const worker = await startWorker(workerSettings, db);
@@ -186,6 +190,7 @@ export async function startWorker(settings: WorkerSettings, db: Db): Promise<{ s
       publicBaseUrl: settings.publicBaseUrl,
       invitationTokenSecret: settings.invitationTokenSecret,
       textSpacingSeconds: settings.textSpacingSeconds,
+      webhooks: settings.webhooks,
     }),
   });
   const run = worker.run();

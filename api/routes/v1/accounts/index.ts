@@ -13,6 +13,7 @@ import type { ListService } from '../../../services/lists';
 import type { ProvisioningRequestService } from '../../../services/provisioning-requests';
 import type { UserOffboardingService, UserService } from '../../../services/users';
 import type { ScimConnectionService } from '../../../services/scim';
+import type { WebhookEndpointService } from '../../../services/webhook-endpoints';
 import autohooks from './autohooks';
 import credentialRoutes from './credentials';
 import inventoryRoutes from './inventory';
@@ -26,6 +27,7 @@ import provisioningRoutes from './provisioning-requests';
 import provisioningRequestListRoutes from './provisioning-requests/list';
 import userRoutes from './users';
 import userListRoutes from './users/list';
+import webhookEndpointRoutes from './webhook-endpoints';
 import userOffboardingRoutes from './users/offboarding';
 import scimConnectionRoutes from './scim-connection';
 
@@ -40,6 +42,7 @@ export interface AccountServices {
   provisioningRequests: ProvisioningRequestService;
   users: UserService;
   lists: ListService;
+  webhookEndpoints: WebhookEndpointService;
   userOffboarding: UserOffboardingService;
   scimConnections: ScimConnectionService;
 }
@@ -60,6 +63,7 @@ const accountRoutes: FastifyPluginAsyncZod<AccountServices> = async (app, servic
   await app.register(userListRoutes, { lists: services.lists });
   await app.register(provisioningRequestListRoutes, { lists: services.lists });
   await app.register(invitationBatchRoutes, { invitationBatches: services.invitationBatches });
+  await app.register(webhookEndpointRoutes, { webhookEndpoints: services.webhookEndpoints });
   await app.register(userOffboardingRoutes, { offboarding: services.userOffboarding });
   await app.register(scimConnectionRoutes, { scimConnections: services.scimConnections });
 };
