@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db';
 import { createAccountService, createAccountsData } from './accounts';
-import { createCredentialService } from './credentials';
+import { createCallerCache, createCredentialService } from './credentials';
 import { createInventoryData, createInventoryService } from './inventory';
 import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
@@ -39,7 +39,9 @@ export interface ServiceDependencies {
 }
 
 export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL }: ServiceDependencies) {
-  const accounts = createAccountService({ accountsData: createAccountsData(db) });
+  // Verified callers and their accounts' settings, kept until any process changes them (one per app).
+  const callerCache = createCallerCache(db);
+  const accounts = createAccountService({ accountsData: createAccountsData(db), cache: callerCache });
   const invitationsData = createInvitationsData(db);
   const inviteLinksData = createInviteLinksData(db);
   const inventoryData = createInventoryData(db);
@@ -56,7 +58,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     startInvitation: createInvitationStarts({ invitationsData, workflows: invitationWorkflows }),
   });
   return {
-    credentials: createCredentialService({ db }),
+    credentials: createCredentialService({ db, cache: callerCache }),
     inventory: createInventoryService({ inventoryData, licensesData }),
     invitations,
     invitationRequests: createInvitationRequestService({ invitationRequestsData: createInvitationRequestsData(db), invitations, invitationWorkflows, temporal, taskQueue }),

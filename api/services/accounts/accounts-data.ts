@@ -60,6 +60,15 @@ export function createAccountsData(db: Db) {
       return rows[0];
     },
 
+    /** The account's settings for inviting, alone (kept in memory by the service). */
+    async inviting(accountId: string): Promise<AccountRow | undefined> {
+      const { rows } = await db.query<AccountRow>(
+        `SELECT id, name, company_domains, plan, country, locale, users_may_invite, invitation_lifetime_seconds FROM accounts WHERE id = $1`,
+        [accountId],
+      );
+      return rows[0];
+    },
+
     async forProvisioningRequests(accountId: string): Promise<AccountSettings | undefined> {
       const { rows } = await db.query<AccountSettings>(`SELECT id, name, country, multi_site, require_unique_email FROM accounts WHERE id = $1`, [accountId]);
       return rows[0];

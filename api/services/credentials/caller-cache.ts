@@ -6,7 +6,8 @@
 // connection of its own and drops the caller when told. The cache is used only while that connection
 // is listening: before LISTEN succeeded, and from the moment it fails, every lookup goes to the
 // database as it did without a cache. A lookup that was in flight when any change arrived is not
-// kept (it may have read the row before the change committed).
+// kept (it may have read the row before the change committed). The caller's account settings (what
+// inviting reads) are kept the same way, dropped on 'account:<id>'.
 import { Client, type ClientConfig } from 'pg';
 import type { Db } from '../../../db';
 import type { Caller } from './caller';
@@ -26,10 +27,16 @@ interface Entry {
   caller: Caller;
   at: number;
 }
+interface AccountEntry {
+  account: object;
+  at: number;
+}
 
 export interface CallerCache {
   /** The caller for a secret's hash: kept, or loaded with `load` (and kept if nothing changed meanwhile). */
   lookup(secretHash: string, load: () => Promise<Caller | undefined>): Promise<Caller | undefined>;
+  /** An account's settings (any shape the caller's service loads): kept, or loaded and kept the same way. */
+  account<T extends object>(accountId: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
   /** Drops a credential's caller in this process at once (the revoking process does not wait for its notice). */
   forgetCredential(credentialId: string): void;
   /** Resolves once this process listens for changes (false if it could not), starting to if needed. */
@@ -50,6 +57,7 @@ export function createCallerCache(db: Db, opts: CallerCacheOptions = {}): Caller
   const maxAgeMs = opts.maxAgeMs ?? 5 * 60_000;
   const retryMs = opts.retryMs ?? 1_000;
   const entries = new Map<string, Entry>();
+  const accounts = new Map<string, AccountEntry>();
   let generation = 0;
   let client: Client | undefined;
   let connecting: Promise<boolean> | undefined;
@@ -67,6 +75,7 @@ export function createCallerCache(db: Db, opts: CallerCacheOptions = {}): Caller
   const changed = (payload: string) => {
     generation += 1;
     const [kind, id] = [payload.slice(0, payload.indexOf(':')), payload.slice(payload.indexOf(':') + 1)];
+    if (kind === 'account') accounts.delete(id);
     for (const [hash, e] of entries) {
       if ((kind === 'credential' && e.caller.credentialId === id) || (kind === 'user' && e.caller.userId === id)) entries.delete(hash);
     }
@@ -80,6 +89,7 @@ export function createCallerCache(db: Db, opts: CallerCacheOptions = {}): Caller
     client = undefined;
     generation += 1;
     entries.clear();
+    accounts.clear();
     c.end().catch(() => undefined);
     tell('lost');
   };
@@ -104,6 +114,7 @@ export function createCallerCache(db: Db, opts: CallerCacheOptions = {}): Caller
         // Whatever was read before now may predate a change that nobody heard.
         generation += 1;
         entries.clear();
+        accounts.clear();
         live = true;
         return true;
       } catch {
@@ -134,6 +145,19 @@ export function createCallerCache(db: Db, opts: CallerCacheOptions = {}): Caller
       return caller;
     },
 
+    async account<T extends object>(accountId: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+      if (!live) return load();
+      const kept = accounts.get(accountId);
+      if (kept && Date.now() - kept.at < maxAgeMs) return kept.account as T;
+      const before = generation;
+      const account = await load();
+      if (account && live && generation === before) {
+        accounts.set(accountId, { account, at: Date.now() });
+        if (accounts.size > maxEntries) accounts.delete(accounts.keys().next().value!);
+      }
+      return account;
+    },
+
     forgetCredential(credentialId) {
       generation += 1;
       for (const [hash, e] of entries) if (e.caller.credentialId === credentialId) entries.delete(hash);
@@ -150,6 +174,7 @@ export function createCallerCache(db: Db, opts: CallerCacheOptions = {}): Caller
       live = false;
       client = undefined;
       entries.clear();
+      accounts.clear();
       await c?.end().catch(() => undefined);
     },
   };

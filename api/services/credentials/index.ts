@@ -1,7 +1,7 @@
 // API credentials: who holds them (caller.ts), the table (credentials-data.ts), the secrets
 // (credential-secrets.ts), who may manage which (credentials-policy.ts), the service.
 import type { Db } from '../../../db';
-import { createCallerCache, type CallerCacheOptions } from './caller-cache';
+import { createCallerCache, type CallerCache } from './caller-cache';
 import { createCredentialsData } from './credentials-data';
 import { createCredentialService as serviceOver } from './credentials-service';
 
@@ -12,9 +12,10 @@ export { createCallerCache, CALLER_CHANGES_CHANNEL, type CallerCache, type Calle
 
 /**
  * The credential service over a database: the app's, the bootstrap's, and scripts/dev.ts's way to
- * issue one. Verified callers are cached (caller-cache.ts) unless `cache: false`; the cache listens
- * for changes from its first lookup on, so a service that only issues opens no connection.
+ * issue one. Verified callers are cached (caller-cache.ts; the app shares its cache with the account
+ * service) unless `cache: false`; a cache listens for changes from its first lookup on, so a
+ * service that only issues opens no connection.
  */
-export function createCredentialService({ db, cache = {} }: { db: Db; cache?: CallerCacheOptions | false }) {
-  return serviceOver({ credentialsData: createCredentialsData(db), ...(cache ? { cache: createCallerCache(db, cache) } : {}) });
+export function createCredentialService({ db, cache = createCallerCache(db) }: { db: Db; cache?: CallerCache | false }) {
+  return serviceOver({ credentialsData: createCredentialsData(db), ...(cache ? { cache } : {}) });
 }

@@ -1,7 +1,7 @@
 // The invitations table (who was invited, by whom, through which channel; the workflow holds
 // where each stands) and each account's per-number throttle of text invitations.
 import type { Db } from '../../../db';
-import { createInvitationRecords, INVITATION_COLUMNS, type InvitationRow } from '../../../db/invitations';
+import { createInvitationRecords, INVITATION_COLUMNS, type InvitationRecord, type InvitationRow } from '../../../db/invitations';
 import type { InviteeType } from '../../../domain/invitee-type';
 import type { Locale } from '../../../domain/locales';
 
@@ -11,6 +11,32 @@ export type { InvitationRecord, InvitationRow } from '../../../db/invitations';
 export function createInvitationsData(db: Db) {
   return {
     ...createInvitationRecords(db),
+
+    /**
+     * The API's hot path in one round trip: records a first invitation for each email invitee unless
+     * any of them is already an active user of the account (then nothing is recorded, and they are
+     * named). A person invited before is left out of `rows`, as insertNew answers undefined for them.
+     */
+    async recordUnlessActive(accountId: string, records: InvitationRecord[]): Promise<{ activeUsers: string[]; rows: Map<string, InvitationRow> }> {
+      const col = <K extends keyof InvitationRecord>(k: K) => records.map((r) => r[k] ?? null);
+      const { rows } = await db.query<InvitationRow & { active_users: string[] }>(
+        `WITH active AS (
+           SELECT coalesce(array_agg(DISTINCT lower(u.email)), '{}') AS emails FROM users u
+            WHERE u.account_id = $1 AND lower(u.email) = ANY($3::text[]) AND u.status = 'active'),
+         recorded AS (
+           INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_type, role, invited_by, locale)
+           SELECT r.id, $1, 'email', r.email, r.type, r.role, r.invited_by, r.locale
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[]) AS r(id, email, type, role, invited_by, locale)
+            WHERE cardinality((SELECT emails FROM active)) = 0
+           ON CONFLICT (id) DO NOTHING RETURNING ${INVITATION_COLUMNS})
+         SELECT recorded.*, active.emails AS active_users FROM active LEFT JOIN recorded ON true`,
+        [accountId, col('id'), col('email'), col('type'), col('role'), col('invitedBy'), col('locale')],
+      );
+      return {
+        activeUsers: rows[0]?.active_users ?? [],
+        rows: new Map(rows.filter((r) => r.id !== null).map(({ active_users: _a, ...row }) => [row.id, row])),
+      };
+    },
 
     async byId(id: string, accountId?: string): Promise<InvitationRow | undefined> {
       const { rows } = accountId

@@ -11,7 +11,7 @@ import { problems } from '../../problems';
 import type { AccountService } from '../accounts';
 import type { Caller } from '../credentials';
 import type { InvitationWorkflows } from './invitation-workflows';
-import type { StartInvitation } from './invitation-starts';
+import { invitationRecord, type StartInvitation } from './invitation-starts';
 import { invitationView, type InvitationView } from './invitation-view';
 import type { InvitationRow, InvitationsData } from './invitations-data';
 import type { InvitationPolicy } from './invitations-policy';
@@ -60,19 +60,22 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
     async inviteByEmail(caller: Caller, request: EmailInvitationRequest): Promise<InvitationView[]> {
       // The whole request is checked before anything is recorded or sent: all of it goes, or none.
       const { addresses, errors } = checkEmailList(request.emails);
-      const account = await accounts.forInvitations(caller.accountId, addresses);
+      // The account's settings from memory (kept until changed): the request's one round trip records.
+      const account = await accounts.inviting(caller.accountId);
       const asAdmin = request.role === 'admin';
       policy.assertMayInvite(caller, account, asAdmin);
       if (errors.length > 0) throw problems.validation('The invitation was not sent: fix the listed addresses.', errors);
       const sendAt = scheduledSendAt(request);
-      if (account.activeUsers.length > 0) {
-        throw problems.alreadyAUser('Some of these people already have an active account in this company; nothing was sent.', { addresses: account.activeUsers });
-      }
-      const invitee = (email: string): InviteeToStart => ({
+      const invitees = addresses.map((email): InviteeToStart => ({
         id: invitationIdFor(account.id, email), channel: 'email', email, type: inviteeTypeFor(email, account.company_domains, asAdmin), role: asAdmin ? 'admin' : 'user',
-      });
+      }));
+      // One statement: nobody is recorded if anybody is already an active user.
+      const recorded = await invitationsData.recordUnlessActive(account.id, invitees.map((i) => invitationRecord(account, caller, i)));
+      if (recorded.activeUsers.length > 0) {
+        throw problems.alreadyAUser('Some of these people already have an active account in this company; nothing was sent.', { addresses: recorded.activeUsers });
+      }
       // Each person's invitation is independent of the others': start them side by side.
-      return Promise.all(addresses.map((email) => startInvitation(account, caller, invitee(email), sendAt)));
+      return Promise.all(invitees.map((invitee) => startInvitation(account, caller, invitee, sendAt, recorded.rows.get(invitee.id) ?? null)));
     },
 
     async inviteByText(caller: Caller, request: TextInvitationRequest): Promise<InvitationView> {
