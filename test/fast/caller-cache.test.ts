@@ -120,3 +120,26 @@ test('a lookup that raced a change is answered but not kept; a lost listening co
     await cache.close();
   }
 });
+
+test('inviting, the hot path, refuses at once a caller revoked or an account changed by another process, before any notice', async () => {
+  const person = await addPersonWithCredential(a.db, 'acme', { email: 'hot@acme.test', firstName: 'Hot', lastName: 'Path', role: 'user' });
+  const invite = (email: string) => a.api('POST', '/v1/accounts/acme/invitations', { credential: person.credential, body: { channel: 'email', emails: email } });
+  expect((await invite('first@acme.test')).status).toBe(201);
+  expect((await invite('second@acme.test')).status).toBe(201); // caller and account settings now kept
+
+  // Another process turns inviting off for users: the very next request sees it, notice or not.
+  await dbB.query(`UPDATE accounts SET users_may_invite = false WHERE id = 'acme'`);
+  try {
+    const refused = await invite('third@acme.test');
+    expect(refused.status).toBe(403);
+  } finally {
+    await dbB.query(`UPDATE accounts SET users_may_invite = true WHERE id = 'acme'`);
+  }
+  expect((await invite('fourth@acme.test')).status).toBe(201);
+
+  // Another process revokes the credential: refused at once, and nothing recorded.
+  await dbB.query(`UPDATE api_credentials SET revoked_at = now() WHERE user_id = $1`, [person.userId]);
+  expect((await invite('fifth@acme.test')).status).toBe(401);
+  const { rowCount } = await a.db.query(`SELECT 1 FROM invitations WHERE invitee_email = 'fifth@acme.test'`);
+  expect(rowCount).toBe(0);
+});

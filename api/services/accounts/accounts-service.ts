@@ -9,17 +9,23 @@ function found<T>(account: T | undefined, accountId: string): T {
 }
 
 /** `cache`: the API's caller cache, which keeps account settings until any process changes them. */
-export function createAccountService({ accountsData, cache }: { accountsData: AccountsData; cache?: Pick<CallerCache, 'account'> }) {
+export function createAccountService({ accountsData, cache }: { accountsData: AccountsData; cache?: Pick<CallerCache, 'account' | 'forgetAccount'> }) {
   /** The settings inviting reads, from memory when kept (the invitations' hot path). */
-  const inviting = async (accountId: string): Promise<AccountRow> =>
+  const inviting = async (accountId: string): Promise<AccountRow & { fingerprint: string }> =>
     found(await (cache ? cache.account(accountId, () => accountsData.inviting(accountId)) : accountsData.inviting(accountId)), accountId);
 
   return {
-    /** Inviting: the account, and which of `emails` are already its active users (none asked: no database). */
+    /** Inviting: the account, and which of `emails` are already its active users. */
     forInvitations: async (accountId: string, emails: string[] = []): Promise<AccountRow & { activeUsers: string[] }> =>
-      emails.length === 0 ? { ...(await inviting(accountId)), activeUsers: [] } : found(await accountsData.forInvitations(accountId, emails), accountId),
+      found(await accountsData.forInvitations(accountId, emails), accountId),
 
+    /**
+     * The email invitations' hot path: the account's settings, from memory when kept. Whoever uses
+     * them to record checks in the same statement that they still hold (`fingerprint`,
+     * ACCOUNT_FINGERPRINT), and calls `forget` and starts again if not.
+     */
     inviting,
+    forget: (accountId: string): void => cache?.forgetAccount(accountId),
 
     /** Adding users: the account's settings. */
     forProvisioningRequests: async (accountId: string): Promise<AccountSettings> => found(await accountsData.forProvisioningRequests(accountId), accountId),

@@ -37,6 +37,8 @@ export interface CallerCache {
   lookup(secretHash: string, load: () => Promise<Caller | undefined>): Promise<Caller | undefined>;
   /** An account's settings (any shape the caller's service loads): kept, or loaded and kept the same way. */
   account<T extends object>(accountId: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
+  /** Drops an account's settings in this process (a statement found them changed). */
+  forgetAccount(accountId: string): void;
   /** Drops a credential's caller in this process at once (the revoking process does not wait for its notice). */
   forgetCredential(credentialId: string): void;
   /** Resolves once this process listens for changes (false if it could not), starting to if needed. */
@@ -156,6 +158,11 @@ export function createCallerCache(db: Db, opts: CallerCacheOptions = {}): Caller
         if (accounts.size > maxEntries) accounts.delete(accounts.keys().next().value!);
       }
       return account;
+    },
+
+    forgetAccount(accountId) {
+      generation += 1;
+      accounts.delete(accountId);
     },
 
     forgetCredential(credentialId) {

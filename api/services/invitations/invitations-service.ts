@@ -56,11 +56,11 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
     return row;
   }
 
-  return {
-    async inviteByEmail(caller: Caller, request: EmailInvitationRequest): Promise<InvitationView[]> {
+  const service = {
+    async inviteByEmail(caller: Caller, request: EmailInvitationRequest, attempt = 1): Promise<InvitationView[]> {
       // The whole request is checked before anything is recorded or sent: all of it goes, or none.
       const { addresses, errors } = checkEmailList(request.emails);
-      // The account's settings from memory (kept until changed): the request's one round trip records.
+      // The account's settings from memory when kept: the request's one round trip records, and checks they still hold.
       const account = await accounts.inviting(caller.accountId);
       const asAdmin = request.role === 'admin';
       policy.assertMayInvite(caller, account, asAdmin);
@@ -69,8 +69,17 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
       const invitees = addresses.map((email): InviteeToStart => ({
         id: invitationIdFor(account.id, email), channel: 'email', email, type: inviteeTypeFor(email, account.company_domains, asAdmin), role: asAdmin ? 'admin' : 'user',
       }));
-      // One statement: nobody is recorded if anybody is already an active user.
-      const recorded = await invitationsData.recordUnlessActive(account.id, invitees.map((i) => invitationRecord(account, caller, i)));
+      // One statement: nobody is recorded if anybody is already an active user, or what came from memory changed.
+      const recorded = await invitationsData.recordUnlessActive(account.id, invitees.map((i) => invitationRecord(account, caller, i)), {
+        credentialId: caller.credentialId, role: caller.role, accountFingerprint: account.fingerprint,
+      });
+      // Revoked, disabled or given another role since it was kept: the change's notice drops it; a retry is checked afresh.
+      if (!recorded.holds.caller) throw problems.unauthenticated();
+      if (!recorded.holds.account) {
+        accounts.forget(account.id);
+        if (attempt < 3) return service.inviteByEmail(caller, request, attempt + 1);
+        throw problems.unavailable('The account\'s settings are changing; try again shortly.');
+      }
       if (recorded.activeUsers.length > 0) {
         throw problems.alreadyAUser('Some of these people already have an active account in this company; nothing was sent.', { addresses: recorded.activeUsers });
       }
@@ -113,5 +122,6 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
       return invitationView(row, await workflows.update(row.id, assignLicense));
     },
   };
+  return service;
 }
 export type InvitationService = ReturnType<typeof createInvitationService>;
