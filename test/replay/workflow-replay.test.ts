@@ -3,7 +3,7 @@
 // changes go behind `patched()`. `RECORD_HISTORIES=1 npm test -- test/replay` re-records the
 // fixtures from fresh runs (only for changes that were never released). Fixtures recorded before a
 // patch stay as they are; the fresh runs write the names of the latest code (`-stages`: with
-// `stage-read-model-v1`).
+// `stage-read-model-v1`; `-local-steps`: adding users with `provisioning-local-steps-v1`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -151,15 +151,15 @@ describe('fresh runs', () => {
       const done = await completedRequest(stack, 'replay-add', res.body.requestId, account.credential);
       expect(done.users.map((u: any) => u.outcome)).toEqual(['created', 'failed', 'created']);
       await replaysCleanly(res.body.workflowId, 'provisioning-request-stages.json');
-      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated-stages.json');
+      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated-local-steps.json');
 
       const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('invite@replay-add.test')));
       expect((await submitSignup(url, validSignup)).status).toBe(200);
-      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-stages.json');
+      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-local-steps.json');
 
       const activated = await stack.api('POST', `/v1/accounts/replay-add/users/${done.users[2].userId}/activation`, { body: { option: 'assign_credentials', ...credentials }, credential: account.credential });
       expect(activated.body.activation.stage).toBe('activated');
-      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials-stages.json');
+      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials-local-steps.json');
     } finally {
       stack.twilio.setFault(undefined);
     }
