@@ -16,7 +16,14 @@ export interface BenchWorkerSettings {
   twilioUrl: string;
   publicBaseUrl: string;
   invitationTokenSecret: string;
-  tuning: Partial<WorkerTuning>;
+  tuning: Partial<WorkerTuning> & BenchWorkerLevers;
+  /** Bundle `workflows/` at start instead of loading the prebuilt bundle (a memory lever). */
+  bundleAtStart?: boolean;
+}
+
+/** Worker options the memory levers try besides the product's tuning. */
+export interface BenchWorkerLevers {
+  reuseV8Context?: boolean;
 }
 
 async function main() {
@@ -29,7 +36,7 @@ async function main() {
     dataConverter: dataConverter(localTemporal(s.temporalAddress)),
     namespace: 'default',
     taskQueue: s.taskQueue,
-    workflowBundlePath: s.bundlePath,
+    workflowBundlePath: s.bundleAtStart ? undefined : s.bundlePath,
     tuning: s.tuning,
     activities: {
       ...activitiesWithServices(db, client, {

@@ -21,7 +21,9 @@ declare module 'fastify' {
 const kCaller = Symbol('scoped caller');
 type WithScopedCaller = FastifyRequest & { [kCaller]: Caller | null };
 
-export default fp(async function authentication(app: FastifyInstance, opts: { credentials: Pick<CredentialService, 'resolve'> }) {
+export default fp(async function authentication(app: FastifyInstance, opts: { credentials: Pick<CredentialService, 'resolve' | 'close'> }) {
+  // The credential service's cache listens on a connection of its own: closed with the app.
+  app.addHook('onClose', async () => opts.credentials.close());
   app.decorateRequest('identity', null);
   app.decorateRequest(kCaller, null);
   app.decorateRequest('caller', {

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db';
 import { createAccountService, createAccountsData } from './accounts';
-import { createCredentialService } from './credentials';
+import { createCallerCache, createCredentialService } from './credentials';
 import { createInventoryData, createInventoryService } from './inventory';
 import { createInvitationPolicy, createInvitationService, createInvitationStarts, createInvitationWorkflows, createInvitationsData } from './invitations';
 import { createInviteLinkService, createInviteLinksData } from './invite-links';
@@ -55,7 +55,9 @@ function createScimServices(db: Db, publicBaseUrl: string, provisioningDeps: Omi
 }
 
 export function createServices({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, seatLimits = DEFAULT_SEAT_LIMITS, temporalUiUrl = DEFAULT_TEMPORAL_UI_URL, webhookAllowPrivateAddresses = false }: ServiceDependencies) {
-  const accounts = createAccountService({ accountsData: createAccountsData(db) });
+  // Verified callers and their accounts' settings, kept until any process changes them (one per app).
+  const callerCache = createCallerCache(db);
+  const accounts = createAccountService({ accountsData: createAccountsData(db), cache: callerCache });
   const invitationsData = createInvitationsData(db);
   const inviteLinksData = createInviteLinksData(db);
   const inventoryData = createInventoryData(db);
@@ -74,7 +76,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
   });
   const userOffboarding = createUserOffboardingService({ db, temporal, taskQueue });
   return {
-    credentials: createCredentialService({ db }),
+    credentials: createCredentialService({ db, cache: callerCache }),
     inventory: createInventoryService({ inventoryData, licensesData }),
     invitations,
     invitationRequests: createInvitationRequestService({ invitationRequestsData: createInvitationRequestsData(db), invitations, invitationWorkflows, temporal, taskQueue }),

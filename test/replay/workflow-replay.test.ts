@@ -4,7 +4,8 @@
 // fixtures from fresh runs (only for changes that were never released). Fixtures recorded before a
 // patch stay as they are; the fresh runs write the names of the latest code (`-stages`: with
 // `stage-read-model-v1`; `-encrypted`: payloads encrypted with the test key, and "assign
-// credentials" carrying a stored-credentials id instead of the hashes). Every history replays
+// credentials" carrying a stored-credentials id instead of the hashes; `-encrypted-local-steps`: both,
+// and adding users with `provisioning-local-steps-v1`). Every history replays
 // through the test key's codec: encrypted ones decode with it, older plain ones pass through.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -154,15 +155,15 @@ describe('fresh runs', () => {
       const done = await completedRequest(stack, 'replay-add', res.body.requestId, account.credential);
       expect(done.users.map((u: any) => u.outcome)).toEqual(['created', 'failed', 'created']);
       await replaysCleanly(res.body.workflowId, 'provisioning-request-encrypted.json');
-      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated-encrypted.json');
+      await replaysCleanly(`${res.body.workflowId}:user-2`, 'user-provisioning-compensated-encrypted-local-steps.json');
 
       const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('invite@replay-add.test')));
       expect((await submitSignup(url, validSignup)).status).toBe(200);
-      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-encrypted.json');
+      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-encrypted-local-steps.json');
 
       const activated = await stack.api('POST', `/v1/accounts/replay-add/users/${done.users[2].userId}/activation`, { body: { option: 'assign_credentials', ...credentials }, credential: account.credential });
       expect(activated.body.activation.stage).toBe('activated');
-      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials-encrypted.json');
+      await replaysCleanly(`${res.body.workflowId}:user-3`, 'user-provisioning-later-credentials-encrypted-local-steps.json');
     } finally {
       stack.twilio.setFault(undefined);
     }

@@ -47,6 +47,13 @@ export interface NewPerson {
   canPurchase?: boolean;
 }
 
+/**
+ * The settings inviting reads, as one text: a statement that acts on settings kept in memory
+ * compares it with the row's at that moment (api/services/invitations/invitations-data.ts).
+ */
+export const ACCOUNT_FINGERPRINT = (alias: string) =>
+  `(${['name', 'company_domains', 'plan', 'country', 'locale', 'users_may_invite', 'invitation_lifetime_seconds'].map((c) => `${alias}.${c}`).join(', ')})::text`;
+
 export function createAccountsData(db: Db) {
   return {
     /** The account, and which of `emails` already belong to its active users: one round trip (invitations are the API's hot path). */
@@ -56,6 +63,16 @@ export function createAccountsData(db: Db) {
                 ARRAY(SELECT lower(u.email) FROM users u WHERE u.account_id = a.id AND lower(u.email) = ANY($2) AND u.status = 'active') AS "activeUsers"
            FROM accounts a WHERE a.id = $1`,
         [accountId, emails],
+      );
+      return rows[0];
+    },
+
+    /** The account's settings for inviting, alone (kept in memory by the service), with their fingerprint. */
+    async inviting(accountId: string): Promise<(AccountRow & { fingerprint: string }) | undefined> {
+      const { rows } = await db.query<AccountRow & { fingerprint: string }>(
+        `SELECT id, name, company_domains, plan, country, locale, users_may_invite, invitation_lifetime_seconds, ${ACCOUNT_FINGERPRINT('accounts')} AS fingerprint
+           FROM accounts WHERE id = $1`,
+        [accountId],
       );
       return rows[0];
     },

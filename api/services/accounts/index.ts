@@ -4,7 +4,7 @@ import type { Db } from '../../../db';
 import { createCredentialService } from '../credentials';
 import { createAccountsData, type NewAccount, type NewPerson } from './accounts-data';
 
-export { createAccountsData, type AccountRow, type AccountSettings, type AccountsData, type NewAccount } from './accounts-data';
+export { ACCOUNT_FINGERPRINT, createAccountsData, type AccountRow, type AccountSettings, type AccountsData, type NewAccount } from './accounts-data';
 export { createAccountService, type AccountService } from './accounts-service';
 
 export async function createAccountWithSuperAdmin(db: Db, a: NewAccount): Promise<{ accountId: string; superAdminId: string; credential: string }> {

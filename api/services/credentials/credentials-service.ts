@@ -1,11 +1,13 @@
 // API credentials: issued (the secret is shown once), resolved to their caller, listed, revoked.
 import { problems } from '../../problems';
 import type { Caller } from './caller';
+import type { CallerCache } from './caller-cache';
 import { mayBeSecret, newSecret, secretHash } from './credential-secrets';
 import type { CredentialsData, CredentialView } from './credentials-data';
 import { listedOwner, mayManage } from './credentials-policy';
 
-export function createCredentialService({ credentialsData }: { credentialsData: CredentialsData }) {
+/** `cache`: verified callers kept in memory, dropped as soon as any process changes them (caller-cache.ts). */
+export function createCredentialService({ credentialsData, cache }: { credentialsData: CredentialsData; cache?: CallerCache }) {
   /** A new credential for a person (no policy: bootstrap and the checked paths below). */
   async function issue(accountId: string, userId: string, label = ''): Promise<{ id: string; secret: string }> {
     const secret = newSecret();
@@ -16,8 +18,13 @@ export function createCredentialService({ credentialsData }: { credentialsData: 
     issue,
 
     async resolve(secret: string): Promise<Caller | undefined> {
-      return mayBeSecret(secret) ? credentialsData.callerBySecretHash(secretHash(secret)) : undefined;
+      if (!mayBeSecret(secret)) return undefined;
+      const hash = secretHash(secret);
+      return cache ? cache.lookup(hash, () => credentialsData.callerBySecretHash(hash)) : credentialsData.callerBySecretHash(hash);
     },
+
+    /** Stops listening for caller changes (the app's close). */
+    close: async (): Promise<void> => cache?.close(),
 
     list: (caller: Caller): Promise<CredentialView[]> => credentialsData.list(caller.accountId, listedOwner(caller)),
 
@@ -36,6 +43,8 @@ export function createCredentialService({ credentialsData }: { credentialsData: 
       const owner = ownerId ? await credentialsData.activePerson(caller.accountId, ownerId) : undefined;
       if (!ownerId || !mayManage(caller, ownerId, owner?.role ?? 'user')) throw problems.notFound(`Credential ${credentialId}`);
       await credentialsData.revoke(caller.accountId, credentialId);
+      // This process at once; the others when the trigger's notice reaches them (at commit).
+      cache?.forgetCredential(credentialId);
     },
   };
 }

@@ -11,7 +11,7 @@ import { problems } from '../../problems';
 import type { AccountService } from '../accounts';
 import type { Caller } from '../credentials';
 import type { InvitationWorkflows } from './invitation-workflows';
-import type { StartInvitation } from './invitation-starts';
+import { invitationRecord, type StartInvitation } from './invitation-starts';
 import { invitationView, type InvitationView } from './invitation-view';
 import type { InvitationRow, InvitationsData } from './invitations-data';
 import type { InvitationPolicy } from './invitations-policy';
@@ -56,23 +56,35 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
     return row;
   }
 
-  return {
-    async inviteByEmail(caller: Caller, request: EmailInvitationRequest): Promise<InvitationView[]> {
+  const service = {
+    async inviteByEmail(caller: Caller, request: EmailInvitationRequest, attempt = 1): Promise<InvitationView[]> {
       // The whole request is checked before anything is recorded or sent: all of it goes, or none.
       const { addresses, errors } = checkEmailList(request.emails);
-      const account = await accounts.forInvitations(caller.accountId, addresses);
+      // The account's settings from memory when kept: the request's one round trip records, and checks they still hold.
+      const account = await accounts.inviting(caller.accountId);
       const asAdmin = request.role === 'admin';
       policy.assertMayInvite(caller, account, asAdmin);
       if (errors.length > 0) throw problems.validation('The invitation was not sent: fix the listed addresses.', errors);
       const sendAt = scheduledSendAt(request);
-      if (account.activeUsers.length > 0) {
-        throw problems.alreadyAUser('Some of these people already have an active account in this company; nothing was sent.', { addresses: account.activeUsers });
-      }
-      const invitee = (email: string): InviteeToStart => ({
+      const invitees = addresses.map((email): InviteeToStart => ({
         id: invitationIdFor(account.id, email), channel: 'email', email, type: inviteeTypeFor(email, account.company_domains, asAdmin), role: asAdmin ? 'admin' : 'user',
+      }));
+      // One statement: nobody is recorded if anybody is already an active user, or what came from memory changed.
+      const recorded = await invitationsData.recordUnlessActive(account.id, invitees.map((i) => invitationRecord(account, caller, i)), {
+        credentialId: caller.credentialId, role: caller.role, accountFingerprint: account.fingerprint,
       });
+      // Revoked, disabled or given another role since it was kept: the change's notice drops it; a retry is checked afresh.
+      if (!recorded.holds.caller) throw problems.unauthenticated();
+      if (!recorded.holds.account) {
+        accounts.forget(account.id);
+        if (attempt < 3) return service.inviteByEmail(caller, request, attempt + 1);
+        throw problems.unavailable('The account\'s settings are changing; try again shortly.');
+      }
+      if (recorded.activeUsers.length > 0) {
+        throw problems.alreadyAUser('Some of these people already have an active account in this company; nothing was sent.', { addresses: recorded.activeUsers });
+      }
       // Each person's invitation is independent of the others': start them side by side.
-      return Promise.all(addresses.map((email) => startInvitation(account, caller, invitee(email), sendAt)));
+      return Promise.all(invitees.map((invitee) => startInvitation(account, caller, invitee, sendAt, recorded.rows.get(invitee.id) ?? null)));
     },
 
     async inviteByText(caller: Caller, request: TextInvitationRequest): Promise<InvitationView> {
@@ -110,5 +122,6 @@ export function createInvitationService({ invitationsData, accounts, policy, wor
       return invitationView(row, await workflows.update(row.id, assignLicense));
     },
   };
+  return service;
 }
 export type InvitationService = ReturnType<typeof createInvitationService>;
