@@ -13,6 +13,7 @@ import { invitationBatchWorkflow } from '../../../workflows';
 import { cancelBatch, invitationBatchWorkflowId } from '../../../workflows/invitation-batch/definitions';
 import { invitationIdFor } from '../../../workflows/invitation/start';
 import { AccountId, OnboardingStage } from '../../../workflows/search-attributes';
+import { askWorkflow } from '../../deadlines';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
@@ -240,7 +241,8 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
       const batch = policy.assertMaySee(caller, await batchesData.byId(caller.accountId, batchId), batchId);
       if (batch.status !== 'running') throw problems.wrongStage(`Invitation batch ${batchId} has ${batch.status === 'completed' ? 'completed' : 'been cancelled'}; nothing is left to cancel`);
       try {
-        await temporal.workflow.getHandle(batch.workflow_id).executeUpdate(cancelBatch);
+        const handle = temporal.workflow.getHandle(batch.workflow_id);
+        await askWorkflow(temporal, () => handle.startUpdate(cancelBatch, { waitForStage: 'ACCEPTED' }));
       } catch (err) {
         throw updateProblem(err, `Invitation batch ${batchId}`);
       }

@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../../domain/provisioning-requests';
 import { activateUserAccount, getUserProvisioningStatus, type LaterActivation, type UserProvisioningStatus } from '../../../workflows/provisioning-request/definitions';
-import { askWorkflow, temporalCall } from '../../deadlines';
+import { askWorkflow } from '../../deadlines';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
@@ -41,7 +41,7 @@ export function createUserService({ usersData, provisioningContext, temporal }: 
   async function provisioningStatus(workflowId: string | null): Promise<UserProvisioningStatus | undefined> {
     if (!workflowId) return undefined;
     try {
-      return await temporalCall(temporal, () => temporal.workflow.getHandle(workflowId).query(getUserProvisioningStatus));
+      return await temporal.workflow.getHandle(workflowId).query(getUserProvisioningStatus);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
