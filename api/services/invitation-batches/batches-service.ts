@@ -210,16 +210,19 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
       const errors: BatchRowError[] = [];
       const seen = new Map<string, number>();
       const rows: RowToRecord[] = [];
+      const missing: BatchRowError[] = [];
       request.invitationIds.forEach((id, i) => {
         const line = i + 1;
         const invitation = found.get(id);
-        if (!invitation || !policy.mayActOn(caller, invitation)) errors.push({ line, field: 'invitationIds', message: `Invitation ${id} was not found` });
+        // What does not exist is the state of the data (404), not a malformed request (422).
+        if (!invitation || !policy.mayActOn(caller, invitation)) missing.push({ line, field: 'invitationIds', message: `Invitation ${id} was not found` });
         else if (seen.has(id)) errors.push({ line, field: 'invitationIds', message: `${id} is also item ${seen.get(id)}` });
         else {
           seen.set(id, line);
           rows.push({ line, invitationId: id, ...(invitation.channel !== 'link' ? { channel: invitation.channel } : {}), ...(invitation.email ? { email: invitation.email } : {}), ...(invitation.phone ? { phone: invitation.phone } : {}) });
         }
       });
+      if (missing.length > 0) throw problems.batchInvitationsNotFound(missing.slice(0, MAX_LISTED_ERRORS), missing.length);
       if (errors.length > 0) throw rowsRejected(errors);
       if (options.dryRun) {
         return {
