@@ -41,11 +41,11 @@ export const duration = z
   })
   .describe('A duration: 2d, 36h, 90m, 1w, or ISO 8601 such as P2D or PT36H (beyond a year counts as a year)');
 
-/** Lower-cased, spaces around dropped; at least one other character. */
+/** Lower-cased, spaces around dropped; at least one other character (and no NUL, which PostgreSQL refuses). */
 export const emailText = z
   .string()
   .max(320)
-  .regex(new RegExp(`[^ \\t\\n\\r\\f\\v]`), 'give an address or the start of one')
+  .regex(new RegExp(`^[^\\u0000]*[^ \\t\\n\\r\\f\\v\\u0000][^\\u0000]*$`), 'give an address or the start of one')
   .transform((s) => trimSpaces(s).toLowerCase());
 /** As stored: E.164, spaces, dashes, dots and brackets dropped. */
 const SEPARATORS = '[ \\t\\n\\r\\f\\v().-]';
