@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import Fastify from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db';
-import { defaultDeadlines, type DeadlineSettings } from './deadlines';
+import { defaultDeadlines, withRequestDeadlines, type DeadlineSettings } from './deadlines';
 import authentication from './plugins/authentication';
 import deadlines from './plugins/deadlines';
 import idempotency from './plugins/idempotency';
@@ -60,8 +60,11 @@ export function redactUrl(url: string): string {
   return url.replace(/^\/(signup|join)\/[^/?#]+/, '/$1/[token]');
 }
 
-export async function buildApp({ db, temporal, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, trustProxy = false, codec, webhookAllowPrivateAddresses }: AppDependencies) {
+export async function buildApp({ db, temporal: given, taskQueue, invitationTokenSecret, publicBaseUrl, logLevel = 'silent', logStream, rateLimits = {}, corsOrigins = [], seatLimits, deadlines: deadlineSettings = {}, temporalUiUrl, trustProxy = false, codec, webhookAllowPrivateAddresses }: AppDependencies) {
   const limits = { ...defaultRateLimits, ...rateLimits };
+  // The API's own client over the given connection: each workflow call made while answering a
+  // request carries the request deadline (deadlines.ts), whichever service makes it.
+  const temporal = withRequestDeadlines(given);
   const app = Fastify({
     bodyLimit: 256 * 1024,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },

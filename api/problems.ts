@@ -116,10 +116,14 @@ export const problems = {
     ),
   /** A webhook URL this API will not call (an address on this machine or a private network, unless the setting allows it). */
   webhookUrlRefused: (detail: string, errors: FieldError[]) => new Problem(422, 'webhook-url-refused', 'Webhook URL refused', detail, { errors }),
+  /** A bulk action naming invitations that do not exist (or are not the caller's): each listed with its line; nothing was done. */
+  batchInvitationsNotFound: (errors: Array<FieldError & { line: number }>, errorCount: number) =>
+    new Problem(404, 'not-found', 'Not found', `${errorCount} invitation${errorCount === 1 ? ' was' : 's were'} not found; nothing was recorded or done.`, { errors, errorCount }),
   signupRejected: (detail: string, errors: FieldError[]) => new Problem(422, 'signup-rejected', 'Signup refused', detail, { errors }),
+  /** An acknowledgement the request needs, as a purchase does (409): for activation the user's license decides, not the body. */
   missingEmergencyAddress: (errors: FieldError[]) =>
     new Problem(
-      422,
+      409,
       'missing-emergency-address',
       'Missing emergency address',
       'Users with phone service need an emergency response location before they can make or receive calls. Add one, or send `continueWithoutEmergencyAddress: true` to continue without: they will be asked to add it at first sign-in.',

@@ -192,11 +192,11 @@ function credentialFindings(c: CredentialsInput, ctx: CredentialsContext, prefix
   }
 }
 
-/** Problems with assigned credentials (also used when an admin activates a user later). */
-export function credentialProblems(c: CredentialsInput, ctx: CredentialsContext, prefix: string): FieldError[] {
+/** Problems with assigned credentials, each of its kind (also used when an admin activates a user later). */
+export function credentialProblems(c: CredentialsInput, ctx: CredentialsContext, prefix: string): ProvisioningFindings {
   const { found, report } = findings();
   credentialFindings(c, ctx, prefix, report);
-  return found.all;
+  return found;
 }
 
 /** A user with phone service activated by credentials without an emergency response location ("Missing Emergency Address"). */

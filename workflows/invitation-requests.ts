@@ -4,15 +4,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotifyAdminsResult } from '../activities/invitation-requests';
+import { sendingActivityOptions } from './sending';
 
-const { notifyAdminsOfInvitationRequest } = proxyActivities<Activities>({
-  // As the other sends (workflows/invite-link-sharing.ts): a dead worker is noticed by the
-  // heartbeat, and a live attempt may wait out a database outage to record what was already sent.
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '10 seconds',
-  scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { notifyAdminsOfInvitationRequest } = proxyActivities<Activities>(sendingActivityOptions);
 
 export interface InvitationRequestInput {
   requestId: string;

@@ -2,15 +2,9 @@
 // address's outcome reported. A failure for one address does not stop the others.
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { sendingActivityOptions } from './sending';
 
-const { sendInviteLinkEmail } = proxyActivities<Activities>({
-  // As the invitation's sends (workflows/invitation/invitation-workflow.ts): a dead worker is noticed by the heartbeat,
-  // and a live attempt may wait out a database outage to record what was already sent.
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '10 seconds',
-  scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+const { sendInviteLinkEmail } = proxyActivities<Activities>(sendingActivityOptions);
 
 export interface ShareInviteLinkInput {
   accountId: string;

@@ -72,30 +72,54 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   );
 }
 
-/** Every route's path as a pattern, to tell "no such path" (404) from "not with this method" (405). */
-function pathPattern(url: string): RegExp {
+/**
+ * Every route's path as a pattern, to tell "no such path" (404) from "not with this method" (405),
+ * with the constraints of its parameters (`:id(^regex$)`), which the router applies to the decoded value.
+ */
+function pathPattern(url: string): { pattern: RegExp; constraints: Array<RegExp | undefined> } {
+  const constraints: Array<RegExp | undefined> = [];
   const source = url
     .split('/')
-    .map((segment) => (segment === '*' ? '.*' : segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) => {
+      if (segment === '*') return '.*';
+      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const constraint = /^:\w+\((.*)\)$/.exec(segment)?.[1];
+      constraints.push(constraint === undefined ? undefined : new RegExp(constraint));
+      return '([^/]+)';
+    })
     .join('/');
-  return new RegExp(`^${source}/?$`);
+  return { pattern: new RegExp(`^${source}/?$`), constraints };
+}
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Whether the router would take `path` to a route with this pattern. */
+function takes(route: ReturnType<typeof pathPattern>, path: string): boolean {
+  const match = route.pattern.exec(path);
+  return match !== null && route.constraints.every((c, i) => c === undefined || c.test(decoded(match[i + 1]!)));
 }
 
 export default fp(async function problemDetails(app: FastifyInstance) {
-  const routes: Array<{ pattern: RegExp; methods: string[] }> = [];
+  const routes: Array<ReturnType<typeof pathPattern> & { url: string; methods: string[] }> = [];
   app.addHook('onRoute', (route) => {
     // CORS answers OPTIONS on every path by itself: that is no method a path "takes".
     if (route.url === '*' || route.url === '/*') return;
     const methods = ([] as string[]).concat(route.method);
-    const known = routes.find((r) => r.pattern.source === pathPattern(route.url).source);
+    const known = routes.find((r) => r.url === route.url);
     if (known) known.methods.push(...methods);
-    else routes.push({ pattern: pathPattern(route.url), methods });
+    else routes.push({ url: route.url, ...pathPattern(route.url), methods });
   });
 
   /** No route for this path (404), or not with this method (405, with the methods it takes). */
   const noRoute = (request: FastifyRequest): Problem => {
     const path = request.url.split('?')[0]!;
-    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
+    const allowed = [...new Set(routes.filter((r) => takes(r, path)).flatMap((r) => r.methods))];
     return allowed.length > 0 && !allowed.includes(request.method) ? problems.methodNotAllowed(request.method, path, allowed) : problems.noRoute(request.method, path);
   };
 

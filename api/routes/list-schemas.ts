@@ -1,48 +1,59 @@
 // Query-string schemas every list shares: filters that take one or more values, times, durations,
 // and the page (limit and opaque cursor); and the shapes of a page and of a summary.
-import { Duration } from 'luxon';
-import ms from 'ms';
 import { z } from 'zod';
 
+// Each filter's documented schema is exactly what it accepts (a fuzzer fed the document finds
+// any gap): patterns spell the accepted forms with explicit character sets, since JavaScript's and
+// Python's `\s` and `\d` differ beyond ASCII.
+
+/** Separators a list or a number may carry: spaces; in numbers also brackets, dots and dashes. */
+const SPACES = '[ \\t\\n\\r\\f\\v]';
+const trimSpaces = (s: string) => s.replace(new RegExp(`^${SPACES}+|${SPACES}+$`, 'g'), '');
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** One or more of `values`: comma-separated, or the parameter repeated (`stage=expired&stage=revoked`). */
-export const oneOrMore = <T extends string>(values: readonly [T, ...T[]], what?: string) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1, 'give at least one value'))
+export const oneOrMore = <T extends string>(values: readonly [T, ...T[]], what?: string) => {
+  const one = `(?:${values.map(escape).join('|')})`;
+  const list = z.string().regex(new RegExp(`^ *${one} *(?:, *${one} *)*$`), `one or more of ${values.join(', ')}, comma-separated`);
+  return z
+    .union([list, z.array(list).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim() as T))
     .describe(`${what ? `${what}: o` : 'O'}ne or more of ${values.join(', ')} (comma-separated, or the parameter repeated)`);
+};
 
 /** An instant with its offset, e.g. 2026-11-01T00:00:00Z. */
 export const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s)).describe('An ISO 8601 instant with its offset, e.g. 2026-11-01T00:00:00Z');
 
-const MAX_DURATION_MS = 366 * 86_400_000;
-function durationMs(s: string): number | undefined {
-  try {
-    const v = /^P/i.test(s) ? Duration.fromISO(s.toUpperCase()).as('milliseconds') : ms(s as ms.StringValue);
-    return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_DURATION_MS ? v : undefined;
-  } catch {
-    return undefined; // ms throws on what it cannot read (e.g. an empty string)
-  }
-}
+const MINUTE = 60_000;
+const UNIT_MS: Record<string, number> = { m: MINUTE, h: 60 * MINUTE, d: 1440 * MINUTE, w: 7 * 1440 * MINUTE };
+/** Longer than any link lives: a longer duration finds the same invitations. */
+const MAX_DURATION_MS = 366 * UNIT_MS.d!;
+const DURATION = /^(?:([1-9][0-9]{0,5}) ?([mhdwMHDW])|[Pp]([1-9][0-9]{0,5})([dwDW])|[Pp][Tt]([1-9][0-9]{0,5})([hmHM]))$/;
 
-/** A positive duration up to a year: `2d`, `36h`, `90m`, or ISO 8601 (`P2D`, `PT36H`); milliseconds. */
+/** A positive duration: `2d`, `36h`, `90m`, `1w`, or ISO 8601 (`P2D`, `PT36H`); milliseconds, at most a year. */
 export const duration = z
   .string()
-  .max(40)
-  .transform((s, ctx) => {
-    const v = durationMs(s.trim());
-    if (v === undefined) ctx.addIssue({ code: 'custom', message: 'use a positive duration up to a year, like 2d, 36h, 90m or P2D' });
-    return v ?? z.NEVER;
+  .regex(DURATION, 'use a positive duration, like 2d, 36h, 90m, 1w or P2D')
+  .transform((s) => {
+    const [, n1, u1, n2, u2, n3, u3] = DURATION.exec(s)!;
+    const [n, unit] = n1 ? [n1, u1!] : n2 ? [n2, u2!] : [n3!, u3!];
+    return Math.min(Number(n) * UNIT_MS[unit.toLowerCase()]!, MAX_DURATION_MS);
   })
-  .describe('A duration: 2d, 36h, 90m, or ISO 8601 such as P2D');
+  .describe('A duration: 2d, 36h, 90m, 1w, or ISO 8601 such as P2D or PT36H (beyond a year counts as a year)');
 
-/** Lower-cased, trimmed. */
-export const emailText = z.string().trim().min(1).max(320).transform((s) => s.toLowerCase());
+/** Lower-cased, spaces around dropped; at least one other character (and no NUL, which PostgreSQL refuses). */
+export const emailText = z
+  .string()
+  .max(320)
+  .regex(new RegExp(`^[^\\u0000]*[^ \\t\\n\\r\\f\\v\\u0000][^\\u0000]*$`), 'give an address or the start of one')
+  .transform((s) => trimSpaces(s).toLowerCase());
 /** As stored: E.164, spaces, dashes, dots and brackets dropped. */
+const SEPARATORS = '[ \\t\\n\\r\\f\\v().-]';
 export const phoneText = z
   .string()
-  .transform((s) => s.replace(/[\s().-]/g, ''))
-  .pipe(z.string().regex(/^\+?\d{1,15}$/, 'digits, with a leading + (E.164, e.g. +14155550123)'));
+  .max(100)
+  .regex(new RegExp(`^${SEPARATORS}*\\+?${SEPARATORS}*(?:[0-9]${SEPARATORS}*){1,15}$`), 'digits, with a leading + (E.164, e.g. +14155550123)')
+  .transform((s) => s.replace(new RegExp(SEPARATORS, 'g'), ''));
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).describe('Rows per page, 1 to 200 (default 50)'),

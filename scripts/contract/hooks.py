@@ -25,10 +25,14 @@ class ContractCredential:
 
 from schemathesis.core.parameters import ParameterLocation  # noqa: E402
 #
-# Two rules no JSON schema can state: a password and a PIN given twice must be the same, and a text
+# What no JSON schema can state: a password and a PIN given twice must be the same; a text
 # invitation's phone number must be one libphonenumber accepts (national formats in the account's
-# country). Schema-valid bodies Schemathesis generates follow them here, so the run tests everything
-# else the document says; the refusals themselves are covered by the jest suites.
+# country); a list's `cursor` is opaque, valid only as the `nextCursor` the API made (for that list
+# and those filters); and a batch upload is a file of rows, each checked against the account (a CSV
+# grammar, addresses, the account's company domains and country). Schema-valid requests Schemathesis
+# generates follow them here, so the run tests everything else the document says; the refusals
+# themselves are covered by the jest suites (test/fast/contract-exact.test.ts, test/lists,
+# test/invitation-batches).
 
 CONFIRMED = (("password", "passwordConfirmation"), ("pin", "pinConfirmation"))
 VALID_PHONE = "+14155552671"
@@ -41,12 +45,45 @@ def _confirm(setup):
                 setup[again] = setup[value]
 
 
+import itertools  # noqa: E402
+
+_rows = itertools.count(1)
+ROLES = ("user", "admin")
+LICENSES = ("ringex", "video_pro_plus", "video_pro", "mobile")
+LOCALES = ("en", "fr")
+
+
+def _upload_row(row):
+    """A generated row, kept where its cells are already ones the account takes, with an address of its own."""
+    kept = {k: row[k] for k, allowed in (("role", ROLES), ("license", LICENSES), ("locale", LOCALES)) if isinstance(row, dict) and row.get(k) in allowed}
+    return {"email": f"row-{next(_rows)}@contract.test", **kept}
+
+
+def _batch_upload(body, media_type):
+    # A CSV upload is a file: whatever was generated for it (a string, or one of the JSON shapes the
+    # union offers), what a client sends as text/csv is a CSV file.
+    if isinstance(body, str) or media_type == "text/csv":
+        return f"email,role\nrow-{next(_rows)}@contract.test,user\n"
+    if isinstance(body, dict) and isinstance(body.get("invitations"), list):
+        body["invitations"] = [_upload_row(row) for row in body["invitations"][:50]]
+    return body
+
+
 @schemathesis.hook
 def map_case(ctx, case):
+    if case.meta is None:
+        return case
+    if isinstance(case.query, dict) and "cursor" in case.query and not case.meta.is_negative_at(ParameterLocation.QUERY):
+        del case.query["cursor"]
     body = case.body
-    if not isinstance(body, dict) or case.meta is None or case.meta.is_negative_at(ParameterLocation.BODY):
+    if case.meta.is_negative_at(ParameterLocation.BODY):
         return case
     path = case.operation.path
+    if path.endswith("/invitation-batches") and case.operation.method.lower() == "post":
+        case.body = _batch_upload(body, case.media_type)
+        return case
+    if not isinstance(body, dict):
+        return case
     if path.endswith("/provisioning-quotes") or path.endswith("/provisioning-requests"):
         for user in body.get("users") or []:
             if isinstance(user, dict):

@@ -5,7 +5,8 @@
 // non-zero when Schemathesis finds anything. Not part of `npm test`: it takes minutes.
 //
 // Environment: CONTRACT_MAX_EXAMPLES (per operation, default 30), CONTRACT_SEED (replay a run),
-// CONTRACT_MAX_TIME (seconds, optional), CONTRACT_WORKERS (default 1).
+// CONTRACT_MAX_TIME (seconds, optional), CONTRACT_WORKERS (default 1), CONTRACT_OUT (the reports'
+// folder, default .data/contract-run: two runs side by side need two).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -33,7 +34,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const VENV = path.join(ROOT, '.data', 'contract-venv');
 const ST = path.join(VENV, 'bin', 'st');
 const SCHEMATHESIS = '4.32.5';
-const OUT = path.join(ROOT, '.data', 'contract-run');
+const OUT = path.resolve(ROOT, process.env.CONTRACT_OUT ?? path.join('.data', 'contract-run'));
 const ACCOUNT = 'contract';
 
 const log = (msg: string) => console.log(`[contract] ${msg}`);

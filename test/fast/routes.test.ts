@@ -67,7 +67,7 @@ const routes: Route[] = [
   { method: 'POST', path: `/invitation-batches/${UUID}/cancel`, invalid: { path: '/invitation-batches/not-a-uuid/cancel', fields: ['params.batchId'] }, missing: `/invitation-batches/${UUID}/cancel` },
   { method: 'GET', path: `/invitation-batches/${UUID}/report.csv`, invalid: { path: '/invitation-batches/not-a-uuid/report.csv', fields: ['params.batchId'] }, missing: `/invitation-batches/${UUID}/report.csv` },
   { method: 'GET', path: '/invitations', invalid: { path: '/invitations?limit=0', fields: ['querystring.limit'] } },
-  { method: 'GET', path: '/invitations/summary', invalid: { path: '/invitations/summary?stage=lost', fields: ['querystring.stage.0'] } },
+  { method: 'GET', path: '/invitations/summary', invalid: { path: '/invitations/summary?stage=lost', fields: ['querystring.stage'] } },
   { method: 'GET', path: '/users', invalid: { path: '/users?limit=201', fields: ['querystring.limit'] } },
   { method: 'GET', path: '/users/summary', invalid: { path: '/users/summary?color=red', fields: ['querystring.color'] } },
   { method: 'GET', path: '/provisioning-requests', forbiddenFor: 'user', invalid: { path: '/provisioning-requests?limit=0', fields: ['querystring.limit'] } },

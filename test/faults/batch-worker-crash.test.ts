@@ -1,29 +1,22 @@
 // Workers killed (SIGKILL) at random moments while a 300-row batch fans out: every row ends in
 // exactly one outcome, every invitee gets exactly one email (one Message-ID), no invitation twice.
-import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { eventually } from '../support/stack';
 import { csv, endedBatch, setBatchPace, uploadCsv } from '../support/batches';
 import { recordCounts } from '../support/test-logs';
+import { deliveryCounts, stackWithWorkerProcesses } from './crash-support';
 
-let stack: TestStack;
-const workers: WorkerProcess[] = [];
-beforeAll(async () => {
-  stack = await startTestStack({ inProcessWorker: false });
-});
-afterAll(async () => {
-  for (const w of workers) await w.kill();
-  await stack?.stop();
-});
+const run = stackWithWorkerProcesses();
 
 const ROWS = 300;
 const KILLS = 3;
 
 test(`workers killed at random while a ${ROWS}-row batch fans out: one outcome per row, one email per invitee`, async () => {
+  const { stack, workers } = run;
   const account = await stack.createAccount({ id: 'batch-crash', companyDomains: ['crash.test'] });
   // 6,000 messages a minute: a chunk of 100 every second, so the kills land between and inside chunks.
   await setBatchPace(stack, account.id, 6_000);
   const emails = Array.from({ length: ROWS }, (_, i) => `c${i}@crash.test`);
-  workers.push(await spawnWorkerProcess(stack.workerSettings));
+  await run.spawnWorker();
   const res = await uploadCsv(stack, account.id, csv('email', emails), { credential: account.credential });
   expect(res.status).toBe(202);
 
@@ -39,7 +32,7 @@ test(`workers killed at random while a ${ROWS}-row batch fans out: one outcome p
     }
     progress.push((await outcomesNow()).map((r) => `${r.outcome}:${r.n}`).join(' '));
     await workers.at(-1)!.kill();
-    workers.push(await spawnWorkerProcess(stack.workerSettings));
+    await run.spawnWorker();
   }
   const batch = await endedBatch(stack, account.id, res.body.batchId, account.credential, 120_000);
   const wanted = new Set(emails);
@@ -48,7 +41,6 @@ test(`workers killed at random while a ${ROWS}-row batch fans out: one outcome p
   await new Promise((r) => setTimeout(r, 2_000));
 
   const received = delivered();
-  const distinctMessages = new Set(received.map((m) => `${m.to[0]} ${m.messageId}`));
   const { rows: outcomes } = await stack.db.query(`SELECT outcome, count(*)::int AS n FROM invitation_batch_rows WHERE batch_id = $1 GROUP BY outcome`, [res.body.batchId]);
   const { rows: invitations } = await stack.db.query(`SELECT count(*)::int AS n, max(token_generation)::int AS generation FROM invitations WHERE account_id = $1`, [account.id]);
   const counts = {
@@ -56,10 +48,7 @@ test(`workers killed at random while a ${ROWS}-row batch fans out: one outcome p
     outcomes: Object.fromEntries(outcomes.map((r) => [r.outcome, r.n])),
     invitations: invitations[0].n,
     maxTokenGeneration: invitations[0].generation,
-    received: distinctMessages.size,
-    duplicates: distinctMessages.size - new Set(received.map((m) => m.to[0])).size,
-    sameMessageRedelivered: received.length - distinctMessages.size,
-    lost: emails.filter((e) => !received.some((m) => m.to[0] === e)).length,
+    ...deliveryCounts(received, emails),
     kills: KILLS,
     rowsAtEachKill: progress,
   };

@@ -9,6 +9,7 @@ import { freePort } from '../../scripts/local-stack/ports';
 import { startPostgresProcess, type PostgresProcess } from '../support/postgres-process';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { recordCounts } from '../support/test-logs';
+import { deliveryCounts } from './crash-support';
 
 const CHAOS = process.env.CHAOS === '1';
 const COUNT = CHAOS ? 200 : 20;
@@ -65,7 +66,6 @@ test(`PostgreSQL is down for ${OUTAGE_MS / 1000} s mid-run: 503 meanwhile, then 
   // A send the mail server accepted just as the database went away could not be recorded, so it is
   // sent again: the same message with the same Message-ID, which mailbox providers drop. Counted
   // apart from real duplicates (two different messages to one invitee), as in worker-crash.
-  const distinctMessages = new Set(received.map((m) => `${m.to[0]} ${m.messageId}`));
   const { rows } = await stack.db.query(`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent, sum(attempts)::int AS attempts FROM message_outbox WHERE recipient = ANY($1)`, [emails]);
   // The sends that met the outage were retried by Temporal (their attempts never reached the outbox's counter).
   const attemptsPerSend = await Promise.all(emails.map(async (e) => {
@@ -77,10 +77,7 @@ test(`PostgreSQL is down for ${OUTAGE_MS / 1000} s mid-run: 503 meanwhile, then 
     sendsOnTheWire,
     deliveredBeforeOutage,
     sent: rows[0].sent,
-    received: distinctMessages.size,
-    duplicates: distinctMessages.size - new Set(received.map((m) => m.to[0])).size,
-    sameMessageRedelivered: received.length - distinctMessages.size,
-    lost: emails.filter((e) => !received.some((m) => m.to[0] === e)).length,
+    ...deliveryCounts(received, emails),
     attempts: rows[0].attempts,
     sendsRetriedByTemporal: attemptsPerSend.filter((a) => a > 1).length,
     apiAnsweredDuringOutageMs: answeredInMs,

@@ -2,21 +2,14 @@
 // numbers, while number purchases are on the wire; a new worker takes over. Nothing is bought or
 // taken twice: one seat purchase, one seat, one order and at most one number per user.
 import { address, completedRequest, credentials, newUser } from '../support/provisioning-requests';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { eventually } from '../support/stack';
 import { recordCounts } from '../support/test-logs';
+import { stackWithWorkerProcesses } from './crash-support';
 
-let stack: TestStack;
-const workers: WorkerProcess[] = [];
-beforeAll(async () => {
-  stack = await startTestStack({ inProcessWorker: false });
-});
-afterAll(async () => {
-  for (const w of workers) await w.kill();
-  await stack?.stop();
-});
+const run = stackWithWorkerProcesses();
 
 test('a worker killed mid-request is replaced; no seat, order or number is taken twice', async () => {
+  const { stack, workers } = run;
   const users = Array.from({ length: 25 }, (_, i) =>
     newUser(`crash${i}@acme.test`, {
       userType: 'ringex',
@@ -31,7 +24,7 @@ test('a worker killed mid-request is replaced; no seat, order or number is taken
 
   // A slow carrier, so number purchases are in flight when the worker dies.
   stack.twilio.setLatency(1_500);
-  workers.push(await spawnWorkerProcess(stack.workerSettings));
+  await run.spawnWorker();
   const res = await stack.api('POST', '/v1/accounts/acme/provisioning-requests', { body: { ...request, quoteId: quoted.body.quote.id, acknowledgeCharges: true } });
   expect(res.status).toBe(202);
   const purchaseInFlight = () => stack.twilio.inFlight().some((r) => r.method === 'POST' && r.path.endsWith('/IncomingPhoneNumbers.json'));
@@ -43,7 +36,7 @@ test('a worker killed mid-request is replaced; no seat, order or number is taken
   // What the dead worker had on the wire still happens at the carrier, as it would at Twilio.
   await eventually(async () => stack.twilio.inFlight().length === 0, 10_000, 'the carrier to finish what was in flight');
   stack.twilio.setLatency(0);
-  workers.push(await spawnWorkerProcess(stack.workerSettings));
+  await run.spawnWorker();
   const done = await completedRequest(stack, 'acme', res.body.requestId, undefined, 80_000);
 
   const q = async (sql: string) => (await stack.db.query(sql)).rows[0];

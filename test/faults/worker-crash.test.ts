@@ -1,22 +1,15 @@
 // The worker dies (SIGKILL) in the middle of sending an invitation, while the SMTP server is
 // still holding its reply; a new worker takes over. The invitee gets exactly one email. Then the
 // same at random moments while 200 invitations are in flight (`npm run chaos`: 1,000 and more kills).
-import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { eventually } from '../support/stack';
 import { recordCounts } from '../support/test-logs';
+import { deliveryCounts, stackWithWorkerProcesses } from './crash-support';
 
-let stack: TestStack;
-const workers: WorkerProcess[] = [];
-beforeAll(async () => {
-  stack = await startTestStack({ inProcessWorker: false, ackDelayMs: 1_500 });
-});
-afterAll(async () => {
-  for (const w of workers) await w.kill();
-  await stack?.stop();
-});
+const run = stackWithWorkerProcesses({ ackDelayMs: 1_500 });
 
 test('a worker killed mid-send is replaced and the message is delivered exactly once', async () => {
-  workers.push(await spawnWorkerProcess(stack.workerSettings));
+  const { stack, workers } = run;
+  await run.spawnWorker();
   const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'crash@acme.test' } });
   expect(res.status).toBe(201);
   const id = res.body.invitations[0].id;
@@ -27,7 +20,7 @@ test('a worker killed mid-send is replaced and the message is delivered exactly 
   await eventually(async () => stack.inbox.dropped.length === 1, 5_000, 'the server to drop the unacknowledged message');
   expect(stack.inbox.messages.filter((m) => m.to.includes('crash@acme.test'))).toHaveLength(0);
 
-  workers.push(await spawnWorkerProcess(stack.workerSettings));
+  await run.spawnWorker();
   const mail = await stack.inbox.waitFor((m) => m.to.includes('crash@acme.test'), 60_000);
   await eventually(async () => (await stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`)).body.stage === 'awaiting_signup', 30_000);
 
@@ -44,9 +37,10 @@ const IN_FLIGHT = CHAOS ? 1_000 : 200;
 const KILLS = CHAOS ? 6 : 3;
 
 test(`workers killed at random moments while ${IN_FLIGHT} invitations are in flight: each invitee gets exactly one email (one Message-ID)`, async () => {
+  const { stack, workers } = run;
   for (const w of workers) await w.kill();
   const emails = Array.from({ length: IN_FLIGHT }, (_, i) => `inflight${i}@acme.test`);
-  workers.push(await spawnWorkerProcess(stack.workerSettings));
+  await run.spawnWorker();
   for (let i = 0; i < emails.length; i += 20) {
     expect((await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: emails.slice(i, i + 20) } })).status).toBe(201);
   }
@@ -57,7 +51,7 @@ test(`workers killed at random moments while ${IN_FLIGHT} invitations are in fli
     await new Promise((r) => setTimeout(r, 200 + Math.random() * 1_500));
     killedAt.push(delivered().length);
     await workers.at(-1)!.kill();
-    workers.push(await spawnWorkerProcess(stack.workerSettings));
+    await run.spawnWorker();
   }
   await eventually(async () => new Set(delivered().map((m) => m.to[0])).size === emails.length, CHAOS ? 600_000 : 120_000, 'every invitee\'s email');
   // Until every send has ended: each outbox row recorded as sent and each workflow past sending (a
@@ -75,14 +69,10 @@ test(`workers killed at random moments while ${IN_FLIGHT} invitations are in fli
   // the outbox commit (one database round trip) sends that message again. It goes out with the same
   // Message-ID, which mailbox providers use to drop the repeat, so it is counted apart: the invitee
   // still sees one email. Two *different* messages to one invitee would be a real duplicate.
-  const distinctMessages = new Set(received.map((m) => `${m.to[0]} ${m.messageId}`));
   const counts = {
     invited: emails.length,
     sent: rows[0].sent,
-    received: distinctMessages.size,
-    duplicates: distinctMessages.size - new Set(received.map((m) => m.to[0])).size,
-    sameMessageRedelivered: received.length - distinctMessages.size,
-    lost: emails.filter((e) => !received.some((m) => m.to[0] === e)).length,
+    ...deliveryCounts(received, emails),
     kills: KILLS,
     deliveredAtEachKill: killedAt,
     droppedMidSend: stack.inbox.dropped.filter((m) => emails.includes(m.to[0]!)).length,

@@ -181,7 +181,7 @@ describe('emergency response location', () => {
   test('missing for a user with phone service: refused without the acknowledgement; with it, the user is flagged to add one at first sign-in', async () => {
     const body = { users: [ringexWithCredentials('no-era@acme.test'), newUser('free@acme.test', { setup: { option: 'assign_credentials', ...credentials } })] };
     const refused = await add(body);
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ type: '/problems/missing-emergency-address' });
     expect(refused.body.errors.map((e: any) => e.field)).toEqual(['body.users.0.setup.emergencyResponseLocation']);
 

@@ -33,22 +33,13 @@ import type { InvitationInput, InvitationStatus } from './definitions';
 import { handleRequests } from './handlers';
 import { newInvitationState, type InvitationState } from './state';
 import { InviteeEmail } from '../search-attributes';
+import { sendingActivityOptions } from '../sending';
 import { enterStage, runStages, type StageFunctions } from '../stages';
 
 /** Sending activities, each with a one-line summary shown in the Temporal UI's timeline. */
 const messaging = (summary: string) =>
-  proxyActivities<Activities>({
-    summary,
-    // A worker that dies mid-send is noticed by the heartbeat within seconds; the start-to-close
-    // bound only limits a live attempt, which may be waiting out a database outage to record a
-    // message the provider already accepted (re-sending it instead would be the worse outcome).
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '10 seconds',
-    // Transient SMTP/SMS trouble is retried with backoff for up to a day; a permanent rejection
-    // (DeliveryRejected, non-retryable) ends in `delivery_failed` at once.
-    scheduleToCloseTimeout: '24 hours',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-  });
+  // A permanent rejection (DeliveryRejected) ends in `delivery_failed` at once.
+  proxyActivities<Activities>({ summary, ...sendingActivityOptions });
 
 const recordRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 const records = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordRetry });

@@ -9,6 +9,7 @@ import type { InvitationRequestService } from '../../services/invitation-request
 import { mayBeToken, type JoinService, type SignupForm, type SignupService } from '../../services/signup';
 import { invitationRequestedPage, linkNotUsablePage, notUsableReason, signedUpPage, signupFormPage, type SignupPageContext } from './pages';
 import type { FieldError } from '../../../domain/field-errors';
+import type { SignupResult } from '../../../workflows/invitation/definitions';
 
 const tokenParams = z.strictObject({ token: z.string().max(200) });
 const formField = z.string().max(1000).optional();
@@ -29,6 +30,9 @@ const pageResponses = {
 const formResponses = { ...pageResponses, 200: page('Signed up'), 422: page('The form again, with each error next to its field') };
 /** A person's browser posts the form; scripts may post JSON. */
 const consumes = ['application/x-www-form-urlencoded', 'application/json'];
+/** A link's page (GET) and its form's post (POST), in the document. */
+const pageSchema = (summary: string) => ({ tags: ['signup pages'], summary, params: tokenParams, response: pageResponses });
+const formSchema = (summary: string) => ({ ...pageSchema(summary), body: signupForm, consumes, response: formResponses });
 /** Where a link's "Ask for a new invitation" posts: offered for any well-formed token. */
 const askAction = (token: string) => (mayBeToken(token) ? `/signup/${encodeURIComponent(token)}/invitation-request` : undefined);
 
@@ -38,13 +42,18 @@ function formAgain(reply: FastifyReply, page: SignupPageContext, action: string,
   return reply.code(422).send(signupFormPage(page, action, { form: keep, errors }));
 }
 
+/** A form the workflow took or refused (an invitation's or the invite link's): the welcome page, or the form again with its errors. */
+function submitted(reply: FastifyReply, page: SignupPageContext, action: string, body: SignupForm, outcome: { kind: 'signed-up'; result: SignupResult } | { kind: 'refused'; errors: FieldError[] }) {
+  return outcome.kind === 'signed-up' ? reply.send(signedUpPage(page, outcome.result.stage)) : formAgain(reply, page, action, body, outcome.errors);
+}
+
 type Limits = { views: ReturnType<typeof signupRateLimit>; submits: ReturnType<typeof signupRateLimit> };
 
 /** /signup/:token: an invitation's link. */
 function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: SignupService, { views, submits }: Limits) {
   app.get('/signup/:token', {
     config: views,
-    schema: { tags: ['signup pages'], summary: 'The signup page an invitation link opens (HTML); opening it changes nothing', params: tokenParams, response: pageResponses },
+    schema: pageSchema('The signup page an invitation link opens (HTML); opening it changes nothing'),
   }, async (request, reply) => {
     const invitation = await signup.findByToken(request.params.token);
     const ask = askAction(request.params.token);
@@ -56,24 +65,11 @@ function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: Sign
 
   app.post('/signup/:token', {
     config: { ...submits, waitsForWorkflow: true },
-    schema: {
-      tags: ['signup pages'],
-      summary: 'Submit the signup form (application/x-www-form-urlencoded); answers an HTML page',
-      params: tokenParams,
-      body: signupForm,
-      consumes,
-      response: formResponses,
-    },
+    schema: formSchema('Submit the signup form (application/x-www-form-urlencoded); answers an HTML page'),
   }, async (request, reply) => {
     const outcome = await signup.submit(request.params.token, request.body);
-    switch (outcome.kind) {
-      case 'signed-up':
-        return reply.send(signedUpPage(outcome.invitation, outcome.result.stage));
-      case 'refused':
-        return formAgain(reply, outcome.invitation, `/signup/${encodeURIComponent(request.params.token)}`, request.body, outcome.errors);
-      case 'link-not-usable':
-        return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName, askAction(request.params.token)));
-    }
+    if (outcome.kind !== 'link-not-usable') return submitted(reply, outcome.invitation, `/signup/${encodeURIComponent(request.params.token)}`, request.body, outcome);
+    return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName, askAction(request.params.token)));
   });
 }
 
@@ -108,7 +104,7 @@ function invitationRequestPage(app: Parameters<FastifyPluginAsyncZod>[0], invita
 function joinPages(app: Parameters<FastifyPluginAsyncZod>[0], joins: JoinService, { views, submits }: Limits) {
   app.get('/join/:token', {
     config: views,
-    schema: { tags: ['signup pages'], summary: 'The invite link\'s signup page (HTML); opening it changes nothing', params: tokenParams, response: pageResponses },
+    schema: pageSchema('The invite link\'s signup page (HTML); opening it changes nothing'),
   }, async (request, reply) => {
     const page = await joins.joinPage(request.params.token);
     if (!page) return reply.code(404).send(joinNotUsable());
@@ -117,17 +113,11 @@ function joinPages(app: Parameters<FastifyPluginAsyncZod>[0], joins: JoinService
 
   app.post('/join/:token', {
     config: { ...submits, waitsForWorkflow: true },
-    schema: { tags: ['signup pages'], summary: 'Sign up through the invite link (form post); answers an HTML page', params: tokenParams, body: signupForm, consumes, response: formResponses },
+    schema: formSchema('Sign up through the invite link (form post); answers an HTML page'),
   }, async (request, reply) => {
     const outcome = await joins.join(request.params.token, request.body);
-    switch (outcome.kind) {
-      case 'signed-up':
-        return reply.send(signedUpPage(outcome.page, outcome.result.stage));
-      case 'refused':
-        return formAgain(reply, outcome.page, `/join/${encodeURIComponent(request.params.token)}`, request.body, outcome.errors);
-      case 'link-not-usable':
-        return reply.code(410).send(joinNotUsable());
-    }
+    if (outcome.kind !== 'link-not-usable') return submitted(reply, outcome.page, `/join/${encodeURIComponent(request.params.token)}`, request.body, outcome);
+    return reply.code(410).send(joinNotUsable());
   });
 }
 

@@ -14,6 +14,7 @@ import { invitationBatchWorkflow } from '../../../workflows';
 import { cancelBatch, invitationBatchWorkflowId } from '../../../workflows/invitation-batch/definitions';
 import { batchStartOptions } from '../../../workflows/invitation-batch/start';
 import { invitationIdFor } from '../../../workflows/invitation/start';
+import { askWorkflow } from '../../deadlines';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
@@ -201,16 +202,19 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
     const errors: BatchRowError[] = [];
     const seen = new Map<string, number>();
     const rows: RowToRecord[] = [];
+    const missing: BatchRowError[] = [];
     ids.forEach((id, i) => {
       const line = i + 1;
       const invitation = found.get(id);
-      if (!invitation || !policy.mayActOn(caller, invitation)) errors.push({ line, field: 'invitationIds', message: `Invitation ${id} was not found` });
+      // What does not exist is the state of the data (404), not a malformed request (422).
+      if (!invitation || !policy.mayActOn(caller, invitation)) missing.push({ line, field: 'invitationIds', message: `Invitation ${id} was not found` });
       else if (seen.has(id)) errors.push({ line, field: 'invitationIds', message: `${id} is also item ${seen.get(id)}` });
       else {
         seen.set(id, line);
         rows.push(rowFor(line, id, invitation));
       }
     });
+    if (missing.length > 0) throw problems.batchInvitationsNotFound(missing.slice(0, MAX_LISTED_ERRORS), missing.length);
     if (errors.length > 0) throw rowsRejected(errors);
     return rows;
   }
@@ -265,7 +269,8 @@ export function createBatchService({ batchesData, policy, temporal, taskQueue }:
       const batch = policy.assertMaySee(caller, await batchesData.byId(caller.accountId, batchId), batchId);
       if (batch.status !== 'running') throw problems.wrongStage(`Invitation batch ${batchId} has ${batch.status === 'completed' ? 'completed' : 'been cancelled'}; nothing is left to cancel`);
       try {
-        await temporal.workflow.getHandle(batch.workflow_id).executeUpdate(cancelBatch);
+        const handle = temporal.workflow.getHandle(batch.workflow_id);
+        await askWorkflow(temporal, () => handle.startUpdate(cancelBatch, { waitForStage: 'ACCEPTED' }));
       } catch (err) {
         throw updateProblem(err, `Invitation batch ${batchId}`);
       }

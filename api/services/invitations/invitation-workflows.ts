@@ -3,7 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { invitationWorkflow } from '../../../workflows';
-import { askWorkflow, temporalCall } from '../../deadlines';
+import { askWorkflow } from '../../deadlines';
 import { getInvitationStatus, type InvitationStatus } from '../../../workflows/invitation/definitions';
 import { clientStartOptions, type invitationStart } from '../../../workflows/invitation/start';
 import { updateProblem } from '../../failures';
@@ -13,7 +13,7 @@ export function createInvitationWorkflows({ temporal, taskQueue }: { temporal: C
     /** Starts the invitation, or finds the person's live one. */
     async start(start: ReturnType<typeof invitationStart>): Promise<void> {
       try {
-        await temporalCall(temporal, () => temporal.workflow.start(invitationWorkflow, clientStartOptions(start, taskQueue)));
+        await temporal.workflow.start(invitationWorkflow, clientStartOptions(start, taskQueue));
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
@@ -22,7 +22,7 @@ export function createInvitationWorkflows({ temporal, taskQueue }: { temporal: C
     /** Where the invitation stands; undefined when its workflow is gone. */
     async status(id: string): Promise<InvitationStatus | undefined> {
       try {
-        return await temporalCall(temporal, () => temporal.workflow.getHandle(id).query(getInvitationStatus));
+        return await temporal.workflow.getHandle(id).query(getInvitationStatus);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
         throw err;
@@ -31,7 +31,7 @@ export function createInvitationWorkflows({ temporal, taskQueue }: { temporal: C
 
     async isRunning(id: string): Promise<boolean> {
       try {
-        return (await temporalCall(temporal, () => temporal.workflow.getHandle(id).describe())).status.name === 'RUNNING';
+        return (await temporal.workflow.getHandle(id).describe()).status.name === 'RUNNING';
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return false;
         throw err;

@@ -6,7 +6,7 @@ import { checkEmailList } from '../../../domain/email-addresses';
 import { hashToken, inviteLinkToken } from '../../../domain/invitation-tokens';
 import { shareInviteLinkWorkflow } from '../../../workflows';
 import type { ShareInviteLinkResult } from '../../../workflows/invite-link-sharing';
-import { temporalCall, workflowAnswer } from '../../deadlines';
+import { workflowAnswer } from '../../deadlines';
 import { problems } from '../../problems';
 import type { AccountService } from '../accounts';
 import type { Caller } from '../credentials';
@@ -79,12 +79,12 @@ export function createInviteLinkService({ inviteLinksData, accounts, temporal, t
       const { addresses, errors } = checkEmailList(emails);
       if (errors.length) throw problems.validation('The invite link was not shared: fix the listed addresses.', errors);
       const workflowId = `invite-link-share:${caller.accountId}:${randomUUID()}`;
-      const handle = await temporalCall(temporal, () => temporal.workflow.start(shareInviteLinkWorkflow, {
+      const handle = await temporal.workflow.start(shareInviteLinkWorkflow, {
         taskQueue,
         workflowId,
         args: [{ accountId: caller.accountId, linkId: link.id, emails: addresses, sharedBy: caller.userId }],
         staticSummary: `Invite link of ${caller.accountId} shared by email with ${addresses.length} address(es)`,
-      }));
+      });
       const result = await workflowAnswer(temporal, () => handle.result());
       return { ...result, workflowId };
     },

@@ -39,7 +39,7 @@ export function createLicenseService({ licensesData, temporal, limits }: { licen
     const notified = new Set<string>();
     for (const id of await licensesData.seatWaiters(accountId)) {
       try {
-        await temporalCall(temporal, () => temporal.workflow.getHandle(id).signal(seatsAdded));
+        await temporal.workflow.getHandle(id).signal(seatsAdded);
         notified.add(id);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) await licensesData.leaveSeatLine(id);
@@ -51,7 +51,7 @@ export function createLicenseService({ licensesData, temporal, limits }: { licen
       for await (const wf of temporal.workflow.list({ query })) if (!notified.has(wf.workflowId)) others.push(wf.workflowId);
     });
     for (const id of others) {
-      await temporalCall(temporal, () => temporal.workflow.getHandle(id).signal(seatsAdded)).catch(() => undefined);
+      await temporal.workflow.getHandle(id).signal(seatsAdded).catch(() => undefined);
       notified.add(id);
     }
     return notified.size;

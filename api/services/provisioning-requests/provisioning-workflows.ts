@@ -6,14 +6,13 @@ import { getProvisioningStatus, type ProvisioningRequestInput, type Provisioning
 import { AccountId, OnboardingChannel, OnboardingStage } from '../../../workflows/search-attributes';
 import type { AccountSettings } from '../accounts';
 import type { Caller } from '../credentials';
-import { temporalCall } from '../../deadlines';
 
 export function createProvisioningWorkflows({ temporal, taskQueue }: { temporal: Client; taskQueue: string }) {
   return {
     async start(caller: Caller, account: AccountSettings, input: ProvisioningRequestInput, workflowId: string, price: PriceList): Promise<void> {
       const n = input.users.length;
       const purchases = price.items.length > 0 ? `; purchases: ${price.items.map((i) => `${i.quantity} × ${i.description}`).join(', ')}` : '';
-      await temporalCall(temporal, () => temporal.workflow.start(provisioningRequestWorkflow, {
+      await temporal.workflow.start(provisioningRequestWorkflow, {
         taskQueue,
         workflowId,
         args: [input],
@@ -24,10 +23,10 @@ export function createProvisioningWorkflows({ temporal, taskQueue }: { temporal:
         ],
         staticSummary: `Adding ${n} user${n === 1 ? '' : 's'} to ${account.name}`,
         staticDetails: `Requested by ${caller.name || caller.userId} (${caller.role.replace('_', ' ')})${purchases}.`,
-      }));
+      });
     },
 
-    status: (workflowId: string): Promise<ProvisioningStatus> => temporalCall(temporal, () => temporal.workflow.getHandle(workflowId).query(getProvisioningStatus)),
+    status: (workflowId: string): Promise<ProvisioningStatus> => temporal.workflow.getHandle(workflowId).query(getProvisioningStatus),
   };
 }
 export type ProvisioningWorkflows = ReturnType<typeof createProvisioningWorkflows>;

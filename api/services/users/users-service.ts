@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { credentialProblems, lacksEmergencyLocation, missingEmergencyAddressMessage, type CredentialsInput } from '../../../domain/provisioning-requests';
 import { activateUserAccount, getUserProvisioningStatus, type LaterActivation, type UserProvisioningStatus } from '../../../workflows/provisioning-request/definitions';
-import { askWorkflow, temporalCall } from '../../deadlines';
+import { askWorkflow } from '../../deadlines';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
@@ -15,16 +15,23 @@ import { assertMayActivate, maySeeUser } from './users-policy';
 
 export type ActivationRequest = { option: 'send_invite' } | ({ option: 'assign_credentials'; continueWithoutEmergencyAddress?: boolean } & CredentialsInput);
 
-/** The activation the workflow takes, once the request passed the same rules as at creation. */
+/**
+ * The activation the workflow takes, once the request passed the same rules as at creation: a 400
+ * for the request itself; a 409 for what the account or the user is now (the account's settings and
+ * locations, the user's license needing an emergency location), as when users are added.
+ */
 async function laterActivation(req: ActivationRequest, u: UserRow, { account, ctx }: LoadedProvisioningContext): Promise<LaterActivation & { stored?: StoredCredentialsRow }> {
   if (req.option === 'send_invite') {
     if (!account.require_unique_email) {
-      throw problems.validation('The user was not activated.', [{ field: 'body.option', message: 'Without "Require unique email", users cannot be invited by email: assign credentials instead.' }]);
+      throw problems.conflictsWithAccount('The user was not activated: the account does not take it as it is now.', [
+        { field: 'body.option', message: 'Without "Require unique email", users cannot be invited by email: assign credentials instead.' },
+      ]);
     }
     return { option: 'send_invite' };
   }
-  const errors = credentialProblems(req, ctx, 'body');
-  if (errors.length > 0) throw problems.validation('The user was not activated: fix the listed fields.', errors);
+  const found = credentialProblems(req, ctx, 'body');
+  if (found.request.length > 0) throw problems.validation('The user was not activated: fix the listed fields.', found.all);
+  if (found.account.length > 0) throw problems.conflictsWithAccount('The user was not activated: the listed fields do not fit this account as it is now (its locations or sites).', found.all);
   if (lacksEmergencyLocation(u.license, req) && !req.continueWithoutEmergencyAddress) {
     throw problems.missingEmergencyAddress([{ field: 'body.emergencyResponseLocation', message: missingEmergencyAddressMessage(u.first_name, u.last_name) }]);
   }
@@ -42,7 +49,7 @@ export function createUserService({ usersData, provisioningContext, temporal }: 
   async function provisioningStatus(workflowId: string | null): Promise<UserProvisioningStatus | undefined> {
     if (!workflowId) return undefined;
     try {
-      return await temporalCall(temporal, () => temporal.workflow.getHandle(workflowId).query(getUserProvisioningStatus));
+      return await temporal.workflow.getHandle(workflowId).query(getUserProvisioningStatus);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;

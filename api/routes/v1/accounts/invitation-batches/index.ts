@@ -12,7 +12,7 @@ import { invitationFilter } from '../invitations/list';
 /** A 10,000-row CSV is about 1 MB; JSON a little more. */
 const MAX_BATCH_BYTES = 5 * 1024 * 1024;
 
-const errors = { 400: batchProblem, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 413: problemSchema, 415: problemSchema, 422: batchProblem };
+const errors = { 400: batchProblem, 401: problemSchema, 403: problemSchema, 404: batchProblem, 409: problemSchema, 413: problemSchema, 415: problemSchema, 422: batchProblem };
 
 const batchRoutes: FastifyPluginAsyncZod<{ invitationBatches: BatchService }> = async (app, { invitationBatches: batches }) => {
   // CSV uploads arrive as text; the service parses them (with line numbers). Only these routes take it.

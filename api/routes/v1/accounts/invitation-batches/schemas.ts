@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { batchRowOutcomes, bulkActions, MAX_BATCH_ROWS } from '../../../../../domain/invitation-batches';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountParams, problemSchema, timeZone } from '../../../schemas';
 import { problems, type Problem } from '../../../../problems';
 import { invitationFilters } from '../invitations/list';
 
@@ -19,7 +19,7 @@ export const jsonInvitationRow = z.strictObject({
 const inviteBody = z
   .strictObject({
     invitations: z.array(jsonInvitationRow).min(1).max(MAX_BATCH_ROWS),
-    timeZone: z.string().min(1).max(64).optional().describe('The zone of send times that name none; default: the account\'s'),
+    timeZone: timeZone.optional().describe('The IANA zone of send times that name none; default: the account\'s'),
   })
   .describe('Invite up to 10,000 people');
 
@@ -65,7 +65,7 @@ export function bulkActionProblem(body: unknown): Problem | undefined {
 
 export const createBatchQuery = z.strictObject({
   dryRun: z.enum(['true', 'false']).optional().describe('true: check every row and price the seats the batch would wait for; nothing is recorded or sent'),
-  timeZone: z.string().min(1).max(64).optional().describe('For CSV uploads: the zone of send times that name none; default: the account\'s'),
+  timeZone: timeZone.optional().describe('For CSV uploads: the IANA zone of send times that name none; default: the account\'s'),
 });
 
 const seatsToWaitFor = z.object({

@@ -5,6 +5,12 @@ import type { InvitationService } from '../../../../services/invitations';
 import { accountParams, problemSchema } from '../../../schemas';
 import { createInvitationBody, invitationParams, invitationView } from './schemas';
 
+/**
+ * One invitation, at the depth of `/invitations/summary`: the constraint keeps `summary` from being
+ * read as an invitation id, so `DELETE …/invitations/summary` is a 405 and `Allow` there is exact.
+ */
+const oneInvitation = '/invitations/:invitationId(^(?!summary$).+$)';
+
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
 const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }> = async (app, { invitations }) => {
@@ -24,7 +30,7 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
     return reply.code(201).send({ invitations: created });
   });
 
-  app.get('/invitations/:invitationId', {
+  app.get(oneInvitation, {
     schema: {
       tags: ['invitations'],
       summary: 'An invitation with its current stage and the messages sent',
@@ -44,7 +50,7 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
     },
   }, async (request) => invitations.resend(request.caller, request.params.invitationId));
 
-  app.delete('/invitations/:invitationId', {
+  app.delete(oneInvitation, {
     schema: {
       tags: ['invitations'],
       summary: 'Revoke an invitation: its link stops working',

@@ -55,13 +55,10 @@ export default listRoutes({
   toFilter: invitationFilter,
   item: invitationListItem,
   stages: invitationStages,
-  list: {
-    summary: 'The account\'s invitations, newest first: filtered, a page at a time',
+  summaries: {
+    list: 'The account\'s invitations, newest first: filtered, a page at a time',
+    counts: 'How many invitations stand in each stage (with the same filters as the list)',
     description: 'Served from PostgreSQL, kept current by the workflows as they enter each stage. Users see only the invitations they sent. Page with `nextCursor`.',
-    read: (lists, caller, filter, page) => lists.listInvitations(caller, filter, page),
   },
-  counts: {
-    summary: 'How many invitations stand in each stage (with the same filters as the list)',
-    read: (lists, caller, filter) => lists.summarizeInvitations(caller, filter),
-  },
+  read: (lists) => ({ page: lists.listInvitations, counts: lists.summarizeInvitations }),
 });

@@ -35,12 +35,9 @@ export default listRoutes({
   toFilter: requestFilter,
   item: requestListItem,
   stages: provisioningRequestStages,
-  list: {
-    summary: 'The account\'s requests to add users, newest first: filtered, a page at a time (admins)',
-    read: (lists, caller, filter, page) => lists.listProvisioningRequests(caller, filter, page),
+  summaries: {
+    list: 'The account\'s requests to add users, newest first: filtered, a page at a time (admins)',
+    counts: 'How many requests stand in each stage (with the same filters as the list; admins)',
   },
-  counts: {
-    summary: 'How many requests stand in each stage (with the same filters as the list; admins)',
-    read: (lists, caller, filter) => lists.summarizeProvisioningRequests(caller, filter),
-  },
+  read: (lists) => ({ page: lists.listProvisioningRequests, counts: lists.summarizeProvisioningRequests }),
 });

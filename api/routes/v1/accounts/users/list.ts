@@ -64,13 +64,10 @@ export default listRoutes({
   toFilter: userFilter,
   item: userListItem,
   stages: onboardingStages,
-  list: {
-    summary: 'The account\'s users, newest first, with their onboarding stage, license, number and deskphone',
+  summaries: {
+    list: 'The account\'s users, newest first, with their onboarding stage, license, number and deskphone',
+    counts: 'How many users stand in each onboarding stage (with the same filters as the list)',
     description: 'Served from PostgreSQL, kept current by the workflows. Users see only themselves. Page with `nextCursor`.',
-    read: (lists, caller, filter, page) => lists.listUsers(caller, filter, page),
   },
-  counts: {
-    summary: 'How many users stand in each onboarding stage (with the same filters as the list)',
-    read: (lists, caller, filter) => lists.summarizeUsers(caller, filter),
-  },
+  read: (lists) => ({ page: lists.listUsers, counts: lists.summarizeUsers }),
 });
