@@ -10,6 +10,7 @@ import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { completedRequest, newUser } from '../support/provisioning-requests';
 import { startTestStack, type TestStack } from '../support/stack';
 import { testStackEnv } from '../support/stack-env';
+import { testDataConverter } from '../support/payload-keys';
 import { deactivate, offboardingAt, offboardingResult, reactivate, seedActiveUser, usersPath } from './offboarding-support';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
@@ -28,7 +29,7 @@ async function replaysCleanly(workflowId: string, fixture: string): Promise<stri
   await handle.result();
   const history = await handle.fetchHistory();
   const results = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath } }, [{ workflowId, history }])) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath }, dataConverter: testDataConverter() }, [{ workflowId, history }])) results.push(r);
   expect(results.map((r) => r.error?.message)).toEqual([undefined]);
   if (record) fs.writeFileSync(path.join(FIXTURES, fixture), historyToJSON(history) + '\n');
   // Every marker's details as text (a patch marker names its patch under `patch_data`).
