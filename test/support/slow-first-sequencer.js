@@ -5,6 +5,9 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 /** Seconds, roughly, as measured here (README, "Tests"). */
 const typical = [
+  [/\/test\/webhooks\/webhook-faults/, 75],
+  [/\/test\/offboarding\/churn/, 55],
+  [/\/test\/(webhooks\/webhooks|invitations\/invitation-requests|scim\/connection)/, 40],
   [/\/test\/faults\//, 30],
   [/\/test\/operations\/stalled/, 20],
   [/\/test\/(replay\/|adding-users\/|invitations\/lifecycle)/, 12],
