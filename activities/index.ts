@@ -14,6 +14,7 @@ import { createPhoneNumberActivities } from './phone-numbers';
 import { createUserProvisioningActivities } from './user-provisioning';
 import { createInvitationBatchActivities } from './invitation-batches';
 import { createOffboardingActivities } from './offboarding';
+import { createScimAssignmentActivities } from './scim-assignment';
 
 export function createActivities(deps: ActivityDependencies) {
   return {
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createStageReadModelActivities(deps),
     ...createInvitationBatchActivities(deps),
     ...createOffboardingActivities(deps),
+    ...createScimAssignmentActivities(deps),
   };
 }
 

@@ -7,3 +7,4 @@ export { provisioningRequestWorkflow } from './provisioning-request/provisioning
 export { userProvisioningWorkflow } from './provisioning-request/user-provisioning-workflow';
 export { invitationBatchWorkflow } from './invitation-batch/invitation-batch-workflow';
 export { offboardingWorkflow } from './offboarding/offboarding-workflow';
+export { scimAssignmentWorkflow } from './scim-assignment/scim-assignment-workflow';
