@@ -2,7 +2,13 @@
 // (workflows/scim-assignment/): a paid license takes a free seat or waits in license pending, in the
 // same line of seat waiters as invitations (SCIM never buys); seats bought through the admin API go
 // to it; moving between groups moves role, license and seat; a membership pushed before the user
-// row exists is applied once it does.
+// row exists is applied once it does. The assignment workflows' histories replay on the current
+// code; with `RECORD_HISTORIES=1` they are kept as fixtures for the replay suite (test/replay/).
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { testStackEnv } from '../support/stack-env';
 import { getScimAssignmentStatus, scimAssignmentWorkflowId } from '../../workflows/scim-assignment/definitions';
 import { buySeats } from '../support/licenses';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
@@ -30,6 +36,15 @@ const person = (n: string, extra: Record<string, unknown> = {}) => ({
   active: true,
   ...extra,
 });
+/** Replays a closed workflow's history on the current code; keeps it as a fixture when recording. */
+async function replaysCleanly(workflowId: string, fixture: string): Promise<void> {
+  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+  const results = [];
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath } }, [{ workflowId, history }])) results.push(r);
+  expect(results.map((r) => r.error?.message)).toEqual([undefined]);
+  if (process.env.RECORD_HISTORIES === '1') fs.writeFileSync(path.join(__dirname, '..', 'fixtures', 'histories', fixture), historyToJSON(history) + '\n');
+}
+
 const patch = (...Operations: unknown[]) => ({ schemas: [patchSchema], Operations });
 
 /** The user as the admin API's users list shows them. */
@@ -64,6 +79,7 @@ describe('groups give role and license through the assignment workflow', () => {
     await becomes('ana@acme.test', { status: 'not_activated', license: 'video_pro_plus' }, 'ana given Video Pro+');
     expect(await seatsHeld(u.id)).toEqual(['video_pro_plus']);
     expect(await handle.result()).toMatchObject({ stage: 'assigned', applied: { role: 'user', license: 'video_pro_plus' } });
+    await replaysCleanly(scimAssignmentWorkflowId('acme', ana.id), 'scim-assignment-license-pending-seats-bought.json');
   });
 
   test('moving from Sales to IT changes role and license, and the Video Pro+ seat goes back', async () => {
@@ -102,6 +118,7 @@ describe('groups give role and license through the assignment workflow', () => {
     const ended = await handle.result();
     expect(ended).toMatchObject({ stage: 'assigned', userId: u.id, applied: { license: 'video_pro_plus' } });
     expect(ended.stageTimes.awaiting_user).toBeDefined();
+    await replaysCleanly(scimAssignmentWorkflowId('acme', bo.id), 'scim-assignment-awaiting-user.json');
   });
 
   test('a create whose default license needs a paid seat is not refused: license pending until one is free', async () => {
