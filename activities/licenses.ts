@@ -166,7 +166,13 @@ export function createLicenseActivities({ db, temporal }: Pick<ActivityDependenc
      * line like an invitation and woken the same way (seatsAdded). A seat or place in line it holds
      * for another license goes back first (to that line's longest waiter).
      */
-    async reserveSeatForAssignment(r: { workflowId: string; accountId: string; userId: string; license: PaidLicense }): Promise<{ reserved: boolean }> {
+    async reserveSeatForAssignment(r: { workflowId: string; accountId: string; userId: string; license: PaidLicense }): Promise<{ reserved: boolean; userDisabled?: boolean }> {
+      // A deactivated user takes no seat and leaves the line: their offboarding has the last word.
+      const { rows: user } = await db.query<{ status: string }>(`SELECT status FROM users WHERE id = $1`, [r.userId]);
+      if (user[0]?.status === 'disabled') {
+        await db.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.workflowId]);
+        return { reserved: false, userDisabled: true };
+      }
       const { rows } = await db.query<{ license: string }>(
         `UPDATE license_assignments SET released_at = now() WHERE reservation_key = $1 AND released_at IS NULL AND license <> $2 RETURNING license`,
         [r.workflowId, r.license],

@@ -130,4 +130,16 @@ describe('groups give role and license through the assignment workflow', () => {
     expect((await buySeats(stack, 'acme', 'video_pro_plus', 1)).status).toBe(200);
     await becomes('cy@acme.test', { status: 'not_activated', license: 'video_pro_plus' }, 'cy given Video Pro+');
   });
+
+  test('a license-pending user deactivated meanwhile takes no seat: the seat bought stays free', async () => {
+    const dee = (await scim('POST', '/Users', person('dee'))).body;
+    await becomes('dee@acme.test', { status: 'license_pending' }, 'dee license pending (the default license needs a seat)');
+    expect((await scim('PATCH', `/Users/${dee.id}`, patch({ op: 'replace', value: { active: false } }))).status).toBe(200);
+    const u = await becomes('dee@acme.test', { status: 'disabled' }, 'dee deactivated');
+    expect((await buySeats(stack, 'acme', 'video_pro_plus', 1)).status).toBe(200);
+    const handle = stack.client.workflow.getHandle(scimAssignmentWorkflowId('acme', dee.id));
+    expect(await handle.result()).toMatchObject({ stage: 'user_disabled' });
+    expect(await seatsHeld(u.id)).toEqual([]);
+    expect((await stack.db.query(`SELECT 1 FROM license_seat_waiters WHERE user_id = $1`, [u.id])).rowCount).toBe(0);
+  });
 });

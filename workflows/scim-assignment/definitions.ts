@@ -19,7 +19,7 @@ export interface ScimAssignmentInput {
   assignment: ScimAssignment;
 }
 
-export type ScimAssignmentStage = 'awaiting_user' | 'assigning' | 'license_pending' | 'assigned' | 'no_user';
+export type ScimAssignmentStage = 'awaiting_user' | 'assigning' | 'license_pending' | 'assigned' | 'no_user' | 'user_disabled';
 
 export interface ScimAssignmentStatus {
   workflowId: string;

@@ -2,7 +2,7 @@
 // the stage that comes next.
 //
 //   awaiting user     the user's provisioning has not made the user row yet    → assigning | no user
-//   assigning         the role; a paid license takes a seat, never buys one   → assigned | license pending
+//   assigning         the role; a paid license takes a seat, never buys one   → assigned | license pending | user disabled
 //   license pending   in line for a seat like an invitation (the longest      → assigning
 //                     waiter first), woken by seatsAdded; user status license_pending
 //   assigned          ends, unless the groups changed meanwhile                → assigning
@@ -92,6 +92,11 @@ async function assigning(s: ScimAssignmentState): Promise<Next> {
   await step(`Set the role to ${wanted.role}`).setScimUserRole({ userId: status.userId!, role: wanted.role });
   if (needsPaidSeat(wanted.license)) {
     const seat = await step(`Reserve a ${licenseNames[wanted.license]} seat`).reserveSeatForAssignment({ workflowId: status.workflowId, accountId: input.accountId, userId: status.userId!, license: wanted.license });
+    if (seat.userDisabled) {
+      // Deactivated: no seat; the offboarding gives back what they held, a reactivation takes one again.
+      await enterStage(status, 'user_disabled', `User ${status.userId} is deactivated: the role is set, no ${licenseNames[wanted.license]} seat taken`);
+      return undefined;
+    }
     if (!seat.reserved) return 'licensePending';
   }
   await step(`Give the user ${licenseNames[wanted.license]}`).applyAssignedLicense({ workflowId: status.workflowId, accountId: input.accountId, userId: status.userId!, license: wanted.license });
