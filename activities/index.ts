@@ -15,6 +15,7 @@ import { createUserProvisioningActivities } from './user-provisioning';
 import { createInvitationBatchActivities } from './invitation-batches';
 import { createWebhookDeliveryActivities } from './webhook-delivery';
 import { createOffboardingActivities } from './offboarding';
+import { createScimAssignmentActivities } from './scim-assignment';
 
 export function createActivities(deps: ActivityDependencies) {
   return {
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createInvitationBatchActivities(deps),
     ...createWebhookDeliveryActivities(deps),
     ...createOffboardingActivities(deps),
+    ...createScimAssignmentActivities(deps),
   };
 }
 

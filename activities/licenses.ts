@@ -9,7 +9,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PoolClient } from 'pg';
 import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
-import type { License, PaidLicense } from '../domain/licenses';
+import { paidLicenses, type License, type PaidLicense } from '../domain/licenses';
+
+const paidLicenseList: string[] = [...paidLicenses];
 import { seatsAdded } from '../workflows/invitation/definitions';
 
 interface Reservation {
@@ -78,7 +80,7 @@ export function createLicenseActivities({ db, temporal }: Pick<ActivityDependenc
       }
       await tx.query(
         `INSERT INTO license_assignments (reservation_key, account_id, license, user_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (reservation_key) DO UPDATE SET released_at = NULL, user_id = EXCLUDED.user_id`,
+         ON CONFLICT (reservation_key) DO UPDATE SET released_at = NULL, user_id = EXCLUDED.user_id, license = EXCLUDED.license`,
         [r.reservationKey, r.accountId, r.license, r.userId ?? null],
       );
       await tx.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.reservationKey]);
@@ -157,6 +159,58 @@ export function createLicenseActivities({ db, temporal }: Pick<ActivityDependenc
     /** A reactivated user's seat: keyed by the offboarding workflow, which waits in line like an invitation and is woken the same way (seatsAdded). */
     async reserveSeatForReactivation(r: { workflowId: string; accountId: string; userId: string; license: License }): Promise<{ reserved: boolean }> {
       return reserveSeat({ reservationKey: r.workflowId, accountId: r.accountId, license: r.license, userId: r.userId, waits: true });
+    },
+
+    /**
+     * A SCIM group's paid license (workflows/scim-assignment/): keyed by the assignment workflow, in
+     * line like an invitation and woken the same way (seatsAdded). A seat or place in line it holds
+     * for another license goes back first (to that line's longest waiter).
+     */
+    async reserveSeatForAssignment(r: { workflowId: string; accountId: string; userId: string; license: PaidLicense }): Promise<{ reserved: boolean; userDisabled?: boolean }> {
+      // A deactivated user takes no seat and leaves the line: their offboarding has the last word.
+      const { rows: user } = await db.query<{ status: string }>(`SELECT status FROM users WHERE id = $1`, [r.userId]);
+      if (user[0]?.status === 'disabled') {
+        await db.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.workflowId]);
+        return { reserved: false, userDisabled: true };
+      }
+      const { rows } = await db.query<{ license: string }>(
+        `UPDATE license_assignments SET released_at = now() WHERE reservation_key = $1 AND released_at IS NULL AND license <> $2 RETURNING license`,
+        [r.workflowId, r.license],
+      );
+      await db.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1 AND license <> $2`, [r.workflowId, r.license]);
+      for (const { license } of rows) await wakeSeatWaiters(r.accountId, license);
+      // Already holding a seat of this license (e.g. provisioned with it): nothing more to take.
+      const { rowCount: held } = await db.query(`SELECT 1 FROM license_assignments WHERE user_id = $1 AND license = $2 AND released_at IS NULL`, [r.userId, r.license]);
+      if (held) {
+        await db.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.workflowId]);
+        return { reserved: true };
+      }
+      return reserveSeat({ reservationKey: r.workflowId, accountId: r.accountId, license: r.license, userId: r.userId, waits: true });
+    },
+
+    /**
+     * The assigned license is the user's: every seat they hold of another license goes back (to the
+     * longest waiter), a free license holds none, and a license-pending user is no longer pending.
+     */
+    async applyAssignedLicense(r: { workflowId: string; accountId: string; userId: string; license: License }): Promise<{ released: License[] }> {
+      const released = await inTransaction(db, async (tx) => {
+        await tx.query(`SELECT 1 FROM license_inventory WHERE account_id = $1 ORDER BY license FOR UPDATE`, [r.accountId]);
+        const { rows } = await tx.query<{ license: License }>(
+          `UPDATE license_assignments SET released_at = now()
+            WHERE user_id = $1 AND account_id = $2 AND released_at IS NULL AND (license <> $3 OR NOT ($3 = ANY($4::text[])))
+           RETURNING license`,
+          [r.userId, r.accountId, r.license, paidLicenseList],
+        );
+        await tx.query(`DELETE FROM license_seat_waiters WHERE reservation_key = $1`, [r.workflowId]);
+        await tx.query(
+          `UPDATE users SET license = $2, status = CASE WHEN status = 'license_pending' THEN CASE WHEN activated_at IS NULL THEN 'not_activated' ELSE 'active' END ELSE status END
+            WHERE id = $1 AND status <> 'disabled'`,
+          [r.userId, r.license],
+        );
+        return [...new Set(rows.map((x) => x.license))];
+      });
+      for (const license of released) await wakeSeatWaiters(r.accountId, license);
+      return { released };
     },
 
     /** Seats beyond the inventory, as quoted and acknowledged: bought once per request and license. */

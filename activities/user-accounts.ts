@@ -63,8 +63,14 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
     async activateUser({ userId, license, stage }: { userId: string; license: License; stage?: InvitationStageRecord }): Promise<void> {
       await inTransaction(db, async (tx) => {
         await tx.query(
-          // A user deactivated meanwhile stays disabled: the offboarding has the last word.
-          `UPDATE users SET status = 'active', license = $2, activated_at = coalesce(activated_at, now()) WHERE id = $1 AND status <> 'disabled'`,
+          // A user deactivated meanwhile stays disabled: the offboarding has the last word. A user whose
+          // SCIM groups gave another license (workflows/scim-assignment/) keeps it, or stays license
+          // pending while in line for its seat.
+          `UPDATE users u SET activated_at = coalesce(activated_at, now()),
+                  status = CASE WHEN status = 'license_pending' AND EXISTS (SELECT 1 FROM license_seat_waiters w WHERE w.user_id = u.id) THEN 'license_pending' ELSE 'active' END,
+                  license = CASE WHEN license <> $2 AND EXISTS (SELECT 1 FROM license_assignments a WHERE a.user_id = u.id AND a.released_at IS NULL AND a.license = u.license AND a.reservation_key LIKE 'scim-assignment:%')
+                                 THEN license ELSE $2 END
+            WHERE id = $1 AND status <> 'disabled'`,
           [userId, license],
         );
         if (stage) await writeStage(tx, stage);

@@ -8,3 +8,4 @@ export { userProvisioningWorkflow } from './provisioning-request/user-provisioni
 export { invitationBatchWorkflow } from './invitation-batch/invitation-batch-workflow';
 export { webhookDeliveryWorkflow } from './webhook-delivery/webhook-delivery-workflow';
 export { offboardingWorkflow } from './offboarding/offboarding-workflow';
+export { scimAssignmentWorkflow } from './scim-assignment/scim-assignment-workflow';

@@ -21,7 +21,7 @@ import {
 } from './provisioning-requests';
 import { createJoinService, createSignupData, createSignupService } from './signup';
 import { createUserOffboardingService, createUserService, createUsersData } from './users';
-import { createScimConnectionData, createScimConnectionService, createScimGroupsData, createScimGroupsService, createScimProvisioning, createScimUsersData, createScimUsersService, type ScimLifecycle, type ScimProvisioningDeps } from './scim';
+import { createScimAssignments, createScimConnectionData, createScimConnectionService, createScimGroupsData, createScimGroupsService, createScimProvisioning, createScimUsersData, createScimUsersService, type ScimLifecycle, type ScimProvisioningDeps } from './scim';
 import { createWebhookEndpointService, createWebhookEndpointsData } from './webhook-endpoints';
 
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
@@ -43,14 +43,15 @@ export interface ServiceDependencies {
 }
 
 /** SCIM's services: its own token, users onboarded by one-user provisioning requests, groups. */
-function createScimServices(db: Db, publicBaseUrl: string, provisioningDeps: Omit<ScimProvisioningDeps, 'scimUsersData'>, lifecycle?: ScimLifecycle) {
+function createScimServices(db: Db, publicBaseUrl: string, provisioningDeps: Omit<ScimProvisioningDeps, 'scimUsersData' | 'assignments'>, taskQueue: string, lifecycle?: ScimLifecycle) {
   const connections = createScimConnectionData(db);
   const scimUsersData = createScimUsersData(db);
-  const provisioning = createScimProvisioning({ ...provisioningDeps, scimUsersData });
+  const assignments = createScimAssignments({ temporal: provisioningDeps.temporal, taskQueue });
+  const provisioning = createScimProvisioning({ ...provisioningDeps, scimUsersData, assignments });
   return {
     scimConnections: createScimConnectionService({ data: connections, publicBaseUrl }),
     scimUsers: createScimUsersService({ scimUsersData, connections, provisioning, lifecycle }),
-    scimGroups: createScimGroupsService({ groupsData: createScimGroupsData(db), scimUsersData, connections }),
+    scimGroups: createScimGroupsService({ groupsData: createScimGroupsData(db), assignments, connections }),
   };
 }
 
@@ -96,6 +97,6 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
     webhookEndpoints: createWebhookEndpointService({ data: createWebhookEndpointsData(db), temporal, taskQueue, allowPrivateAddresses: webhookAllowPrivateAddresses }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
     userOffboarding,
-    ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows, temporal }, userOffboarding),
+    ...createScimServices(db, publicBaseUrl, { usersData, provisioningContext, provisioningRequestsData, workflows: provisioningWorkflows, temporal }, taskQueue, userOffboarding),
   };
 }

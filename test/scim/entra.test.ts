@@ -206,7 +206,7 @@ describe('Entra ID SCIM validator: groups', () => {
     const byFilter = await scim('PATCH', `/Groups/${group.id}`, patch({ op: 'remove', path: `members[value eq "${member.id}"]` }));
     expect(byFilter.body.members).toEqual([]);
     // In no mapped group any more: back to the user role.
-    expect((await stack.db.query(`SELECT role FROM users WHERE lower(email) = 'test_user_m1@contoso.test'`)).rows[0].role).toBe('user');
+    await eventually(async () => (await stack.db.query(`SELECT role FROM users WHERE lower(email) = 'test_user_m1@contoso.test'`)).rows[0]?.role === 'user', 20_000, 'the member back to the user role');
     const renamed = await scim('PATCH', `/Groups/${group.id}`, patch({ op: 'Replace', path: 'displayName', value: 'IT Ops' }));
     expect(renamed.body.displayName).toBe('IT Ops');
   });

@@ -6,3 +6,4 @@ export * from './scim-groups-service';
 export * from './scim-provisioning';
 export * from './scim-users-data';
 export * from './scim-users-service';
+export * from './scim-assignments';

@@ -130,10 +130,10 @@ export function createScimGroupsData(db: Db) {
     },
 
     /** Each user's groups (names), to apply the group mapping. */
-    async groupsOf(userIds: string[]): Promise<Array<{ userId: string; provisioningKey: string; groups: string[] }>> {
+    async groupsOf(userIds: string[]): Promise<Array<{ userId: string; requestId: string; groups: string[] }>> {
       if (userIds.length === 0) return [];
       const { rows } = await db.query(
-        `SELECT u.id AS "userId", u.provisioning_key AS "provisioningKey",
+        `SELECT u.id AS "userId", u.request_id AS "requestId",
                 coalesce(array_agg(g.display_name) FILTER (WHERE g.id IS NOT NULL), '{}') AS groups
            FROM scim_users u LEFT JOIN scim_group_members m ON m.user_id = u.id LEFT JOIN scim_groups g ON g.id = m.group_id
           WHERE u.id = ANY($1::uuid[]) GROUP BY u.id`,

@@ -1,7 +1,7 @@
 // SCIM Groups with their members. The connection maps groups to a role and a license: when a
-// person's groups change, their role follows the first matching group (a Super Admin is never
-// lowered by SCIM); the license is the mapping's at creation (changing a license takes seats,
-// which stays with the admin).
+// person's groups change (member added or removed, group deleted), their role and license follow
+// the first matching group through their assignment workflow (scim-assignments.ts; a Super Admin is
+// never lowered by SCIM, a paid license waits for a free seat).
 import { roleAndLicenseFor, scimSchemas } from '../../../domain/scim';
 import type { ScimConnectionData } from './scim-connection-data';
 import { scimErrors } from './scim-errors';
@@ -9,7 +9,7 @@ import { filterToSql } from './scim-filter';
 import { groupFilterColumns, type Member, type ScimGroupRow, type ScimGroupsData } from './scim-groups-data';
 import { applyPatch, patchOperations } from './scim-patch';
 import { project, renderMeta } from './scim-resources';
-import type { ScimUsersData } from './scim-users-data';
+import type { ScimAssignments } from './scim-assignments';
 import { paging, type ListQuery } from './scim-users-service';
 
 type Json = Record<string, unknown>;
@@ -45,7 +45,7 @@ function groupInput(body: unknown): GroupInput {
   return { displayName: displayName.slice(0, 256), externalId, members: [...new Map(members.map((m) => [m.value, m])).values()] };
 }
 
-export function createScimGroupsService({ groupsData, scimUsersData, connections }: { groupsData: ScimGroupsData; scimUsersData: ScimUsersData; connections: ScimConnectionData }) {
+export function createScimGroupsService({ groupsData, assignments, connections }: { groupsData: ScimGroupsData; assignments: ScimAssignments; connections: ScimConnectionData }) {
   async function found(accountId: string, id: string, withMembers = true): Promise<ScimGroupRow> {
     const g = await groupsData.byId(accountId, id, withMembers);
     if (!g) throw scimErrors.notFound(`Group ${id}`);
@@ -58,14 +58,13 @@ export function createScimGroupsService({ groupsData, scimUsersData, connections
     if (unknown.length > 0) throw scimErrors.invalidValue(`No user has the id ${unknown.slice(0, 5).join(', ')}.`);
   }
 
-  /** Members whose groups changed take the role their groups now give. */
+  /** Members whose groups changed take the role and license their groups now give, through their assignment workflow. */
   async function applyMappings(accountId: string, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     const connection = await connections.connection(accountId);
     if (!connection || connection.groupMappings.length === 0) return;
-    for (const u of await groupsData.groupsOf(userIds)) {
-      await scimUsersData.setRole(u.provisioningKey, roleAndLicenseFor(u.groups, connection.groupMappings, connection.defaultLicense).role);
-    }
+    const users = await groupsData.groupsOf(userIds);
+    await Promise.all(users.map((u) => assignments.assign(accountId, { id: u.userId, requestId: u.requestId }, roleAndLicenseFor(u.groups, connection.groupMappings, connection.defaultLicense))));
   }
 
   async function write(accountId: string, before: ScimGroupRow, g: GroupInput, expectedVersion?: number): Promise<ScimGroupRow> {

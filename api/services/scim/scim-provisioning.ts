@@ -5,7 +5,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { temporalCall } from '../../deadlines';
 import { DatabaseError } from 'pg';
-import { licenseNames, needsPaidSeat } from '../../../domain/licenses';
+import { needsPaidSeat } from '../../../domain/licenses';
 import { provisioningRequestFindings, type NewProvisioningRequest } from '../../../domain/provisioning-requests';
 import { roleAndLicenseFor } from '../../../domain/scim';
 import { provisioningWorkflowId, type ProvisioningRequestInput } from '../../../workflows/provisioning-request/definitions';
@@ -15,6 +15,7 @@ import { toProvision, type StoredCredentialsRow } from '../provisioning-requests
 import type { ProvisioningRequestsData } from '../provisioning-requests/provisioning-requests-data';
 import type { ProvisioningWorkflows } from '../provisioning-requests/provisioning-workflows';
 import type { UsersData } from '../users/users-data';
+import type { ScimAssignments } from './scim-assignments';
 import type { ScimConnectionRow } from './scim-connection-data';
 import { scimErrors } from './scim-errors';
 import type { UserInput } from './scim-resources';
@@ -27,9 +28,13 @@ export interface ScimProvisioningDeps {
   provisioningRequestsData: ProvisioningRequestsData;
   workflows: ProvisioningWorkflows;
   temporal: Client;
+  assignments: ScimAssignments;
 }
 
-export function createScimProvisioning({ scimUsersData, usersData, provisioningContext, provisioningRequestsData, workflows, temporal }: ScimProvisioningDeps) {
+/** What a user waiting for a paid seat is created with: free, and no seat. */
+const SEATLESS_LICENSE = 'video_pro' as const;
+
+export function createScimProvisioning({ scimUsersData, usersData, provisioningContext, provisioningRequestsData, workflows, temporal, assignments }: ScimProvisioningDeps) {
   /** Whether the request's workflow exists (started by an earlier attempt whose answer was lost), running or not. */
   async function exists(workflowId: string): Promise<boolean> {
     try {
@@ -45,7 +50,11 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
   async function prepare(connection: ScimConnectionRow, u: UserInput & { email: string }, groups: string[], { resuming = false } = {}) {
     const { account, ctx, seatsFree } = await provisioningContext(connection.accountId);
     // The department is the user's cost center where the account has them (multi-site accounts).
-    const { role, license } = roleAndLicenseFor(groups, connection.groupMappings, connection.defaultLicense);
+    const wanted = roleAndLicenseFor(groups, connection.groupMappings, connection.defaultLicense);
+    // SCIM never buys: a paid license with no free seat is created free and waits in license pending
+    // (its assignment workflow takes the seat when one is freed or bought, the longest waiter first).
+    const waitsForSeat = needsPaidSeat(wanted.license) && seatsFree[wanted.license] < 1;
+    const { role, license } = waitsForSeat ? { role: wanted.role, license: SEATLESS_LICENSE } : wanted;
     const req: NewProvisioningRequest = {
       users: [{ userType: license, email: u.email, firstName: u.firstName, lastName: u.lastName, role, ...(u.costCenter && ctx.multiSite ? { costCenter: u.costCenter } : {}), setup: { option: connection.setupOption } }],
       // A phone user gets the app and no number from SCIM; no emergency address is asked before activation by invitation.
@@ -54,15 +63,12 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
     const found = provisioningRequestFindings(req, ctx);
     if (found.all.length > 0) throw scimErrors.refused(`The user cannot be added to this account: ${found.all.map((f) => f.message).join(' ')}`);
     // Resuming a create whose workflow may have started (its answer was lost): the user row may be its own.
-    if (resuming) return { account, ctx, req, resuming };
+    const pending = waitsForSeat ? wanted : undefined;
+    if (resuming) return { account, ctx, req, resuming, pending };
     if (account.require_unique_email && (await usersData.emailsInUse(account.id, [u.email])).length > 0) {
       throw scimErrors.uniqueness(`${u.email} already belongs to a user of this account.`);
     }
-    // SCIM never buys: a paid license needs a free seat now (buy seats, then the identity provider retries).
-    if (needsPaidSeat(license) && seatsFree[license] < 1) {
-      throw scimErrors.refused(`No ${licenseNames[license]} seat is free for this user; an admin buys seats, then provisioning can be retried.`);
-    }
-    return { account, ctx, req, resuming };
+    return { account, ctx, req, resuming, pending };
   }
 
   /** Records the request and starts its workflow; each step tolerates having been done before. */
@@ -75,6 +81,7 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
     // Never a second run of a request that already ran (a start after it ended would run it again).
     if (prepared.resuming && (await exists(workflowId))) {
       await scimUsersData.markStarted(row.id);
+      if (prepared.pending) await assignments.assign(account.id, row, prepared.pending);
       return;
     }
     // SCIM never carries credentials (no PIN or security answer), so nothing is stored here; kept for the shape.
@@ -99,6 +106,7 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     await scimUsersData.markStarted(row.id);
+    if (prepared.pending) await assignments.assign(account.id, row, prepared.pending);
   }
 
   return { prepare, start };

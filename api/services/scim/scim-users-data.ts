@@ -150,10 +150,6 @@ export function createScimUsersData(db: Db) {
       );
     },
 
-    async setRole(provisioningKey: string, role: Role): Promise<void> {
-      await db.query(`UPDATE users SET role = $2 WHERE provisioning_key = $1 AND role <> 'super_admin' AND role <> $2`, [provisioningKey, role]);
-    },
-
     async remove(accountId: string, id: string): Promise<void> {
       await db.query(`DELETE FROM scim_users WHERE account_id = $1 AND id = $2`, [accountId, id]);
     },
