@@ -13,6 +13,7 @@ import { getScimAssignmentStatus, scimAssignmentWorkflowId } from '../../workflo
 import { buySeats } from '../support/licenses';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { connectScim, groupSchema, patchSchema, scimCaller, userSchema, type ScimCall } from './scim-client';
+import { testDataConverter } from '../support/payload-keys';
 
 let stack: TestStack;
 let scim: ScimCall;
@@ -40,7 +41,7 @@ const person = (n: string, extra: Record<string, unknown> = {}) => ({
 async function replaysCleanly(workflowId: string, fixture: string): Promise<void> {
   const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
   const results = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath } }, [{ workflowId, history }])) results.push(r);
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath }, dataConverter: testDataConverter() }, [{ workflowId, history }])) results.push(r);
   expect(results.map((r) => r.error?.message)).toEqual([undefined]);
   if (process.env.RECORD_HISTORIES === '1') fs.writeFileSync(path.join(__dirname, '..', 'fixtures', 'histories', fixture), historyToJSON(history) + '\n');
 }
