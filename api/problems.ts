@@ -102,10 +102,11 @@ export const problems = {
   /**
    * A bulk action's filter that selects no invitation, or more than one action takes: `matched`
    * says how many it selected, `max` how many one action takes, and the detail how to narrow it.
+   * A 409: the request is well formed; what it selects is the state of the data.
    */
   bulkFilterOutOfRange: (matched: number, max: number) =>
     new Problem(
-      422,
+      409,
       'bulk-filter-out-of-range',
       matched === 0 ? 'Filter selects nothing' : 'Filter selects too many',
       matched === 0

@@ -32,10 +32,13 @@ from schemathesis.core.parameters import ParameterLocation  # noqa: E402
 # grammar, addresses, the account's company domains and country). Schema-valid requests Schemathesis
 # generates follow them here, so the run tests everything else the document says; the refusals
 # themselves are covered by the jest suites (test/fast/contract-exact.test.ts, test/lists,
-# test/invitation-batches).
+# test/invitation-batches). Likewise a webhook endpoint's URL must resolve to an address webhooks
+# may go to (DNS, not the document, decides): generated URLs are pointed at this run's own helper,
+# and the SSRF guard's refusals are covered by test/webhooks/ssrf-guard.test.ts.
 
 CONFIRMED = (("password", "passwordConfirmation"), ("pin", "pinConfirmation"))
 VALID_PHONE = "+14155552671"
+WEBHOOK_URL = CREDENTIAL_URL.rstrip("/") + "/webhook"
 
 
 def _confirm(setup):
@@ -92,4 +95,6 @@ def map_case(ctx, case):
         _confirm(body)
     elif path.endswith("/invitations") and body.get("channel") == "text" and isinstance(body.get("phone"), str):
         body["phone"] = VALID_PHONE
+    elif "/webhook-endpoints" in path and isinstance(body.get("url"), str):
+        body["url"] = WEBHOOK_URL
     return case

@@ -116,6 +116,8 @@ async function main() {
       twilio: { ...LOCAL_TWILIO, apiBaseUrl: twilio.url },
       publicBaseUrl: baseUrl,
       invitationTokenSecret,
+      // Webhooks go to this run's own helper on 127.0.0.1 (hooks.py): as in `npm run dev`.
+      webhooks: { allowPrivateAddresses: true },
     }),
   });
   const workerRun = worker.run();
@@ -139,6 +141,7 @@ async function main() {
     logStream: fs.createWriteStream(path.join(OUT, 'api.log')),
     // The run tests the contract, not the limiter.
     rateLimits: { apiPerMinute: unlimited, signupSubmitsPerMinute: unlimited, signupViewsPerMinute: unlimited },
+    webhookAllowPrivateAddresses: true,
   });
   await app.listen({ port: apiPort, host: '127.0.0.1' });
   stops.push(() => app.close());

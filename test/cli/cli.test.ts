@@ -167,7 +167,7 @@ test('an unknown account, a missing key, a wrong key and bad arguments exit 1 wi
     // Nothing left to select, ids and a filter together, neither: exit 1 with the reason.
     const none = await cli(['revoke', '--email-prefix', 'cli-filter', '--stage', 'awaiting_signup']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^error: 422 .*selects no invitation/);
+    expect(none.stderr).toMatch(/^error: 409 .*selects no invitation/);
     expect((await cli(['revoke', ids[2]!, '--stage', 'expired'])).stderr).toContain('not both');
     expect((await cli(['resend'])).stderr).toContain('resend --stage expired');
   }, 90_000);

@@ -7,13 +7,19 @@ import { WEBHOOK_PAYLOAD_VERSION, WEBHOOK_TEST_EVENT, webhookEventTypes, type We
 
 export const eventType = z.enum(webhookEventTypes);
 
+const PORT = '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
+const WEBHOOK_URL_PATTERN = new RegExp(`^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::${PORT})?(?:/[^\\s#]*)?$`);
+
 export const endpointBody = z.strictObject({
-  url: z.string().max(2_000).describe('Where events are POSTed: http or https; not an address on this machine or a private network'),
+  // The pattern is what the route takes (http or https, a host name or IPv4 address, a port, a path);
+  // whether the host is one webhooks may go to is DNS's answer, checked by the SSRF guard.
+  url: z.string().max(2_000).regex(WEBHOOK_URL_PATTERN, 'must be an http or https URL').describe('Where events are POSTed: http or https; not an address on this machine or a private network'),
   eventTypes: z.array(eventType).min(1).max(webhookEventTypes.length).describe('The events this endpoint receives'),
   description: z.string().max(500).optional(),
   enabled: z.boolean().optional().describe('true by default'),
 });
-export const endpointPatch = endpointBody.partial().refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
+// minProperties says in the document what the refinement checks: a change names at least one field.
+export const endpointPatch = endpointBody.partial().refine((b) => Object.keys(b).length > 0, 'give at least one field to change').meta({ minProperties: 1 });
 
 export const endpointView = z.object({
   id: z.string(),
