@@ -11,7 +11,8 @@ import { inTransaction } from '../db';
 import { failureTypes } from '../domain/failures';
 import type { License } from '../domain/licenses';
 import { userDeactivated } from '../workflows/invitation/definitions';
-import { invitationIdFor, type InvitingAccount } from '../workflows/invitation/start';
+import type { InvitingAccount } from '../workflows/invitation/start';
+import { upsertUserInvitation } from './user-invitation';
 import type { InviteeType } from '../domain/invitee-type';
 
 /** The onboarding stages in which an invitation still runs (and may still make or activate the user). */
@@ -210,22 +211,16 @@ export function createOffboardingActivities({ db, temporal }: Pick<ActivityDepen
         );
         const inviter = inviters[0];
         if (!inviter) throw userNotFound(`An active Super Admin of ${accountId}`);
-        const invitationId = invitationIdFor(accountId, u.email);
-        const { rows } = await tx.query<{ token_generation: number }>(
-          `INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_type, role, invited_by, locale, user_id)
-           VALUES ($1, $2, 'email', $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (id) DO UPDATE SET channel = 'email', invitee_type = EXCLUDED.invitee_type, role = EXCLUDED.role, invited_by = EXCLUDED.invited_by,
-                  user_id = EXCLUDED.user_id, text_message = NULL, media_url = NULL, updated_at = now()
-           RETURNING token_generation`,
-          [invitationId, accountId, u.email, u.user_type, u.role, inviter.id, u.locale, userId],
-        );
+        const { invitationId, firstTokenGeneration } = await upsertUserInvitation(tx, {
+          accountId, userId, email: u.email, inviteeType: u.user_type, role: u.role, invitedBy: inviter.id, locale: u.locale,
+        });
         return {
           invitationId,
           email: u.email,
           role: u.role,
           inviteeType: u.user_type,
           license: u.license,
-          firstTokenGeneration: rows[0]!.token_generation + 1,
+          firstTokenGeneration,
           account: { id: u.id, name: u.name, plan: u.plan, invitation_lifetime_seconds: u.invitation_lifetime_seconds },
           inviterName: inviter.name || inviter.id,
           inviterRole: inviter.role,

@@ -7,7 +7,7 @@ import type { ActivityDependencies } from './dependencies';
 import { inTransaction } from '../db';
 import type { InviteeType } from '../domain/invitee-type';
 import type { InvitingAccount } from '../workflows/invitation/start';
-import { invitationIdFor } from '../workflows/invitation/start';
+import { upsertUserInvitation } from './user-invitation';
 import { type AssignedCredentials, type EmergencyLocationChoice, type HashedCredentials, type UserToProvision } from '../workflows/provisioning-request/definitions';
 import { failureTypes } from '../domain/failures';
 import type { UserProvisioningStageRecord } from '../domain/stage-records';
@@ -131,21 +131,15 @@ export function createUserProvisioningActivities({ db }: Pick<ActivityDependenci
         );
         const u = found[0];
         if (!u) throw ApplicationFailure.create({ type: failureTypes.userNotFound, nonRetryable: true, message: `User ${r.userId} not found` });
-        const invitationId = invitationIdFor(r.accountId, u.email);
-        const { rows } = await tx.query<{ token_generation: number }>(
-          `INSERT INTO invitations (id, account_id, channel, invitee_email, invitee_type, role, invited_by, locale, user_id)
-           VALUES ($1, $2, 'email', $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (id) DO UPDATE SET channel = 'email', invitee_type = EXCLUDED.invitee_type, role = EXCLUDED.role, invited_by = EXCLUDED.invited_by,
-                  user_id = EXCLUDED.user_id, text_message = NULL, media_url = NULL, updated_at = now()
-           RETURNING token_generation`,
-          [invitationId, r.accountId, u.email, u.user_type, u.role, r.invitedBy, u.locale, r.userId],
-        );
+        const { invitationId, firstTokenGeneration } = await upsertUserInvitation(tx, {
+          accountId: r.accountId, userId: r.userId, email: u.email, inviteeType: u.user_type, role: u.role, invitedBy: r.invitedBy, locale: u.locale,
+        });
         return {
           invitationId,
           email: u.email,
           role: u.role,
           inviteeType: u.user_type,
-          firstTokenGeneration: rows[0]!.token_generation + 1,
+          firstTokenGeneration,
           account: { id: u.id, name: u.name, plan: u.plan, invitation_lifetime_seconds: u.invitation_lifetime_seconds },
         };
       });

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../api/app';
+import { appOptionsFromConfig } from '../api/app-options';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createCredentialService } from '../api/services/credentials';
 import { ConfigError, LOCAL_TWILIO, loadConfig, webhookSettings, type Config } from '../config';
-import { PayloadEncryptionCodec } from '../config/payload-codec';
 import { connectClient, connectWorker, dataConverter, devPayloadKeys, temporalSettings, workerDeployment } from '../config/temporal';
 import { createDb, requestPoolOptions, type Db } from '../db';
 import { ensureDatabase } from '../db/databases';
@@ -180,26 +180,16 @@ async function main() {
   // The API's own pool, bounded by the request deadline (the worker's activities keep theirs).
   const apiDb = createDb(databaseUrl, requestPoolOptions(config.REQUEST_DEADLINE_MS));
   stops.push({ name: 'API database pool', stop: () => apiDb.end() });
-  const app = await buildApp({
-    db: apiDb,
-    temporal: client,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    invitationTokenSecret: secret,
-    publicBaseUrl: config.PUBLIC_BASE_URL,
-    corsOrigins: config.CORS_ORIGINS,
-    rateLimits: { apiPerMinute: config.RATE_LIMIT_PER_MINUTE },
-    seatLimits: { perPurchase: config.SEATS_PER_PURCHASE_MAX, perAccount: config.SEATS_PER_ACCOUNT_MAX },
-    deadlines: { requestMs: config.REQUEST_DEADLINE_MS, workflowAnswerMs: config.WORKFLOW_ANSWER_MS },
-    webhookAllowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? true,
-    logLevel: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
-    temporalUiUrl: config.TEMPORAL_UI_URL ?? temporalUi ?? `http://localhost:${config.TEMPORAL_UI_PORT}`,
-    codec: {
-      codec: new PayloadEncryptionCodec(temporal.payloadKeys!),
-      uiOrigins: config.CODEC_CORS_ORIGINS.length > 0 ? config.CODEC_CORS_ORIGINS : [`http://localhost:${config.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`],
+  const app = await buildApp(
+    appOptionsFromConfig(config, {
+      db: apiDb,
+      temporal: client,
+      invitationTokenSecret: secret,
+      payloadKeys: temporal.payloadKeys,
       // In dev the demo account's admins act as support staff.
-      supportAccounts: config.CODEC_SUPPORT_ACCOUNTS.length > 0 ? config.CODEC_SUPPORT_ACCOUNTS : ['demo'],
-    },
-  });
+      local: { temporalUiUrl: temporalUi, codecSupportAccounts: ['demo'] },
+    }),
+  );
   await app.listen({ port: config.PORT, host: config.HOST });
   stops.push({ name: 'API', stop: () => app.close() });
 

@@ -7,28 +7,15 @@
 // Environment: CONTRACT_MAX_EXAMPLES (per operation, default 30), CONTRACT_SEED (replay a run),
 // CONTRACT_MAX_TIME (seconds, optional), CONTRACT_WORKERS (default 1), CONTRACT_OUT (the reports'
 // folder, default .data/contract-run: two runs side by side need two).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { connectClient, connectWorker, dataConverter, localTemporal } from '../../config/temporal';
-import { buildApp } from '../../api/app';
 import { createAccountWithSuperAdmin } from '../../api/services/accounts';
 import { createCredentialService } from '../../api/services/credentials';
-import { LOCAL_TWILIO } from '../../config';
-import { createDb, requestPoolOptions } from '../../db';
-import { defaultDeadlines } from '../../api/deadlines';
-import { ensureDatabase } from '../../db/databases';
-import { migrateToLatest } from '../../db/migrate';
-import { createOnboardingWorker } from '../../worker';
-import { activitiesWithServices } from '../../worker/activity-services';
-import { installWorkerRuntime } from '../../worker/runtime';
-import { startMailInbox } from '../local-stack/mail-inbox';
+import type { Db } from '../../db';
 import { freePort } from '../local-stack/ports';
-import { startLocalPostgres, throwawayDir } from '../local-stack/postgres';
-import { startTemporalDevServer } from '../local-stack/temporal-server';
-import { startTwilioEndpoint, startTwilioMock } from '../local-stack/twilio-endpoint';
+import { ensurePythonVenv, runThenStop, startThrowawayStack, type Stops } from '../local-stack/throwaway-stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 const VENV = path.join(ROOT, '.data', 'contract-venv');
@@ -38,28 +25,10 @@ const OUT = path.resolve(ROOT, process.env.CONTRACT_OUT ?? path.join('.data', 'c
 const ACCOUNT = 'contract';
 
 const log = (msg: string) => console.log(`[contract] ${msg}`);
-const stops: Array<() => Promise<unknown>> = [];
-
-/** Schemathesis in its own venv, installed once (and again when the pinned version changes). */
-function ensureSchemathesis(): void {
-  const installed = fs.existsSync(ST) ? execFileSync(ST, ['--version'], { encoding: 'utf8' }).trim() : '';
-  if (installed.endsWith(SCHEMATHESIS)) return;
-  const python = ['python3.11', 'python3'].find((p) => {
-    try {
-      execFileSync(p, ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!python) throw new Error('Python 3 (3.11 or later) is needed for Schemathesis');
-  log(`installing schemathesis==${SCHEMATHESIS} into ${path.relative(ROOT, VENV)} (once)`);
-  execFileSync(python, ['-m', 'venv', VENV], { stdio: 'inherit' });
-  execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS}`], { stdio: 'inherit' });
-}
+const stops: Stops = [];
 
 /** Something to assign when the fuzzer adds users: seats, deskphones, numbers. */
-async function seedInventory(db: ReturnType<typeof createDb>): Promise<void> {
+async function seedInventory(db: Db): Promise<void> {
   await db.query(`INSERT INTO license_inventory (account_id, license, seats_total) VALUES ($1, 'ringex', 50) ON CONFLICT DO NOTHING`, [ACCOUNT]);
   await db.query(`INSERT INTO deskphone_inventory (id, account_id, model) VALUES ('DP-100', $1, 'poly-vvx-250'), ('DP-101', $1, 'yealink-t54w') ON CONFLICT DO NOTHING`, [ACCOUNT]);
   await db.query(
@@ -70,81 +39,18 @@ async function seedInventory(db: ReturnType<typeof createDb>): Promise<void> {
 }
 
 async function main() {
-  ensureSchemathesis();
+  ensurePythonVenv({ venv: VENV, packages: [`schemathesis==${SCHEMATHESIS}`], log });
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
   const started = Date.now();
 
-  const [pgPort, temporalPort, twilioMockPort, apiPort, helperPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const pgDir = throwawayDir('contract-pg-');
-  stops.push(async () => fs.rmSync(pgDir, { recursive: true, force: true }));
-  log('starting PostgreSQL, the Temporal dev server and the Twilio mock');
-  const [pg, temporalServer, twilioMock] = await Promise.all([
-    startLocalPostgres({ dataDir: path.join(pgDir, 'data'), port: pgPort, persistent: false, log }),
-    startTemporalDevServer({ port: temporalPort, log, logFile: path.join(OUT, 'temporal.log') }),
-    startTwilioMock({ port: twilioMockPort, log }),
-  ]);
-  stops.push(() => pg.stop(), () => temporalServer.stop(), () => twilioMock.stop());
-  await ensureDatabase(pg.adminUrl, 'contract');
-  const databaseUrl = pg.urlFor('contract');
-  await migrateToLatest(databaseUrl);
-  const db = createDb(databaseUrl, { max: 30 });
-  stops.push(() => db.end());
-
-  const inbox = await startMailInbox({ port: await freePort() });
-  stops.push(() => inbox.stop());
-  const twilio = await startTwilioEndpoint({ mockUrl: twilioMock.url });
-  stops.push(() => twilio.stop());
-
-  const temporal = await connectClient(localTemporal(temporalServer.address));
-  stops.push(() => temporal.connection.close());
-  const taskQueue = 'contract';
-  const invitationTokenSecret = randomBytes(32).toString('hex');
-  const baseUrl = `http://127.0.0.1:${apiPort}`;
-
-  log('starting a worker (bundling the workflows)');
-  installWorkerRuntime({ logLevel: 'warn', destination: fs.createWriteStream(path.join(OUT, 'worker.log')) });
-  const workerConnection = await connectWorker(localTemporal(temporalServer.address));
-  const worker = await createOnboardingWorker({
-    connection: workerConnection,
-    dataConverter: dataConverter(localTemporal(temporalServer.address)),
-    namespace: 'default',
-    taskQueue,
-    activities: activitiesWithServices(db, temporal, {
-      smtpUrl: inbox.smtpUrl,
-      mailFrom: 'Invitations <invitations@contract.test>',
-      twilio: { ...LOCAL_TWILIO, apiBaseUrl: twilio.url },
-      publicBaseUrl: baseUrl,
-      invitationTokenSecret,
-      // Webhooks go to this run's own helper on 127.0.0.1 (hooks.py): as in `npm run dev`.
-      webhooks: { allowPrivateAddresses: true },
-    }),
-  });
-  const workerRun = worker.run();
-  stops.push(async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await workerRun;
-    await workerConnection.close();
-  });
-
   const unlimited = 1_000_000_000;
-  // As in production: the API's pool bounded by the request deadline, apart from the worker's.
-  const apiDb = createDb(databaseUrl, requestPoolOptions(defaultDeadlines.requestMs));
-  stops.push(() => apiDb.end());
-  const app = await buildApp({
-    db: apiDb,
-    temporal,
-    taskQueue,
-    invitationTokenSecret,
-    publicBaseUrl: baseUrl,
-    logLevel: 'warn',
-    logStream: fs.createWriteStream(path.join(OUT, 'api.log')),
+  const { db, baseUrl } = await startThrowawayStack({
+    name: 'contract', out: OUT, log, stops, workerPoolMax: 30,
     // The run tests the contract, not the limiter.
-    rateLimits: { apiPerMinute: unlimited, signupSubmitsPerMinute: unlimited, signupViewsPerMinute: unlimited },
-    webhookAllowPrivateAddresses: true,
+    app: { rateLimits: { apiPerMinute: unlimited, signupSubmitsPerMinute: unlimited, signupViewsPerMinute: unlimited } },
   });
-  await app.listen({ port: apiPort, host: '127.0.0.1' });
-  stops.push(() => app.close());
+  const helperPort = await freePort();
 
   const account = await createAccountWithSuperAdmin(db, {
     id: ACCOUNT, name: 'Contract Co', companyDomains: ['contract.test'], plan: 'ringex',
@@ -212,17 +118,4 @@ async function main() {
   return code;
 }
 
-async function stopAll() {
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-}
-
-main()
-  .then(async (code) => {
-    await stopAll();
-    process.exit(code);
-  })
-  .catch(async (err) => {
-    console.error(err);
-    await stopAll();
-    process.exit(1);
-  });
+runThenStop(main, stops);

@@ -4,7 +4,7 @@
 // account only, and asking is limited per link, per address and per IP.
 import { addPersonWithCredential } from '../../api/services/accounts';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { linkInMail, submitSignup, validSignup } from '../support/invitee';
+import { linkInMail, linkInNthMailTo, submitSignup, validSignup } from '../support/invitee';
 
 let stack: TestStack;
 let globex: { id: string; credential: string };
@@ -137,8 +137,7 @@ test('approving resends the invitation once; its new link opens the signup form 
   const approved = await stack.api('POST', `${requestsPath()}/${request.id}/approval`);
   expect(approved.status).toBe(200);
   expect(approved.body).toMatchObject({ id: request.id, status: 'approved', outcome: 'resent', decidedBy: stack.account.superAdminId, invitation: { id, stage: 'awaiting_signup' } });
-  await eventually(async () => mailsTo('approve-me@acme.test').length === 2);
-  const fresh = linkInMail(mailsTo('approve-me@acme.test')[1]!);
+  const fresh = await linkInNthMailTo(stack.inbox, 'approve-me@acme.test', 2);
   expect(fresh.url).not.toBe(url);
   const form = await fetch(fresh.url);
   expect(form.status).toBe(200);
@@ -198,8 +197,7 @@ test('a revoked invitation\'s request, approved, invites the person again with a
   const approved = await withLifetime(3600, () => stack.api('POST', `${requestsPath()}/${request.id}/approval`));
   expect(approved.status).toBe(200);
   expect(approved.body).toMatchObject({ status: 'approved', outcome: 'invited_again', invitation: { id, created: true } });
-  await eventually(async () => mailsTo('revoked-asker@acme.test').length === 2);
-  const fresh = linkInMail(mailsTo('revoked-asker@acme.test')[1]!);
+  const fresh = await linkInNthMailTo(stack.inbox, 'revoked-asker@acme.test', 2);
   expect(fresh.url).not.toBe(url);
   expect((await fetch(fresh.url)).status).toBe(200);
   expect((await fetch(url)).status).toBe(404);

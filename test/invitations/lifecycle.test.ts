@@ -1,6 +1,6 @@
 // The invitation lifecycle through the real stack: HTTP API → Temporal → worker → SMTP → PostgreSQL.
 import { addPersonWithCredential } from '../../api/services/accounts';
-import { birthDateForAge, linkInMail, submitSignup, validSignup } from '../support/invitee';
+import { birthDateForAge, linkInMail, linkInNthMailTo, submitSignup, validSignup } from '../support/invitee';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -129,8 +129,7 @@ describe('resend, revoke, expiry', () => {
     const resent = await stack.api('POST', `${invitationPath(id)}/resend`);
     expect(resent.status).toBe(200);
     expect(resent.body.messages).toHaveLength(2);
-    await eventually(async () => mailsTo('resend@acme.test').length === 2);
-    const fresh = linkInMail(mailsTo('resend@acme.test')[1]!);
+    const fresh = await linkInNthMailTo(stack.inbox, 'resend@acme.test', 2);
     expect(fresh.token).not.toBe(old.token);
     expect((await fetch(old.url)).status).toBe(404);
     expect((await submitSignup(old.url, validSignup)).status).toBe(404);
@@ -152,8 +151,7 @@ describe('resend, revoke, expiry', () => {
     // Invited again after the revocation: a new invitation with a new link; the old link stays dead.
     const again = await invite({ emails: 'revoke@acme.test' });
     expect(again.body.invitations[0]).toMatchObject({ id, created: true });
-    await eventually(async () => mailsTo('revoke@acme.test').length === 2);
-    const fresh = linkInMail(mailsTo('revoke@acme.test')[1]!);
+    const fresh = await linkInNthMailTo(stack.inbox, 'revoke@acme.test', 2);
     expect(fresh.url).not.toBe(url);
     expect((await fetch(fresh.url)).status).toBe(200);
     expect((await fetch(url)).status).toBe(404);

@@ -1,6 +1,6 @@
 // What an invitee does: find the link in a message, open it, submit the signup form (as a browser
 // posts it: application/x-www-form-urlencoded).
-import type { ReceivedMail } from '../../scripts/local-stack/mail-inbox';
+import type { MailInbox, ReceivedMail } from '../../scripts/local-stack/mail-inbox';
 
 export function signupLinkIn(text: string): { url: string; token: string } {
   const m = /(https?:\/\/\S+\/signup\/)([A-Za-z0-9_-]+)/.exec(text);
@@ -9,6 +9,12 @@ export function signupLinkIn(text: string): { url: string; token: string } {
 }
 
 export const linkInMail = (mail: ReceivedMail) => signupLinkIn(mail.text);
+
+/** The link in the `nth` email (from 1) to `to`, once it has arrived: e.g. the new link after a resend. */
+export async function linkInNthMailTo(inbox: MailInbox, to: string, nth: number): Promise<{ url: string; token: string }> {
+  const toThem = (m: ReceivedMail) => m.to.includes(to);
+  return linkInMail(await inbox.waitFor((m) => toThem(m) && inbox.messages.filter(toThem).indexOf(m) === nth - 1));
+}
 
 export const validSignup = {
   dateOfBirth: '1990-05-17',
