@@ -136,13 +136,15 @@ export default async function scimRoutes(app: FastifyInstance, opts: ScimRouteOp
   });
 
   // Users
-  const sendUser = (reply: FastifyReply, status: number, r: FastifyRequest, row: Parameters<typeof renderUser>[0]) => {
-    const body = renderUser(row, base);
-    reply.header('etag', etagOf(row.version));
+  /** A user or group as the request asked for it: its version as the ETag, its location when created, the attributes asked for. */
+  const sendResource = (reply: FastifyReply, status: number, r: FastifyRequest, body: { meta: { location: string } }, version: number, project: typeof scimUsers.project) => {
+    reply.header('etag', etagOf(version));
     if (status === 201) reply.header('location', body.meta.location);
     const q = query(r);
-    return sendScim(reply, status, scimUsers.project(body as Json, q.attributes, q.excludedAttributes));
+    return sendScim(reply, status, project(body as unknown as Json, q.attributes, q.excludedAttributes));
   };
+  const sendUser = (reply: FastifyReply, status: number, r: FastifyRequest, row: Parameters<typeof renderUser>[0]) =>
+    sendResource(reply, status, r, renderUser(row, base), row.version, scimUsers.project);
   app.get('/Users', { schema: hide, config }, async (r, reply) => {
     const q = query(r);
     const { total, startIndex, rows } = await scimUsers.list(account(r), q);
@@ -161,13 +163,8 @@ export default async function scimRoutes(app: FastifyInstance, opts: ScimRouteOp
   });
 
   // Groups
-  const sendGroup = (reply: FastifyReply, status: number, r: FastifyRequest, row: Parameters<typeof renderGroup>[0]) => {
-    const body = renderGroup(row, base);
-    reply.header('etag', etagOf(row.version));
-    if (status === 201) reply.header('location', body.meta.location);
-    const q = query(r);
-    return sendScim(reply, status, scimGroups.project(body as Json, q.attributes, q.excludedAttributes));
-  };
+  const sendGroup = (reply: FastifyReply, status: number, r: FastifyRequest, row: Parameters<typeof renderGroup>[0]) =>
+    sendResource(reply, status, r, renderGroup(row, base), row.version, scimGroups.project);
   app.get('/Groups', { schema: hide, config }, async (r, reply) => {
     const q = query(r);
     const { total, startIndex, rows } = await scimGroups.list(account(r), q, withMembers(q));

@@ -6,26 +6,6 @@ import type { Role } from '../../../domain/roles';
 import { scimErrors } from './scim-errors';
 import { jsonbArray, type FilterColumns } from './scim-filter';
 
-export interface ScimUserRow {
-  id: string;
-  accountId: string;
-  userName: string;
-  externalId: string | null;
-  resource: Record<string, unknown>;
-  active: boolean;
-  requestId: string;
-  provisioningKey: string;
-  started: boolean;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-  /** The user row, once the provisioning workflow made it. */
-  userId: string | null;
-  userStatus: string | null;
-  onboardingStage: string | null;
-  groups: Array<{ value: string; display: string }>;
-}
-
 export interface NewScimUser {
   id: string;
   accountId: string;
@@ -35,6 +15,19 @@ export interface NewScimUser {
   active: boolean;
   requestId: string;
   provisioningKey: string;
+}
+
+/** A SCIM user as stored, with what the provisioning workflow made of it. */
+export interface ScimUserRow extends NewScimUser {
+  started: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The user row, once the provisioning workflow made it. */
+  userId: string | null;
+  userStatus: string | null;
+  onboardingStage: string | null;
+  groups: Array<{ value: string; display: string }>;
 }
 
 const SELECT = `
