@@ -129,7 +129,7 @@ describe('adding users', () => {
     expect(nowhere.body.errors).toEqual([{ field: 'body.users.0.phone.shipTo', message: 'A purchased deskphone needs a shipping address: its own, or the request\'s shipTo.' }]);
 
     const unanswered = await quote({ users: [newUser('era@acme.test', { userType: 'ringex', setup: { option: 'assign_credentials', ...credentials } })] });
-    expect(unanswered.status).toBe(422);
+    expect(unanswered.status).toBe(409);
     expect((await quote({ users: [newUser('era@acme.test', { userType: 'ringex', setup: { option: 'assign_credentials', ...credentials } })], continueWithoutEmergencyAddress: true })).status).toBe(201);
 
     const schema = bodySchema('/v1/accounts/{accountId}/provisioning-quotes');

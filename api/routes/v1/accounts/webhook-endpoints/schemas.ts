@@ -8,10 +8,10 @@ import { WEBHOOK_PAYLOAD_VERSION, WEBHOOK_TEST_EVENT, webhookEventTypes, type We
 export const eventType = z.enum(webhookEventTypes);
 
 const PORT = '(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
-const WEBHOOK_URL_PATTERN = new RegExp(`^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::${PORT})?(?:/[^\\s#]*)?$`);
+const WEBHOOK_URL_PATTERN = new RegExp(`^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::${PORT})?(?:/[^\\s#]*)?$`);
 
 export const endpointBody = z.strictObject({
-  // The pattern is what the route takes (http or https, a host name or IPv4 address, a port, a path);
+  // The pattern is what the route takes (http or https, a host name, an IPv4 or bracketed IPv6 address, a port, a path);
   // whether the host is one webhooks may go to is DNS's answer, checked by the SSRF guard.
   url: z.string().max(2_000).regex(WEBHOOK_URL_PATTERN, 'must be an http or https URL').describe('Where events are POSTed: http or https; not an address on this machine or a private network'),
   eventTypes: z.array(eventType).min(1).max(webhookEventTypes.length).describe('The events this endpoint receives'),
