@@ -20,8 +20,8 @@ const aboutAsker = () => stack.inbox.messages.filter((m) => m.subject.startsWith
 test('a request recorded by an API that died before its follow-up is relayed, and each admin is emailed exactly once', async () => {
   const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'lost@acme.test' } });
   const invitationId: string = res.body.invitations[0].id;
-  const { token } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('lost@acme.test')));
-  await eventually(async () => (await stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(invitationId)}`)).body.stage === 'expired', 15_000, 'the link to expire');
+  const { token } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('lost@acme.test'), 60_000));
+  await eventually(async () => (await stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(invitationId)}`)).body.stage === 'expired', 60_000, 'the link to expire');
 
   // The API process that answered the page, up to its answer: the request recorded by the same
   // service the page calls, then the process is gone (its follow-up, after the answer, never runs).
@@ -38,7 +38,7 @@ test('a request recorded by an API that died before its follow-up is relayed, an
   // The relay's pass, once it is older: followed up, the admins told.
   expect(await restarted.invitationRequests.followUpMissed(0)).toBe(1);
   expect(await row()).toMatchObject({ status: 'pending', invitation_stage: 'expired', follow_up_started_at: expect.any(Date) });
-  await eventually(async () => aboutAsker().length === 2, 20_000, 'both admins emailed');
+  await eventually(async () => aboutAsker().length === 2, 60_000, 'both admins emailed');
   expect(aboutAsker().map((m) => m.to[0]).sort()).toEqual(['boss@acme.test', 'second-admin@acme.test']);
   await stack.client.workflow.getHandle(`invitation-request:${requestId}`).result();
 

@@ -126,8 +126,12 @@ test(`${CHURN_USERS} deactivations while ${CHURN_USERS} invitations onboard, the
   const ended = await endedBatch(stack, 'acme', batch.body.batchId, undefined, WAIT_MS);
   await eventually(async () => new Set(stack.inbox.messages.filter((m) => m.to[0]!.startsWith('joiner')).map((m) => m.to[0])).size === CHURN_USERS, WAIT_MS, 'every joiner\'s invitation');
 
+  // The freed seats reach the waiters through their own workflows (seatsAdded, then the seat): wait for
+  // those to settle before reading the ledger, or a loaded machine reads it half-way.
+  const stagesOfWaiters = () => Promise.all(waiters.map(async (id) => (await stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`)).body.stage as string));
+  await eventually(async () => (await stagesOfWaiters()).every((s) => s === 'activated'), WAIT_MS, 'every waiter activated').catch(() => undefined);
   const ledger = await inventoryLedger(stack, 'acme');
-  const waiterStages = await Promise.all(waiters.map(async (id) => (await stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`)).body.stage));
+  const waiterStages = await stagesOfWaiters();
   const { rows: releases } = await stack.db.query(`SELECT kind, count(*)::int AS n, count(DISTINCT ref)::int AS distinct_refs FROM offboarding_releases WHERE account_id = 'acme' GROUP BY kind ORDER BY kind`);
   const { rows: statuses } = await stack.db.query(`SELECT status, count(*)::int AS n FROM users WHERE account_id = 'acme' AND email LIKE 'leaver%' GROUP BY status`);
   const joinerMails = stack.inbox.messages.filter((m) => m.to[0]!.startsWith('joiner'));

@@ -72,7 +72,7 @@ describe('fresh runs', () => {
 
   test('email invitation: expires unused, is revived by a resend, then revoked', async () => {
     const { id, path } = await invite('replay@acme.test');
-    await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 20_000, 'expiry');
+    await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 60_000, 'expiry');
     expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
     await replaysCleanly(id, 'invitation-email-expired-resent-revoked-encrypted.json');
