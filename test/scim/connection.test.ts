@@ -82,24 +82,25 @@ test('a user without an email is kept, and onboarded (welcome email) once it has
 test('a create interrupted before its workflow started is finished by its replay; one whose answer was lost is not run twice', async () => {
   const scim = scimCaller(stack.baseUrl, await connectScim(stack, 'acme', stack.account.credential));
   const body = (n: string) => ({ schemas: [userSchema], externalId: `ext-${n}`, userName: `${n}@acme.test`, name: { givenName: 'Re', familyName: n }, emails: [{ value: `${n}@acme.test`, type: 'work', primary: true }] });
-  // Recorded, then the process died before the workflow started.
+  // Recorded, then the process died before the workflow started. (Addresses of their own: the
+  // Temporal server is shared by every test file, and an invitation's workflow id is account + address.)
   const id = '6f1c1a8e-3d7b-4c51-9a7e-0b1d2c3e4f50', requestId = '7a2d2b9f-4e8c-4d62-8b8f-1c2e3d4f5a61';
   await stack.db.query(
-    `INSERT INTO scim_users (id, account_id, user_name, external_id, resource, request_id, provisioning_key) VALUES ($1, 'acme', 'cut@acme.test', 'ext-cut', $2, $3, $4)`,
-    [id, JSON.stringify(body('cut')), requestId, `${requestId}:0`],
+    `INSERT INTO scim_users (id, account_id, user_name, external_id, resource, request_id, provisioning_key) VALUES ($1, 'acme', 'scim-cut@acme.test', 'ext-scim-cut', $2, $3, $4)`,
+    [id, JSON.stringify(body('scim-cut')), requestId, `${requestId}:0`],
   );
-  const resumed = await scim('POST', '/Users', body('cut'));
+  const resumed = await scim('POST', '/Users', body('scim-cut'));
   expect(resumed.status).toBe(200);
   expect(resumed.body.id).toBe(id);
-  await stack.inbox.waitFor((m) => m.to.includes('cut@acme.test'));
+  await stack.inbox.waitFor((m) => m.to.includes('scim-cut@acme.test'));
 
   // Started, but its answer was lost: the replay finds the workflow and starts nothing.
-  const first = await scim('POST', '/Users', body('lost'));
-  await stack.inbox.waitFor((m) => m.to.includes('lost@acme.test'));
+  const first = await scim('POST', '/Users', body('scim-lost'));
+  await stack.inbox.waitFor((m) => m.to.includes('scim-lost@acme.test'));
   await stack.db.query(`UPDATE scim_users SET started = false WHERE id = $1`, [first.body.id]);
-  const replay = await scim('POST', '/Users', body('lost'));
+  const replay = await scim('POST', '/Users', body('scim-lost'));
   expect(replay.status).toBe(200);
   expect((await stack.db.query(`SELECT started FROM scim_users WHERE id = $1`, [first.body.id])).rows[0].started).toBe(true);
   await new Promise((r) => setTimeout(r, 1_000));
-  expect(stack.inbox.messages.filter((m) => m.to.includes('lost@acme.test'))).toHaveLength(1);
+  expect(stack.inbox.messages.filter((m) => m.to.includes('scim-lost@acme.test'))).toHaveLength(1);
 });
