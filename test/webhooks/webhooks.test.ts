@@ -135,7 +135,7 @@ test('the log keeps a truncated answer; a redirect is not followed; replay resen
     ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } }
     : { status: 200, body: 'x'.repeat(5_000) });
   try {
-    expect((await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'replay@acme.test' } })).status).toBe(201);
+    expect((await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'webhook-replay@acme.test' } })).status).toBe(201);
     await eventually(async () => receiver.deliveries.filter(at('/replay')).some((d) => d.status === 200), 20_000, 'the delivery after the redirect');
     const first = receiver.deliveries.filter(at('/replay'));
     expect(first.map((d) => d.status)).toEqual([302, 200]);
