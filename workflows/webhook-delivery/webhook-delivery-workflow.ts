@@ -12,6 +12,7 @@
 // a payload: only their ids, read from the database by the activities.
 import { continueAsNew, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { sendingActivityOptions } from '../sending';
 import { runStages, type StageFunctions } from '../stages';
 import { endpointChanged, getWebhookDeliveryStatus, MESSAGES_PER_ROUND, ROUNDS_PER_RUN, WAIT_MS, type WebhookDeliveryInput, type WebhookDeliveryStatus } from './definitions';
 
@@ -29,12 +30,8 @@ const posts = proxyActivities<Activities>({
   heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-const notices = proxyActivities<Activities>({
-  summary: 'Email the admins: endpoint disabled',
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+// The admins' email is a message like any other the workflows send: the one set of sending options.
+const notices = proxyActivities<Activities>({ summary: 'Email the admins: endpoint disabled', ...sendingActivityOptions });
 
 type Stage = 'waiting' | 'delivering' | 'disabled' | 'continuing';
 

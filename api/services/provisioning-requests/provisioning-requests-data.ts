@@ -28,8 +28,8 @@ export interface NewRequest {
   quoteId?: string;
   userCount: number;
   workflowId: string;
-  /** Hashes of the users activated with credentials, stored with the request. */
-  credentials: StoredCredentialsRow[];
+  /** Hashes of the users activated with credentials, stored with the request (none: a SCIM request). */
+  credentials?: StoredCredentialsRow[];
 }
 
 /** Stores one activation's hashes (provisioning-input.ts), for the activation activity to take. */
@@ -72,7 +72,7 @@ export function createProvisioningRequestsData(db: Db) {
           [r.requestId, r.accountId, r.requestedBy, r.quoteId ?? null, r.userCount, r.workflowId],
         );
         // The hashes of "assign credentials" users, with the request: the workflow carries only their ids.
-        for (const c of r.credentials) await insertAssignedCredentials(tx, r.accountId, c, r.requestId);
+        for (const c of r.credentials ?? []) await insertAssignedCredentials(tx, r.accountId, c, r.requestId);
       });
     },
 

@@ -11,7 +11,7 @@ import { roleAndLicenseFor } from '../../../domain/scim';
 import { provisioningWorkflowId, type ProvisioningRequestInput } from '../../../workflows/provisioning-request/definitions';
 import type { Caller } from '../credentials';
 import type { ProvisioningContextLoader } from '../provisioning-requests/provisioning-context';
-import { toProvision, type StoredCredentialsRow } from '../provisioning-requests/provisioning-input';
+import { toProvision } from '../provisioning-requests/provisioning-input';
 import type { ProvisioningRequestsData } from '../provisioning-requests/provisioning-requests-data';
 import type { ProvisioningWorkflows } from '../provisioning-requests/provisioning-workflows';
 import type { UsersData } from '../users/users-data';
@@ -20,6 +20,11 @@ import type { ScimConnectionRow } from './scim-connection-data';
 import { scimErrors } from './scim-errors';
 import type { UserInput } from './scim-resources';
 import type { ScimUsersData } from './scim-users-data';
+
+/** toProvision's store for assigned credentials, which SCIM's setup options never use. */
+const noCredentials = (): never => {
+  throw new Error('A SCIM user is never activated with assigned credentials');
+};
 
 export interface ScimProvisioningDeps {
   scimUsersData: ScimUsersData;
@@ -84,11 +89,10 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
       if (prepared.pending) await assignments.assign(account.id, row, prepared.pending);
       return;
     }
-    // SCIM never carries credentials (no PIN or security answer), so nothing is stored here; kept for the shape.
-    const credentials: StoredCredentialsRow[] = [];
-    const users = [await toProvision(req.users[0]!, 0, req, ctx.now, account.country === 'CA' ? 'CA' : 'US', (c) => credentials.push(c))];
+    // SCIM carries no PIN or security answer, so its setup options never assign credentials.
+    const users = [await toProvision(req.users[0]!, 0, req, ctx.now, account.country === 'CA' ? 'CA' : 'US', noCredentials)];
     try {
-      await provisioningRequestsData.record({ requestId: row.requestId, accountId: account.id, requestedBy: requester.userId, userCount: 1, workflowId, credentials }, async () => {});
+      await provisioningRequestsData.record({ requestId: row.requestId, accountId: account.id, requestedBy: requester.userId, userCount: 1, workflowId }, async () => {});
     } catch (err) {
       if (!(err instanceof DatabaseError && err.code === '23505')) throw err;
     }
