@@ -43,8 +43,14 @@ async function bounded<T>(temporal: Pick<Client, 'connection'>, ms: number, call
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(tooLate()), ms);
   });
+  const deadline = Date.now() + ms;
   try {
-    return await Promise.race([temporal.connection.withDeadline(Date.now() + ms, call), expired]);
+    return await Promise.race([temporal.connection.withDeadline(deadline, call), expired]);
+  } catch (err) {
+    // The gRPC deadline can fire before the timer, and the SDK reports it in the call's own words
+    // (DEADLINE_EXCEEDED, or CANCELLED for an update's start): past the deadline it is the same 503.
+    if (Date.now() >= deadline) throw tooLate();
+    throw err;
   } finally {
     clearTimeout(timer);
   }

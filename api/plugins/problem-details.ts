@@ -26,11 +26,9 @@ const GRPC_UNAVAILABLE = 14, GRPC_DEADLINE_EXCEEDED = 4, GRPC_FAILED_PRECONDITIO
 
 /** Postgres or Temporal out of reach (the SDK wraps the gRPC error as the cause): the caller should retry, it is not a bug. */
 function isBackendUnavailable(err: unknown, depth = 0): boolean {
-  const e = err as { name?: string; code?: string | number; message?: string; details?: string; cause?: unknown } | undefined;
+  const e = err as { code?: string | number; message?: string; details?: string; cause?: unknown } | undefined;
   if (!e || depth > 5) return false;
   return (
-    // An update's start past its deadline: the SDK reports the gRPC deadline as CANCELLED.
-    e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '57014', '53300'].includes(String(e.code)) ||
     e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED ||
     // A workflow query or update with no worker polling its task queue: nothing is wrong with the request.
