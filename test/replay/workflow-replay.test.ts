@@ -5,7 +5,8 @@
 // patch stay as they are; the fresh runs write the names of the latest code (`-stages`: with
 // `stage-read-model-v1`; `-encrypted`: payloads encrypted with the test key, and "assign
 // credentials" carrying a stored-credentials id instead of the hashes; `-encrypted-local-steps`: both,
-// and adding users with `provisioning-local-steps-v1`). Every history replays
+// and adding users with `provisioning-local-steps-v1`; `-once-started`: the welcome email's invitation
+// started before the user is reported invited, `invited-once-started-v1`). Every history replays
 // through the test key's codec: encrypted ones decode with it, older plain ones pass through.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -159,7 +160,7 @@ describe('fresh runs', () => {
 
       const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('invite@replay-add.test')));
       expect((await submitSignup(url, validSignup)).status).toBe(200);
-      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-encrypted-local-steps.json');
+      await replaysCleanly(`${res.body.workflowId}:user-1`, 'user-provisioning-invited-activated-once-started.json');
 
       const activated = await stack.api('POST', `/v1/accounts/replay-add/users/${done.users[2].userId}/activation`, { body: { option: 'assign_credentials', ...credentials }, credential: account.credential });
       expect(activated.body.activation.stage).toBe('activated');

@@ -17,12 +17,12 @@ import {
   allHandlersFinished,
   ChildWorkflowFailure,
   condition,
-  executeChild,
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -30,6 +30,7 @@ import type { Activities } from '../../activities';
 import { hasPhoneService, needsPaidSeat, licenseNames, type PaidLicense } from '../../domain/licenses';
 import { failureTypes } from '../../domain/failures';
 import { stageWords, type UserProvisioningStage } from '../../domain/stages';
+import type { InvitationStatus } from '../invitation/definitions';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
 import { enterStage, runStages, type StageFunctions } from '../stages';
@@ -121,6 +122,8 @@ interface UserProvisioningState {
 
 /** A deactivated user's provisioning ends while it waits for activation, instead of waiting for ever. */
 const ENDS_AT_DEACTIVATION = 'ends-at-deactivation-v1';
+/** The welcome email's invitation is started before the user is reported invited, not after. */
+const INVITED_ONCE_STARTED = 'invited-once-started-v1';
 
 type StageName = 'reserving' | 'failed' | 'withCredentials' | 'invited' | 'awaitingActivation';
 /** The stage to run next; `settled` once the user is active or has failed. */
@@ -208,9 +211,7 @@ async function invited(s: UserProvisioningState): Promise<Next> {
   const invitation = await dbStep('Record the welcome email\'s invitation').recordProvisionedInvitation({ userId: status.userId!, accountId: input.accountId, invitedBy: input.requestedBy.userId });
   status.invitationId = invitation.invitationId;
   status.waitingReason = undefined;
-  await enter(s, 'invited', `${s.who} (extension ${status.extension}) ${sendAt ? `will be sent a welcome email at ${sendAt}` : 'is sent a welcome email'}`);
-  await report(s);
-  const waitingReason = await runInvitation(invitationStart(
+  const start = invitationStart(
     invitation.account,
     input.requestedBy.name || input.requestedBy.userId,
     input.requestedBy.role,
@@ -218,7 +219,13 @@ async function invited(s: UserProvisioningState): Promise<Next> {
     sendAt,
     invitation.firstTokenGeneration,
     input.user.license,
-  ));
+  );
+  // Since INVITED_ONCE_STARTED the user is invited once the invitation's workflow exists, so the
+  // request's answer and an admin's activation point at an invitation that can be read at once.
+  const started = patched(INVITED_ONCE_STARTED) ? await startInvitation(start) : undefined;
+  await enter(s, 'invited', `${s.who} (extension ${status.extension}) ${sendAt ? `will be sent a welcome email at ${sendAt}` : 'is sent a welcome email'}`);
+  await report(s);
+  const waitingReason = await (started ?? (await startInvitation(start))).ended();
   if (waitingReason === undefined) {
     await enter(s, 'activated', `${s.who} signed up from the welcome email and is active (extension ${status.extension})`);
     return settled;
@@ -296,14 +303,24 @@ async function report(s: UserProvisioningState): Promise<void> {
   await getExternalWorkflowHandle(parent.workflowId).signal(userProvisioned, result satisfies UserProvisioningResult);
 }
 
-/** Runs the welcome email's invitation to its end: nothing once the user signed up and is active, else why activation waits. */
-async function runInvitation(start: ReturnType<typeof invitationStart>): Promise<string | undefined> {
+/** Starts the welcome email's invitation as a child workflow; `ended` waits for its end: nothing once the user signed up and is active, else why activation waits. */
+async function startInvitation(start: ReturnType<typeof invitationStart>): Promise<{ ended(): Promise<string | undefined> }> {
   try {
-    const ended = await executeChild(invitationWorkflow, start);
+    const child = await startChild(invitationWorkflow, start);
+    return { ended: () => invitationEnd(child.result()) };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { ended: async () => 'an invitation to this address is already open' };
+  }
+}
+
+async function invitationEnd(result: Promise<InvitationStatus>): Promise<string | undefined> {
+  try {
+    const ended = await result;
     return ended.stage === 'activated' ? undefined : `the invitation ended ${stageWords(ended.stage)}`;
   } catch (err) {
-    if (!(err instanceof ChildWorkflowFailure || err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return err instanceof ChildWorkflowFailure ? `the invitation failed: ${err.cause?.message ?? err.message}` : 'an invitation to this address is already open';
+    if (!(err instanceof ChildWorkflowFailure)) throw err;
+    return `the invitation failed: ${err.cause?.message ?? err.message}`;
   }
 }
 
