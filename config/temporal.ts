@@ -81,8 +81,11 @@ export function temporalSettings(config: Config, address = config.TEMPORAL_ADDRE
   return { address, namespace: config.TEMPORAL_NAMESPACE, tls: tlsFrom(config), apiKey: config.TEMPORAL_API_KEY, payloadKeys: payloadKeysFrom(config) };
 }
 
+/** The failure converter every client, worker and workflow bundle loads (config/failure-converter.ts). */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
 export function dataConverter(s: Pick<TemporalSettings, 'payloadKeys'>): DataConverter {
-  return s.payloadKeys ? { payloadCodecs: [new PayloadEncryptionCodec(s.payloadKeys)] } : {};
+  return { failureConverterPath: FAILURE_CONVERTER_PATH, ...(s.payloadKeys ? { payloadCodecs: [new PayloadEncryptionCodec(s.payloadKeys)] } : {}) };
 }
 
 export function clientConnectionOptions(s: TemporalSettings): ConnectionOptions {

@@ -11,7 +11,7 @@ import { startLocalPostgres, throwawayDir } from '../scripts/local-stack/postgre
 import { freePort } from '../scripts/local-stack/ports';
 import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
 import { startTwilioMock } from '../scripts/local-stack/twilio-endpoint';
-import { WORKFLOWS_PATH } from '../worker';
+import { WORKFLOW_BUNDLE_SOURCES } from '../worker';
 import type { TestStackEnv } from './support/stack-env';
 import { TEST_LOGS_ROOT } from './support/test-logs';
 
@@ -87,7 +87,7 @@ export async function setUpServices({ forWorkers }: { forWorkers: boolean }): Pr
   if (forWorkers && !services.twilioMock) {
     const { log, env } = services;
     workers = Promise.all([
-      bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN', (e) => log(`workflow bundle: [${e.level}] ${e.message}`)) }).then((bundle) => {
+      bundleWorkflowCode({ ...WORKFLOW_BUNDLE_SOURCES, logger: new DefaultLogger('WARN', (e) => log(`workflow bundle: [${e.level}] ${e.message}`)) }).then((bundle) => {
         env.workflowBundlePath = path.join(services.tmp, 'workflow-bundle.js');
         fs.writeFileSync(env.workflowBundlePath, bundle.code);
         log(`workflows bundled in ${since()}`);

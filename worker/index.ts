@@ -2,6 +2,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import { FAILURE_CONVERTER_PATH } from '../config/temporal';
 
 export interface OnboardingWorkerOptions {
   connection: NativeConnection;
@@ -41,6 +42,9 @@ export const defaultWorkerTuning: WorkerTuning = {
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
+/** What a prebuilt workflow bundle is built from: the workflows, and the failure converter that puts failure messages into (encrypted) payloads. */
+export const WORKFLOW_BUNDLE_SOURCES = { workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH };
+
 /** A send holds its database connection from claim to commit (activities/outbox.ts): room for that many sends at once. */
 export const WORKER_DB_POOL_SIZE = 30;
 
@@ -51,7 +55,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: opts.activities,
-    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+    dataConverter: opts.dataConverter ?? { failureConverterPath: FAILURE_CONVERTER_PATH },
     ...(opts.workerDeploymentOptions ? { workerDeploymentOptions: opts.workerDeploymentOptions } : {}),
     ...defaultWorkerTuning,
     ...opts.tuning,

@@ -48,7 +48,7 @@ describe('payload encryption', () => {
 
   beforeAll(async () => {
     // Key B is already known everywhere (step one of a rotation, see README); A encrypts.
-    stack = await startTestStack({ inProcessWorker: false, payloadKeys: `${TEST_PAYLOAD_KEY_A},${TEST_PAYLOAD_KEY_B}`, codecSupportAccounts: ['support-desk'], account: { invitationLifetimeSeconds: 3600 } });
+    stack = await startTestStack({ inProcessWorker: false, payloadKeys: `${TEST_PAYLOAD_KEY_A},${TEST_PAYLOAD_KEY_B}`, codecSupportAccounts: ['support-desk'], account: { invitationLifetimeSeconds: 3600 }, rejectRecipient: (a) => a.startsWith('bounced') });
     db = createDb(stack.workerSettings.databaseUrl, { max: WORKER_DB_POOL_SIZE });
     worker = await startWorker(stack.workerSettings, db);
     rawClient = clientFor(await Connection.connect({ address: stack.workerSettings.temporalAddress }), { namespace: 'default' });
@@ -79,6 +79,27 @@ describe('payload encryption', () => {
       expect(encrypted.length).toBeGreaterThan(3);
       expect(new Set(encrypted.map(keyId))).toEqual(new Set(['test-a']));
     }
+  });
+
+  test('a failure: its message, which names the person, is stored encrypted; its type stays readable; the API reads the message', async () => {
+    const r = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['bounced.ygritte@acme.test'] } });
+    const id: string = r.body.invitations[0].id;
+    const path = `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`;
+    const failedView = await eventually(async () => {
+      const v = await stack.api('GET', path);
+      return v.body.stage === 'delivery_failed' ? v.body : undefined;
+    }, 20_000, 'the refusal');
+    expect(failedView.deliveryFailure).toMatch(/ygritte/i); // decrypted on the way to the admin
+    const history = await rawClient.workflow.getHandle(id).fetchHistory();
+    const failures = history.events!.map((e) => e.activityTaskFailedEventAttributes?.failure).filter((f) => f);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const f of failures) {
+      expect(f!.message).toBe('Encoded failure');
+      expect(f!.stackTrace ?? '').toBe('');
+      expect(encoding(f!.encodedAttributes!)).toBe(ENCRYPTED_ENCODING);
+      expect(f!.applicationFailureInfo?.type ?? f!.cause?.applicationFailureInfo?.type).toBeTruthy();
+    }
+    expect(storedText(history)).not.toMatch(/ygritte/i);
   });
 
   test('assigned credentials: no hash in the history, even decrypted; the user is active with them', async () => {
