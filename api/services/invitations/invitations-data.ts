@@ -22,8 +22,10 @@ export function createInvitationsData(db: Db) {
      */
     async recordUnlessActive(accountId: string, records: InvitationRecord[], kept: { credentialId: string; role: string; accountFingerprint: string }): Promise<{ holds: { caller: boolean; account: boolean }; activeUsers: string[]; rows: Map<string, InvitationRow> }> {
       const col = <K extends keyof InvitationRecord>(k: K) => records.map((r) => r[k] ?? null);
-      const { rows } = await db.query<InvitationRow & { active_users: string[]; caller_holds: boolean; account_holds: boolean }>(
-        `WITH holds AS (
+      // Named: each connection parses and plans it once (a prepared statement), not on every request.
+      const { rows } = await db.query<InvitationRow & { active_users: string[]; caller_holds: boolean; account_holds: boolean }>({
+        name: 'invitations-record-unless-active',
+        text: `WITH holds AS (
            SELECT EXISTS (SELECT 1 FROM api_credentials c JOIN users u ON u.id = c.user_id
                            WHERE c.id = $8 AND c.account_id = $1 AND c.revoked_at IS NULL AND u.status <> 'disabled' AND u.role = $9) AS caller,
                   EXISTS (SELECT 1 FROM accounts a WHERE a.id = $1 AND ${ACCOUNT_FINGERPRINT('a')} = $10) AS account),
@@ -38,8 +40,8 @@ export function createInvitationsData(db: Db) {
            ON CONFLICT (id) DO NOTHING RETURNING ${INVITATION_COLUMNS})
          SELECT recorded.*, active.emails AS active_users, holds.caller AS caller_holds, holds.account AS account_holds
            FROM holds CROSS JOIN active LEFT JOIN recorded ON true`,
-        [accountId, col('id'), col('email'), col('type'), col('role'), col('invitedBy'), col('locale'), kept.credentialId, kept.role, kept.accountFingerprint],
-      );
+        values: [accountId, col('id'), col('email'), col('type'), col('role'), col('invitedBy'), col('locale'), kept.credentialId, kept.role, kept.accountFingerprint],
+      });
       const first = rows[0]!;
       return {
         holds: { caller: first.caller_holds, account: first.account_holds },
