@@ -2,6 +2,7 @@
 // and the whole machine's busy share from /proc and os.cpus() (Linux).
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,5 +33,54 @@ export function machineBusy(): () => number {
     const end = sample();
     const total = end.total - start.total;
     return total > 0 ? 1 - (end.idle - start.idle) / total : NaN;
+  };
+}
+
+/** The PostgreSQL server started with `-p port` (its postmaster), found by its command line. */
+export function postgresPid(port: number): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const i = args.indexOf('-p');
+      if (path.basename(args[0] ?? '') === 'postgres' && i > 0 && args[i + 1] === String(port)) return Number(entry);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return undefined;
+}
+
+/** CPU seconds of a process and of its children still running (PostgreSQL's backends, one per connection). */
+export function treeCpuSeconds(pid: number): number {
+  let total = cpuSeconds(pid);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+/**
+ * Starts counting CPU seconds: the whole machine's, this process's, and each named source's; the
+ * returned function gives what each spent since. On a machine whose cores are all busy, throughput
+ * is the CPU it has divided by the CPU one unit of work costs, so these say where a ratio goes.
+ */
+export function cpuSpent(sources: Record<string, (() => number) | undefined>): () => Record<string, number> {
+  const machineSeconds = () => os.cpus().reduce((acc, c) => acc + (Object.values(c.times).reduce((a, b) => a + b, 0) - c.times.idle), 0) / 1000;
+  const named = Object.entries(sources).filter((e): e is [string, () => number] => e[1] !== undefined);
+  const start = { machine: machineSeconds(), self: process.cpuUsage(), named: named.map(([, read]) => read()) };
+  return () => {
+    const self = process.cpuUsage(start.self);
+    return {
+      machine: machineSeconds() - start.machine,
+      self: (self.user + self.system) / 1e6,
+      ...Object.fromEntries(named.map(([name, read], i) => [name, read() - start.named[i]!])),
+    };
   };
 }

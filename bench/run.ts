@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectClient, localTemporal } from '../config/temporal';
+import { connectClient, FAILURE_CONVERTER_PATH, localTemporal } from '../config/temporal';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { deriveInvitationToken, hashToken } from '../domain/invitation-tokens';
 import { buildApp } from '../api/app';
@@ -34,7 +34,8 @@ import { defaultWorkerTuning } from '../worker';
 import { assignLicense, getInvitationStatus, signUp } from '../workflows/invitation/definitions';
 import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
-import { cpuSeconds, machineBusy, median, spread } from './measure';
+import { request } from './http-client';
+import { cpuSeconds, cpuSpent, machineBusy, median, postgresPid, spread, treeCpuSeconds } from './measure';
 import { invitationWorkflow } from '../workflows';
 import { OFFBOARDING_BENCH_ACCOUNT, offboardingScenario, type OffboardingBenchResult } from './offboarding';
 import { benchScimCreates, type ScimBenchResult } from './scim';
@@ -157,7 +158,7 @@ async function main() {
   const connection = client.connection;
   const secret = randomBytes(32).toString('hex');
   const baseUrl = `http://127.0.0.1:${apiPort}`;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
   const bundlePath = path.join(tmp, 'bundle.js');
   fs.writeFileSync(bundlePath, code);
 
@@ -179,7 +180,7 @@ async function main() {
   const account = await createAccountWithSuperAdmin(db, { id: 'bench', name: 'Bench Co', companyDomains: ['bench.test'], plan: 'video_pro_plus', superAdmin: { email: 'boss@bench.test', firstName: 'Ben', lastName: 'Ch' } });
   await db.query(`INSERT INTO license_inventory (account_id, license, seats_total) VALUES ('bench', 'video_pro_plus', 1000000), ('bench', 'ringex', 1000000)`);
   const call = (base: string, method: string, route: string, body?: unknown) =>
-    fetch(`${base}/v1/accounts/bench${route}`, { method, headers: { authorization: `Bearer ${account.credential}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    request(`${base}/v1/accounts/bench${route}`, { method, headers: { authorization: `Bearer ${account.credential}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   const invite = (emails: string[], base = baseUrl) => call(base, 'POST', '/invitations', { channel: 'email', emails });
 
   const results: Record<string, unknown> = { when: new Date().toISOString(), n: N, concurrency: C, waiting: WAITING, bulk: BULK, batchRows: BATCH, cpus: os.cpus().length, workerTuning: { ...defaultWorkerTuning, ...tuning }, workerHeapMb: flags['worker-heap-mb'] ?? 'node default', workerNodeFlags: heapFlags() };
@@ -259,9 +260,14 @@ async function main() {
     //    the API and with the client directly, one address a request, on a queue no worker polls;
     //    repeated, direct then API each time, the median ratio with its spread.
     const apiReps: Array<{ direct: number; api: number }> = [];
+    // CPU seconds per start, by process: with every core busy, the ratio is what the API adds to each start's CPU.
+    const cpu = { direct: [] as Array<Record<string, number>>, api: [] as Array<Record<string, number>> };
+    const pgPid = postgresPid(pgPort);
+    const processes = { temporal: temporal.pid === undefined ? undefined : () => cpuSeconds(temporal.pid!), postgres: pgPid === undefined ? undefined : () => treeCpuSeconds(pgPid) };
     for (let rep = 0; rep < REPS; rep++) {
       log(`3. API overhead: ${N} starts each way (repetition ${rep + 1} of ${REPS})`);
       t = performance.now();
+      let spent = cpuSpent(processes);
       await pool(Array.from({ length: N }, (_, i) => i), C, async (i) => {
         const email = `direct${rep}-${i}@bench.test`;
         await client.workflow.start(invitationWorkflow, clientStartOptions(invitationStart(
@@ -269,16 +275,28 @@ async function main() {
           { id: `invitation:bench:${email}`, channel: 'email', email, type: 'coworker', role: 'user' }, undefined, 1,
         ), 'bench-idle'));
       });
+      cpu.direct.push(spent());
       const direct = N / ((performance.now() - t) / 1000);
       t = performance.now();
+      spent = cpuSpent(processes);
       await pool(Array.from({ length: N }, (_, i) => i), C, async (i) => {
         const res = await invite([`api${rep}-${i}@bench.test`], `http://127.0.0.1:${idleApiPort}`);
         if (res.status !== 201) throw new Error(`invite: ${res.status}`);
       });
+      cpu.api.push(spent());
       apiReps.push({ direct, api: N / ((performance.now() - t) / 1000) });
     }
     const ratios = apiReps.map((r) => r.api / r.direct);
-    results.apiStarts = { directPerSecond: median(apiReps.map((r) => r.direct)), apiPerSecond: median(apiReps.map((r) => r.api)), ratio: median(ratios), ratios };
+    /** Milliseconds of CPU per start, over the repetitions: machine, this process (bench client, and the API), Temporal, PostgreSQL, the rest (other work on the machine). */
+    const perStart = (runs: Array<Record<string, number>>) => {
+      const sum = (k: string) => runs.reduce((a, r) => a + (r[k] ?? 0), 0) * 1000 / (N * runs.length);
+      const [machine, self, temporalMs, postgres] = [sum('machine'), sum('self'), sum('temporal'), sum('postgres')];
+      return { machine, benchAndApiProcess: self, temporal: temporalMs, postgres, rest: machine - self - temporalMs - postgres };
+    };
+    results.apiStarts = {
+      directPerSecond: median(apiReps.map((r) => r.direct)), apiPerSecond: median(apiReps.map((r) => r.api)), ratio: median(ratios), ratios,
+      cpuMsPerStart: { direct: perStart(cpu.direct), api: perStart(cpu.api) },
+    };
   }
 
   if (runs(4)) {
@@ -538,7 +556,8 @@ async function main() {
   results.retried503 = retried503;
   // Report.
   const inv = results.invitations as undefined | { perSecond: number; ratioToFloor: number; ratios: number[]; latencyMs: Record<string, number> };
-  const api = results.apiStarts as undefined | { directPerSecond: number; apiPerSecond: number; ratio: number; ratios: number[] };
+  type CpuMs = { machine: number; benchAndApiProcess: number; temporal: number; postgres: number; rest: number };
+  const api = results.apiStarts as undefined | { directPerSecond: number; apiPerSecond: number; ratio: number; ratios: number[]; cpuMsPerStart: { direct: CpuMs; api: CpuMs } };
   const levers = results.memoryLevers as undefined | { invitations: number; levers: Array<{ name: string; idleMb: number; peakMb: number; rssMb: number; perSecond: number }> };
   const multi = results.workerProcesses as undefined | { invitations: number; ratio: number; runs: Array<{ workers: number; perSecond: number; missing: number; duplicates: number; machineBusy: number; workerCpuSeconds: number[] }> };
   const w = (runs(4) ? results.waiting : undefined) as undefined | { signupLatencyMs: Record<string, number>; workerRssMb: number; workerPeakRssMb: number; workerIdleRssMb: number; historyEventsFullLifecycle: number; startedAndSentPerSecond: number };
@@ -556,6 +575,12 @@ async function main() {
     ...(api ? [
       [`3. invitation starts: direct client (same options), median of ${api.ratios.length}`, `${api.directPerSecond.toFixed(1)} /s`, '1.00 (baseline)', ''],
       ['   invitation starts: through the API', `${api.apiPerSecond.toFixed(1)} /s`, `${api.ratio.toFixed(2)} of direct (${spread(api.ratios)})`, `target ≥ 0.90: ${mark(api.ratio >= 0.9)}`],
+      ...(['direct', 'api'] as const).map((way): [string, string, string, string] => {
+        const c = api.cpuMsPerStart[way];
+        const ours = c.benchAndApiProcess + c.temporal + c.postgres;
+        const directOurs = api.cpuMsPerStart.direct.benchAndApiProcess + api.cpuMsPerStart.direct.temporal + api.cpuMsPerStart.direct.postgres;
+        return [`   CPU ms per start ${way === 'api' ? 'through the API' : 'direct'}: this process + Temporal + PostgreSQL (+ other work)`, `${c.benchAndApiProcess.toFixed(2)} + ${c.temporal.toFixed(2)} + ${c.postgres.toFixed(2)} = ${ours.toFixed(2)} (+ ${c.rest.toFixed(2)})`, way === 'api' ? `${(directOurs / ours).toFixed(2)} of direct's CPU` : '', ''];
+      }),
     ] as Array<[string, string, string, string]> : []),
     ...(w ? [
       [`4. ${WAITING} invitations started and sent`, `${w.startedAndSentPerSecond.toFixed(1)} /s`, `${(w.startedAndSentPerSecond / floor).toFixed(2)} of floor`, ''],

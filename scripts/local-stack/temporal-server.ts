@@ -11,6 +11,8 @@ import { ensureTemporalCli } from './temporal-cli';
 export interface TemporalDevServer {
   address: string;
   uiUrl?: string;
+  /** The server's process, when this started it (the bench reads its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
   /** SIGKILL, as a crash would (fault tests); a persistent database file survives it. */
   kill?(): Promise<void>;
@@ -118,6 +120,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   return {
     address,
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined,
+    pid: child.pid,
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
