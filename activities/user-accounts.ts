@@ -2,7 +2,7 @@
 // user it already created for the invitation.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDependencies } from './dependencies';
-import { inTransaction } from '../db';
+import { inTransaction, type Db } from '../db';
 import { inviteeTypeFor, type InviteeType } from '../domain/invitee-type';
 import type { SignupSubmission } from '../domain/signup-rules';
 import { failureTypes } from '../domain/failures';
@@ -16,6 +16,13 @@ function acceptedEvent(invitationId: string, accountId: string, userId: string, 
   return { accountId, type: 'invitation.accepted', subject: invitationId, dedupeKey: `${invitationId}|invitation.accepted|${userId}`, data: { invitationId, userId, email } };
 }
 
+/** A signup's password hash, taken out of signup_passwords (undefined once taken: a retry after commit). */
+async function takeSignupPassword(tx: Pick<Db, 'query'>, passwordId: string | undefined): Promise<string | undefined> {
+  if (!passwordId) return undefined;
+  const { rows } = await tx.query<{ password_hash: string }>(`DELETE FROM signup_passwords WHERE id = $1 RETURNING password_hash`, [passwordId]);
+  return rows[0]?.password_hash;
+}
+
 export function createUserAccountActivities({ db }: Pick<ActivityDependencies, 'db'>) {
   return {
     async createUserFromSignup({ invitationId, submission }: { invitationId: string; submission: SignupSubmission }): Promise<{ userId: string; userType: InviteeType; email: string }> {
@@ -27,9 +34,11 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
         );
         const inv = rows[0];
         if (!inv) throw ApplicationFailure.create({ type: failureTypes.invitationNotFound, nonRetryable: true, message: `Invitation ${invitationId} not found` });
+        // The hash waits apart (api/services/signup/signup-passwords.ts); taken here, in this transaction.
+        const passwordHash = submission.passwordHash ?? (await takeSignupPassword(tx, submission.passwordId));
         if (inv.user_id) {
-          // A user an admin added (or a retried attempt): the password chosen at signup is theirs.
-          await tx.query(`UPDATE users SET password_hash = coalesce(password_hash, $2) WHERE id = $1`, [inv.user_id, submission.passwordHash]);
+          // A user an admin added (or a retried attempt, whose row was taken the first time): the password chosen at signup is theirs.
+          await tx.query(`UPDATE users SET password_hash = coalesce(password_hash, $2) WHERE id = $1`, [inv.user_id, passwordHash ?? null]);
           await recordWebhookEvents(tx, [acceptedEvent(invitationId, inv.account_id, inv.user_id, inv.invitee_email ?? '')]);
           return { userId: inv.user_id, userType: inv.invitee_type ?? 'coworker', email: inv.invitee_email ?? '' };
         }
@@ -42,6 +51,9 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
             details: [[{ field: 'email', message: 'This email address already has an account in this company. Sign in instead.' }]],
           });
         }
+        if (!passwordHash) {
+          throw ApplicationFailure.create({ type: failureTypes.signupFailed, nonRetryable: true, message: `The password of the signup to ${invitationId} is no longer kept; the person must sign up again` });
+        }
         // Invitees by text or link get their type from the address they sign up with.
         const userType = inv.invitee_type ?? inviteeTypeFor(email, inv.company_domains, false);
         const { rows: created } = await tx.query<{ id: string }>(
@@ -49,7 +61,7 @@ export function createUserAccountActivities({ db }: Pick<ActivityDependencies, '
                               onboarding_stage, onboarding_stage_since, onboarding_workflow_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'video_pro', 'not_activated', $8, $9, $10, $11) RETURNING id`,
           // The read model: the user's onboarding is their invitation's, from their first moment.
-          [inv.account_id, email, submission.firstName.trim(), submission.lastName.trim(), submission.companyName?.trim() || null, inv.role, userType, submission.passwordHash,
+          [inv.account_id, email, submission.firstName.trim(), submission.lastName.trim(), submission.companyName?.trim() || null, inv.role, userType, passwordHash,
             inv.stage, inv.stage_since, invitationId],
         );
         const userId = created[0]!.id;

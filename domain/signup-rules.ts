@@ -4,7 +4,7 @@ import type { FieldError } from './field-errors';
 
 export const MINIMUM_SIGNUP_AGE = 16;
 
-/** A signup as the workflow receives it: the password already hashed, only facts about it kept. */
+/** A signup as the workflow receives it: the password hashed and kept apart, only facts about it here. */
 export interface SignupSubmission {
   /** Where the right to sign up comes from: the invitation's current link, or the account's invite link. */
   proof: { kind: 'invitation-token'; tokenHash: string } | { kind: 'invite-link'; linkId: string };
@@ -14,7 +14,10 @@ export interface SignupSubmission {
   firstName: string;
   lastName: string;
   companyName?: string;
-  passwordHash: string;
+  /** The password's hash, kept apart in signup_passwords under this id: no secret's hash in a history. */
+  passwordId?: string;
+  /** Signups submitted before passwordId: the hash itself. */
+  passwordHash?: string;
   passwordMeetsPolicy: boolean;
   passwordMatchesConfirmation: boolean;
   accepted: { termsOfService: boolean; privacyNotice: boolean; acceptableUsePolicy: boolean };

@@ -19,7 +19,7 @@ import {
   createProvisioningRequestsData,
   createProvisioningWorkflows,
 } from './provisioning-requests';
-import { createJoinService, createSignupData, createSignupService } from './signup';
+import { createJoinService, createSignupData, createSignupPasswords, createSignupService } from './signup';
 import { createUserOffboardingService, createUserService, createUsersData } from './users';
 import { createScimAssignments, createScimConnectionData, createScimConnectionService, createScimGroupsData, createScimGroupsService, createScimProvisioning, createScimUsersData, createScimUsersService, type ScimLifecycle, type ScimProvisioningDeps } from './scim';
 import { createWebhookEndpointService, createWebhookEndpointsData } from './webhook-endpoints';
@@ -65,6 +65,7 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
   const licensesData = createLicensesData(db);
   const usersData = createUsersData(db);
   const invitationWorkflows = createInvitationWorkflows({ temporal, taskQueue });
+  const signupPasswords = createSignupPasswords(db);
   const provisioningContext = createProvisioningContextLoader({ accounts, inventoryData, licensesData });
   const provisioningRequestsData = createProvisioningRequestsData(db);
   const provisioningWorkflows = createProvisioningWorkflows({ temporal, taskQueue });
@@ -92,8 +93,8 @@ export function createServices({ db, temporal, taskQueue, invitationTokenSecret,
       workflows: provisioningWorkflows,
     }),
     users: createUserService({ usersData, provisioningContext, temporal }),
-    signup: createSignupService({ signupData: createSignupData(db), invitationWorkflows, temporal }),
-    joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }),
+    signup: createSignupService({ signupData: createSignupData(db), signupPasswords, invitationWorkflows, temporal }),
+    joins: createJoinService({ inviteLinksData, invitationsData, usersData, accounts, signupPasswords, temporal, taskQueue }),
     webhookEndpoints: createWebhookEndpointService({ data: createWebhookEndpointsData(db), temporal, taskQueue, allowPrivateAddresses: webhookAllowPrivateAddresses }),
     lists: createListService({ db, temporalUi: { url: temporalUiUrl, namespace: temporal.options.namespace } }),
     userOffboarding,

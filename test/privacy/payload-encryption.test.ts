@@ -14,6 +14,8 @@ import { createDb, type Db } from '../../db';
 import { WORKER_DB_POOL_SIZE } from '../../worker';
 import { TEST_PAYLOAD_KEY_A, TEST_PAYLOAD_KEY_B } from '../support/payload-keys';
 import { completedRequest, credentials, newUser } from '../support/provisioning-requests';
+import { linkInMail, submitSignup, validSignup } from '../support/invitee';
+import { verifyPassword } from '../../api/services/password-hash';
 import { eventually, startTestStack, startWorker, type TestStack } from '../support/stack';
 
 type History = temporal.api.history.v1.IHistory;
@@ -120,6 +122,25 @@ describe('payload encryption', () => {
     // Taken by the activation: the hashes exist once, on the user.
     const left = await stack.db.query(`SELECT count(*)::int AS n FROM assigned_credentials WHERE request_id = $1`, [res.body.requestId]);
     expect(left.rows[0].n).toBe(0);
+  });
+
+  test('a signup: its password hash never enters the invitation\'s history, even decrypted; a refused one leaves nothing kept', async () => {
+    const r = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: ['signs-up@acme.test'] } });
+    const id: string = r.body.invitations[0].id;
+    const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes('signs-up@acme.test')));
+    const kept = async () => (await stack.db.query(`SELECT count(*)::int AS n FROM signup_passwords WHERE invitation_id = $1`, [id])).rows[0].n;
+    // Refused (under 16): the hash the API kept for it is dropped with the refusal.
+    expect((await submitSignup(url, { ...validSignup, dateOfBirth: '2020-01-01' })).status).toBe(422);
+    expect(await kept()).toBe(0);
+    expect((await submitSignup(url, validSignup)).status).toBe(200);
+    const user = await eventually(async () => (await stack.db.query(`SELECT password_hash, status FROM users WHERE lower(email) = 'signs-up@acme.test'`)).rows[0]);
+    expect(await verifyPassword(validSignup.password, user.password_hash)).toBe(true);
+    expect(await kept()).toBe(0); // taken by the activity that set it
+    const codec = new PayloadEncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_KEY_A));
+    const history = await rawClient.workflow.getHandle(id).fetchHistory();
+    const decoded = (await codec.decode(payloadsIn(history.events))).map((p) => Buffer.from(p.data ?? new Uint8Array()).toString()).join('\n');
+    expect(decoded).toContain('passwordId');
+    expect(decoded).not.toMatch(/scrypt|passwordHash/);
   });
 
   test('an activation from an older history, hashes in its input, still sets them (and a retry after its commit is a no-op)', async () => {

@@ -2,5 +2,6 @@
 // invite link (join-service.ts), both submitting the same form (signup-submission.ts).
 export { createSignupData, type SignupData } from './signup-data';
 export { mayBeToken, toSubmission, type SignupForm } from './signup-submission';
+export { createSignupPasswords, type SignupPasswords } from './signup-passwords';
 export { createSignupService, type InvitationForSignup, type SignupOutcome, type SignupService } from './signup-service';
 export { createJoinService, type JoinOutcome, type JoinPage, type JoinService } from './join-service';

@@ -16,6 +16,7 @@ import type { AccountRow, AccountService } from '../accounts';
 import { clientStartOptions, type InvitationsData } from '../invitations';
 import type { InviteLinksData, LinkRow } from '../invite-links';
 import type { UsersData } from '../users';
+import type { SignupPasswords } from './signup-passwords';
 import { mayBeToken, toSubmission, type SignupForm } from './signup-submission';
 
 /** What the join page shows: which company, and who shared the link. */
@@ -37,6 +38,7 @@ export interface JoinServiceDeps {
   invitationsData: InvitationsData;
   usersData: UsersData;
   accounts: AccountService;
+  signupPasswords: SignupPasswords;
   temporal: Client;
   taskQueue: string;
 }
@@ -47,7 +49,7 @@ interface UsableLink {
   account: AccountRow;
 }
 
-export function createJoinService({ inviteLinksData, invitationsData, usersData, accounts, temporal, taskQueue }: JoinServiceDeps) {
+export function createJoinService({ inviteLinksData, invitationsData, usersData, accounts, signupPasswords, temporal, taskQueue }: JoinServiceDeps) {
   async function usableLink(token: string): Promise<UsableLink | undefined> {
     if (!mayBeToken(token)) return undefined;
     const link = await inviteLinksData.usableByTokenHash(hashToken(token));
@@ -83,13 +85,15 @@ export function createJoinService({ inviteLinksData, invitationsData, usersData,
       // Count the use now (atomically, within the limit); give it back if the signup is refused.
       if (!(await inviteLinksData.claimUse(link.id))) return { kind: 'link-not-usable', page };
       const startWorkflowOperation = await invitationFor(found, submission.email!);
+      const kept = await signupPasswords.keepApart(startWorkflowOperation.options.workflowId, submission);
       try {
         // Starts the invitation (or finds the person's live one) and signs up in one call.
-        const result = await askWorkflow(temporal, () => temporal.workflow.startUpdateWithStart(signUp, { args: [submission], startWorkflowOperation, waitForStage: 'ACCEPTED' }));
+        const result = await askWorkflow(temporal, () => temporal.workflow.startUpdateWithStart(signUp, { args: [kept], startWorkflowOperation, waitForStage: 'ACCEPTED' }));
         return { kind: 'signed-up', page, result };
       } catch (err) {
         await inviteLinksData.releaseUse(link.id);
         const refused = signupRefusal(err);
+        if (refused || err instanceof WorkflowNotFoundError) await signupPasswords.discard(kept);
         if (refused) return { kind: 'refused', page, errors: refused };
         if (err instanceof WorkflowNotFoundError) return { kind: 'link-not-usable', page };
         throw err;

@@ -9,6 +9,7 @@ import { askWorkflow } from '../../deadlines';
 import { invitationMovedOn, signupRefusal } from '../../failures';
 import type { InvitationWorkflows } from '../invitations';
 import type { InvitationByToken, SignupData } from './signup-data';
+import type { SignupPasswords } from './signup-passwords';
 import { mayBeToken, toSubmission, type SignupForm } from './signup-submission';
 
 export interface InvitationForSignup extends InvitationByToken {
@@ -21,7 +22,7 @@ export type SignupOutcome =
   | { kind: 'refused'; invitation: InvitationForSignup; errors: FieldError[] }
   | { kind: 'link-not-usable'; invitation?: InvitationForSignup };
 
-export function createSignupService({ signupData, invitationWorkflows, temporal }: { signupData: SignupData; invitationWorkflows: InvitationWorkflows; temporal: Client }) {
+export function createSignupService({ signupData, signupPasswords, invitationWorkflows, temporal }: { signupData: SignupData; signupPasswords: SignupPasswords; invitationWorkflows: InvitationWorkflows; temporal: Client }) {
   async function findByToken(token: string): Promise<InvitationForSignup | undefined> {
     if (!mayBeToken(token)) return undefined;
     const row = await signupData.invitationByTokenHash(hashToken(token));
@@ -41,13 +42,16 @@ export function createSignupService({ signupData, invitationWorkflows, temporal 
   }
 
   async function signUpThrough(invitation: InvitationForSignup, token: string, form: SignupForm): Promise<SignupOutcome> {
-    const submission = await toSubmission(form, { kind: 'invitation-token', tokenHash: hashToken(token) }, invitation.channel !== 'email');
+    const submission = await signupPasswords.keepApart(invitation.invitationId, await toSubmission(form, { kind: 'invitation-token', tokenHash: hashToken(token) }, invitation.channel !== 'email'));
     try {
       const handle = temporal.workflow.getHandle(invitation.invitationId);
       const result = await askWorkflow(temporal, () => handle.startUpdate(signUp, { args: [submission], waitForStage: 'ACCEPTED' }));
       return { kind: 'signed-up', invitation, result };
     } catch (err) {
       const errors = signupRefusal(err);
+      // Refused, or nothing left to sign up to: no activity will take the hash. (Past a deadline the
+      // signup may still go through: its row stays for the activity.)
+      if (errors || invitationMovedOn(err)) await signupPasswords.discard(submission);
       if (errors) {
         if (errors.some((e) => e.field === 'token')) return { kind: 'link-not-usable', invitation: await findByToken(token) };
         return { kind: 'refused', invitation, errors };
