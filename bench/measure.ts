@@ -80,7 +80,8 @@ export function cpuSpent(sources: Record<string, (() => number) | undefined>): (
     return {
       machine: machineSeconds() - start.machine,
       self: (self.user + self.system) / 1e6,
-      ...Object.fromEntries(named.map(([name, read], i) => [name, read() - start.named[i]!])),
+      // A process tree's figure can drop when a child ends (a PostgreSQL backend closing): never below zero.
+      ...Object.fromEntries(named.map(([name, read], i) => [name, Math.max(0, read() - start.named[i]!)])),
     };
   };
 }

@@ -61,7 +61,7 @@ function patchedSpec(): string {
 }
 
 /** Starts Prism (a child process; it takes several seconds to load Twilio's description). */
-export async function startTwilioMock(opts: { port: number; log?: (m: string) => void }): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startTwilioMock(opts: { port: number; log?: (m: string) => void }): Promise<{ url: string; pid?: number; stop(): Promise<void> }> {
   const prism = require.resolve('@stoplight/prism-cli/dist/index.js');
   const specFile = patchedSpec();
   const child = spawn(process.execPath, [prism, 'mock', '-h', '127.0.0.1', '-p', String(opts.port), specFile], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,6 +88,7 @@ export async function startTwilioMock(opts: { port: number; log?: (m: string) =>
   child.stderr.resume();
   return {
     url,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
