@@ -38,5 +38,5 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
 EXPOSE 3000
-# The worker: node --max-old-space-size=192 dist/worker/main.js; migrations: node dist/scripts/migrate.js
+# The worker: node --max-old-space-size=128 --max-semi-space-size=2 dist/worker/main.js; migrations: node dist/scripts/migrate.js
 CMD ["node", "dist/api/main.js"]

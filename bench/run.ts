@@ -30,7 +30,7 @@ import { freePort } from '../scripts/local-stack/ports';
 import { startLocalPostgres, throwawayDir } from '../scripts/local-stack/postgres';
 import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
 import { startTwilioEndpoint, startTwilioMock } from '../scripts/local-stack/twilio-endpoint';
-import { defaultWorkerTuning } from '../worker';
+import { defaultWorkerTuning, WORKER_NODE_FLAGS } from '../worker';
 import { assignLicense, getInvitationStatus, signUp } from '../workflows/invitation/definitions';
 import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
@@ -68,9 +68,9 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     cache: { type: 'string' },
     'wft-slots': { type: 'string' },
-    /** The worker process's V8 old-space limit (node --max-old-space-size), in MB; 192 as in production. */
-    'worker-heap-mb': { type: 'string', default: '192' },
-    /** The worker process's V8 young-generation semi space (node --max-semi-space-size), in MB; V8's default unless given. */
+    /** The worker process's V8 old-space limit (node --max-old-space-size), in MB; as in production (WORKER_NODE_FLAGS) unless given. */
+    'worker-heap-mb': { type: 'string' },
+    /** The worker process's V8 young-generation semi space (node --max-semi-space-size), in MB; as in production unless given. */
     'worker-semi-space-mb': { type: 'string' },
   },
 });
@@ -111,9 +111,10 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
-/** The worker process's V8 flags: the old-space limit as production runs it unless a lever says otherwise. */
-const heapFlags = (heapMb = flags['worker-heap-mb']) => [
-  ...(heapMb ? [`--max-old-space-size=${Number(heapMb)}`] : []),
+/** The worker process's V8 flags: production's (WORKER_NODE_FLAGS), each replaced where a flag of the bench says otherwise. */
+const heapFlags = () => [
+  ...WORKER_NODE_FLAGS.filter((f) => !(flags['worker-heap-mb'] && f.startsWith('--max-old-space-size=')) && !(flags['worker-semi-space-mb'] && f.startsWith('--max-semi-space-size='))),
+  ...(flags['worker-heap-mb'] ? [`--max-old-space-size=${Number(flags['worker-heap-mb'])}`] : []),
   ...(flags['worker-semi-space-mb'] ? [`--max-semi-space-size=${Number(flags['worker-semi-space-mb'])}`] : []),
 ];
 
@@ -189,7 +190,7 @@ async function main() {
     request(`${base}/v1/accounts/bench${route}`, { method, headers: { authorization: `Bearer ${account.credential}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   const invite = (emails: string[], base = baseUrl) => call(base, 'POST', '/invitations', { channel: 'email', emails });
 
-  const results: Record<string, unknown> = { when: new Date().toISOString(), n: N, concurrency: C, waiting: WAITING, bulk: BULK, batchRows: BATCH, cpus: os.cpus().length, workerTuning: { ...defaultWorkerTuning, ...tuning }, workerHeapMb: flags['worker-heap-mb'] ?? 'node default', workerNodeFlags: heapFlags() };
+  const results: Record<string, unknown> = { when: new Date().toISOString(), n: N, concurrency: C, waiting: WAITING, bulk: BULK, batchRows: BATCH, cpus: os.cpus().length, workerTuning: { ...defaultWorkerTuning, ...tuning }, workerNodeFlags: heapFlags() };
 
   /** Emails to `addresses` as they reach the SMTP server: waits for all, then each one's latency from `sentAt`. */
   const sentAt = new Map<string, number>();
@@ -520,21 +521,20 @@ async function main() {
     //    invitations started and sent (then waiting for signup); peak resident memory and throughput,
     //    the throughput as a ratio to the current settings' measured in the same run.
     const levers: Array<{ name: string; tuning?: BenchWorkerSettings['tuning']; nodeFlags?: string[]; bundleAtStart?: boolean }> = [
-      { name: 'product defaults (cache 200, old space 192 MB, reuseV8Context, prebuilt bundle)' },
-      { name: 'maxCachedWorkflows 50', tuning: { maxCachedWorkflows: 50 } },
+      { name: 'product defaults (cache 50, old space 128 MB, semi space 2 MB, reuseV8Context, prebuilt bundle)' },
+      { name: 'before: cache 200, old space 192 MB, V8\'s semi space', tuning: { maxCachedWorkflows: 200 }, nodeFlags: ['--max-old-space-size=192'] },
       { name: 'maxCachedWorkflows 20', tuning: { maxCachedWorkflows: 20 } },
-      { name: 'V8 old space 128 MB', nodeFlags: ['--max-old-space-size=128'] },
-      { name: 'V8 semi space 2 MB', nodeFlags: ['--max-old-space-size=192', '--max-semi-space-size=2'] },
+      { name: 'maxCachedWorkflows 200', tuning: { maxCachedWorkflows: 200 } },
+      { name: 'V8\'s own semi space (16 MB)', nodeFlags: ['--max-old-space-size=128'] },
       { name: 'reuseV8Context off', tuning: { reuseV8Context: false } },
       { name: 'workflows bundled at start (no prebuilt bundle)', bundleAtStart: true },
-      { name: 'cache 50 + old space 128 MB + semi space 2 MB', tuning: { maxCachedWorkflows: 50 }, nodeFlags: ['--max-old-space-size=128', '--max-semi-space-size=2'] },
     ];
     const leverResults: Array<{ name: string; idleMb: number; peakMb: number; rssMb: number; perSecond: number }> = [];
     for (const [k, lever] of levers.entries()) {
       log(`10. worker memory lever "${lever.name}": ${LEVER_WAITING} invitations`);
       const taskQueue = `bench-lever-${k}`;
       // Each lever against the product's defaults, whatever scenario 4's flags say.
-      const leverWorker = await startWorkerProcess({ ...workerSettings, taskQueue, tuning: lever.tuning ?? {}, bundleAtStart: lever.bundleAtStart }, lever.nodeFlags ?? ['--max-old-space-size=192']);
+      const leverWorker = await startWorkerProcess({ ...workerSettings, taskQueue, tuning: lever.tuning ?? {}, bundleAtStart: lever.bundleAtStart }, lever.nodeFlags ?? WORKER_NODE_FLAGS);
       const idle = memoryOf(leverWorker.pid);
       const api = await appOn(taskQueue);
       const addresses = Array.from({ length: LEVER_WAITING }, (_, i) => `lever${k}-${i}@bench.test`);

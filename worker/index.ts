@@ -26,19 +26,22 @@ export interface WorkerTuning {
 }
 
 /**
- * Chosen from `npm run bench` (README, "Benchmark"). Each cached workflow costs the worker about
- * 0.28 MB (3,000 waiting: 378 MB with 100 cached, 904 MB with 2,000), while an invitation is woken
- * only a few times in its life (signup, license, a resend) and replaying its short history on a
- * cache miss takes milliseconds; so the cache is small. With V8's old space held to 192 MB
- * (`node --max-old-space-size=192`, as `npm run start:worker` and docker-compose run it), 10,000
- * open invitations fit in 378 MB; without that limit V8 let the heap grow to 492 MB at peak.
- * Task slots stay at the SDK's defaults: on 2 cores the Temporal server, not the worker, is the limit.
+ * Chosen from `npm run bench` (README, "Benchmark", scenario 10: each lever in a fresh worker). An
+ * invitation is woken only a few times in its life (signup, license, a resend) and replaying its
+ * short history on a cache miss takes milliseconds, so the workflow cache is small: 50. With V8's
+ * old space held to 128 MB and its young generation's semi space to 2 MB (WORKER_NODE_FLAGS), 2,000
+ * invitations peaked at 259 MB at 1.07 of the throughput of the settings before (cache 200, old space
+ * 192 MB: 360 MB). Task slots stay at the SDK's defaults: on 2 cores the Temporal server, not the
+ * worker, is the limit.
  */
 export const defaultWorkerTuning: WorkerTuning = {
-  maxCachedWorkflows: 200,
+  maxCachedWorkflows: 50,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 100,
 };
+
+/** The worker process's V8 limits (node flags), as `npm run start:worker`, the Dockerfile and docker-compose run it (test/fast/compose.test.ts checks they agree). */
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { WORKER_NODE_FLAGS } from '../../worker';
 
 const ROOT = path.join(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -129,5 +130,11 @@ describe('docker-compose.yml', () => {
     // The last stage is the default image: production dependencies only.
     expect([...stages].pop()).toBe('runtime');
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+
+  test('the worker runs with the V8 limits the benchmark chose (WORKER_NODE_FLAGS), however it is started', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(services.worker!.command).toEqual(['node', ...WORKER_NODE_FLAGS, 'dist/worker/main.js']);
+    expect(pkg.scripts['start:worker']).toContain(`node ${WORKER_NODE_FLAGS.join(' ')} dist/worker/main.js`);
   });
 });
