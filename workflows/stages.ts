@@ -5,6 +5,7 @@
 import { log, patched, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { StageRecord } from '../domain/stage-records';
+import { untilItSucceeds } from './activity-options';
 import { OnboardingStage, OnboardingStageSince } from './search-attributes';
 
 /** A workflow's status as far as stages go: where it stands, and (if it keeps them) when each stage was entered. */
@@ -40,10 +41,7 @@ export interface EnterStageOptions {
  */
 export const STAGE_READ_MODEL = 'stage-read-model-v1';
 
-const readModel = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const readModel = proxyLocalActivities<Activities>(untilItSucceeds('30 seconds'));
 
 export async function enterStage<Stage extends string>(status: StagedStatus<Stage>, stage: Stage, summary: string, options: EnterStageOptions = {}): Promise<void> {
   const now = new Date();

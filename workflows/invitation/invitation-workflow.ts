@@ -33,6 +33,7 @@ import type { InvitationInput, InvitationStatus } from './definitions';
 import { handleRequests } from './handlers';
 import { newInvitationState, type InvitationState } from './state';
 import { InviteeEmail } from '../search-attributes';
+import { untilItSucceeds } from '../activity-options';
 import { sendingActivityOptions } from '../sending';
 import { enterStage, runStages, type StageFunctions } from '../stages';
 
@@ -41,10 +42,9 @@ const messaging = (summary: string) =>
   // A permanent rejection (DeliveryRejected) ends in `delivery_failed` at once.
   proxyActivities<Activities>({ summary, ...sendingActivityOptions });
 
-const recordRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const records = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordRetry });
+const records = proxyActivities<Activities>(untilItSucceeds('30 seconds'));
 /** The same short database steps as local activities: one history event each instead of three plus a workflow task. */
-const localRecords = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordRetry });
+const localRecords = proxyLocalActivities<Activities>(untilItSucceeds('30 seconds'));
 
 /**
  * Leaner histories (about 30 events for a whole lifecycle instead of 49): database steps run as

@@ -22,6 +22,7 @@ import { licenseNames, needsPaidSeat, type License } from '../../domain/licenses
 import type { OffboardingStage } from '../../domain/stages';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
+import { untilItSucceeds } from '../activity-options';
 import { enterStage, runStages, type StageFunctions } from '../stages';
 import type { OffboardingInput, OffboardingStatus } from './definitions';
 import { handleRequests } from './handlers';
@@ -33,12 +34,7 @@ import { newOffboardingState, type OffboardingState } from './state';
  * three events and a workflow task (an offboarding to its end writes about half the history), and a
  * dead worker's step runs again when the workflow task is retried elsewhere.
  */
-const step = (summary: string) =>
-  proxyLocalActivities<Activities>({
-    summary,
-    startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+const step = (summary: string) => proxyLocalActivities<Activities>(untilItSucceeds('10 seconds', summary));
 
 type StageName =
   | 'endingOnboarding' | 'disablingSignIn' | 'releasingLicense' | 'numberQuarantine' | 'awaitingDeskphoneReturn' | 'offboarded'

@@ -25,6 +25,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { hasPhoneService, needsPaidSeat, licenseNames, type PaidLicense } from '../../domain/licenses';
@@ -33,6 +34,7 @@ import { stageWords, type UserProvisioningStage } from '../../domain/stages';
 import type { InvitationStatus } from '../invitation/definitions';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
+import { backoff, untilItSucceeds } from '../activity-options';
 import { enterStage, runStages, type StageFunctions } from '../stages';
 import {
   activateUserAccount,
@@ -55,12 +57,13 @@ import {
  * once, and while reserving that fails the user. The timeout is short: a worker that dies mid-step is
  * replaced within seconds (every step is idempotent).
  */
-const step = (summary: string) =>
-  proxyActivities<Activities>({
-    summary,
-    startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
-  });
+/** The same options whether a step runs as an activity or (dbStep) as a local activity. */
+const stepOptions = (summary: string): ActivityOptions & LocalActivityOptions => ({
+  summary,
+  startToCloseTimeout: '10 seconds',
+  retry: { ...backoff('30 seconds'), maximumAttempts: 8 },
+});
+const step = (summary: string) => proxyActivities<Activities>(stepOptions(summary));
 
 /**
  * A step that only writes to the database (reserving from inventory, recording an order, creating or
@@ -72,20 +75,11 @@ const step = (summary: string) =>
  */
 const dbStep = (summary: string) =>
   patched('provisioning-local-steps-v1')
-    ? proxyLocalActivities<Activities>({
-      summary,
-      startToCloseTimeout: '10 seconds',
-      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
-    })
+    ? proxyLocalActivities<Activities>(stepOptions(summary))
     : step(summary);
 
 /** Giving back must eventually succeed: retried until it does. */
-const giveBackStep = (summary: string) =>
-  proxyActivities<Activities>({
-    summary,
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+const giveBackStep = (summary: string) => proxyActivities<Activities>(untilItSucceeds('30 seconds', summary));
 
 /** Gives back one thing this user took; a no-op when nothing was taken. */
 interface Compensation {

@@ -12,6 +12,7 @@
 import { ActivityFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { licenseNames, needsPaidSeat, type PaidLicense } from '../../domain/licenses';
+import { backoff } from '../activity-options';
 import { enterStage, runStages, type StageFunctions } from '../stages';
 import { getScimAssignmentStatus, scimAssignmentChanged, seatsAdded, type ScimAssignment, type ScimAssignmentInput, type ScimAssignmentStatus } from './definitions';
 
@@ -19,7 +20,7 @@ const step = (summary: string) =>
   proxyActivities<Activities>({
     summary,
     startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+    retry: backoff('30 seconds'),
   });
 
 /**
@@ -31,7 +32,7 @@ const userRow = proxyActivities<Activities>({
   summary: 'Find the user row the provisioning made',
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+  retry: backoff('5 seconds', '500 milliseconds'),
 });
 
 interface ScimAssignmentState {

@@ -12,24 +12,14 @@
 // a payload: only their ids, read from the database by the activities.
 import { continueAsNew, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { heartbeating } from '../activity-options';
 import { sendingActivityOptions } from '../sending';
 import { runStages, type StageFunctions } from '../stages';
 import { endpointChanged, getWebhookDeliveryStatus, MESSAGES_PER_ROUND, ROUNDS_PER_RUN, WAIT_MS, type WebhookDeliveryInput, type WebhookDeliveryStatus } from './definitions';
 
-const waits = proxyActivities<Activities>({
-  summary: 'Wait for due webhook messages',
-  startToCloseTimeout: '2 minutes',
-  // A dead worker is noticed within seconds; the wait itself heartbeats every poll.
-  heartbeatTimeout: '5 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const posts = proxyActivities<Activities>({
-  summary: 'Deliver due webhook messages',
-  // The POST has its own time limit (10 s by default); this only bounds a stuck attempt.
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '5 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+// The wait heartbeats every poll; the POST has its own time limit (10 s by default).
+const waits = proxyActivities<Activities>(heartbeating('Wait for due webhook messages', '2 minutes', '5 seconds'));
+const posts = proxyActivities<Activities>(heartbeating('Deliver due webhook messages', '1 minute', '5 seconds'));
 // The admins' email is a message like any other the workflows send: the one set of sending options.
 const notices = proxyActivities<Activities>({ summary: 'Email the admins: endpoint disabled', ...sendingActivityOptions });
 
