@@ -14,7 +14,6 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  allHandlersFinished,
   ChildWorkflowFailure,
   condition,
   getExternalWorkflowHandle,
@@ -35,7 +34,7 @@ import type { InvitationStatus } from '../invitation/definitions';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
 import { backoff, untilItSucceeds } from '../activity-options';
-import { enterStage, runStages, type StageFunctions } from '../stages';
+import { enterStage, runToEnd, type StageFunction } from '../stages';
 import {
   activateUserAccount,
   getUserProvisioningStatus,
@@ -119,35 +118,25 @@ const ENDS_AT_DEACTIVATION = 'ends-at-deactivation-v1';
 /** The welcome email's invitation is started before the user is reported invited, not after. */
 const INVITED_ONCE_STARTED = 'invited-once-started-v1';
 
-type StageName = 'reserving' | 'failed' | 'withCredentials' | 'invited' | 'awaitingActivation';
+type Stage = StageFunction<UserProvisioningState>;
 /** The stage to run next; `settled` once the user is active or has failed. */
-type Next = StageName | typeof settled;
+type Next = Stage | typeof settled;
 const settled = undefined;
 
 export async function userProvisioningWorkflow(input: UserProvisioningInput): Promise<UserProvisioningStatus> {
   const state = newUserProvisioningState(input);
   handleRequests(state);
-  await runStages(stages, 'reserving', state);
-  await report(state);
-  await condition(allHandlersFinished);
+  await runToEnd(reserving, state, report);
   return state.status;
 }
 
-const stages: StageFunctions<StageName, UserProvisioningState> = {
-  reserving,
-  failed,
-  withCredentials,
-  invited,
-  awaitingActivation,
-};
-
 /** The stage that activates the user the given way. */
 const activationStages = {
-  assign_credentials: 'withCredentials',
-  send_invite: 'invited',
-  schedule_invite: 'invited',
-  activate_later: 'awaitingActivation',
-} as const satisfies Record<Activation['option'], StageName>;
+  assign_credentials: withCredentials,
+  send_invite: invited,
+  schedule_invite: invited,
+  activate_later: awaitingActivation,
+} as const satisfies Record<Activation['option'], Stage>;
 
 /**
  * Reserve what the user is given, then create the user. Each give-back is registered before its
@@ -166,7 +155,7 @@ async function reserving(s: UserProvisioningState): Promise<Next> {
   } catch (err) {
     if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
     s.failure = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : err.message;
-    return 'failed';
+    return failed;
   }
   return activationStages[s.activation.option];
 }
@@ -225,7 +214,7 @@ async function invited(s: UserProvisioningState): Promise<Next> {
     return settled;
   }
   status.waitingReason = waitingReason;
-  return 'awaitingActivation';
+  return awaitingActivation;
 }
 
 /** "Activate later", or an invitation that ended unused: an admin activates the user, by invitation or with credentials. */

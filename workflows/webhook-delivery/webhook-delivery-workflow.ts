@@ -14,7 +14,7 @@ import { continueAsNew, proxyActivities, setCurrentDetails, setHandler } from '@
 import type { Activities } from '../../activities';
 import { heartbeating } from '../activity-options';
 import { sendingActivityOptions } from '../sending';
-import { runStages, type StageFunctions } from '../stages';
+import { runStages, type StageFunction } from '../stages';
 import { endpointChanged, getWebhookDeliveryStatus, MESSAGES_PER_ROUND, ROUNDS_PER_RUN, WAIT_MS, type WebhookDeliveryInput, type WebhookDeliveryStatus } from './definitions';
 
 // The wait heartbeats every poll; the POST has its own time limit (10 s by default).
@@ -23,7 +23,7 @@ const posts = proxyActivities<Activities>(heartbeating('Deliver due webhook mess
 // The admins' email is a message like any other the workflows send: the one set of sending options.
 const notices = proxyActivities<Activities>({ summary: 'Email the admins: endpoint disabled', ...sendingActivityOptions });
 
-type Stage = 'waiting' | 'delivering' | 'disabled' | 'continuing';
+type Stage = StageFunction<DeliveryState>;
 
 interface DeliveryState {
   readonly input: WebhookDeliveryInput;
@@ -33,8 +33,6 @@ interface DeliveryState {
   /** Signalled since the last wait: look again before ending. */
   changed: boolean;
 }
-
-const stages: StageFunctions<Stage, DeliveryState> = { waiting, delivering, disabled, continuing };
 
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<WebhookDeliveryStatus> {
   const state: DeliveryState = {
@@ -46,7 +44,7 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   };
   setHandler(getWebhookDeliveryStatus, () => state.status);
   setHandler(endpointChanged, () => void (state.changed = true));
-  await runStages(stages, 'waiting', state);
+  await runStages(waiting, state);
   return state.status;
 }
 
@@ -54,10 +52,10 @@ async function waiting(s: DeliveryState): Promise<Stage | undefined> {
   show(s, 'waiting');
   s.changed = false;
   const next = await waits.nextWebhookMessages({ endpointId: s.input.endpointId, limit: MESSAGES_PER_ROUND, maxWaitMs: WAIT_MS });
-  if (next.gone) return s.changed ? 'waiting' : undefined;
+  if (next.gone) return s.changed ? waiting : undefined;
   s.due = next.messageIds;
-  if (s.due.length > 0) return 'delivering';
-  return ++s.rounds >= ROUNDS_PER_RUN ? 'continuing' : 'waiting';
+  if (s.due.length > 0) return delivering;
+  return ++s.rounds >= ROUNDS_PER_RUN ? continuing : waiting;
 }
 
 async function delivering(s: DeliveryState): Promise<Stage | undefined> {
@@ -66,15 +64,15 @@ async function delivering(s: DeliveryState): Promise<Stage | undefined> {
   const outcomes = await posts.deliverWebhookMessages({ messageIds: s.due });
   s.status.delivered += outcomes.filter((o) => o === 'delivered').length;
   s.status.retried += outcomes.filter((o) => o === 'retry_later').length;
-  if (outcomes.includes('endpoint_disabled')) return 'disabled';
-  return ++s.rounds >= ROUNDS_PER_RUN ? 'continuing' : 'waiting';
+  if (outcomes.includes('endpoint_disabled')) return disabled;
+  return ++s.rounds >= ROUNDS_PER_RUN ? continuing : waiting;
 }
 
 async function disabled(s: DeliveryState): Promise<Stage | undefined> {
   show(s, 'disabled');
   await notices.notifyWebhookEndpointDisabled({ endpointId: s.input.endpointId });
   // Enabled again meanwhile? The wait says; otherwise it ends there.
-  return 'waiting';
+  return waiting;
 }
 
 async function continuing(s: DeliveryState): Promise<Stage | undefined> {
