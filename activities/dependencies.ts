@@ -6,6 +6,8 @@ import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db';
 import type { WebhookDeliverySettings } from '../domain/webhook-events';
+import type { InvitationBatchWorkflow } from '../workflows/invitation-batch/definitions';
+import type { InvitationWorkflow } from '../workflows/invitation/definitions';
 import type { TwilioClient } from './twilio-client';
 
 export interface ActivityDependencies {
@@ -16,6 +18,11 @@ export interface ActivityDependencies {
   carrier: { client: Pick<TwilioClient, 'availablePhoneNumbers' | 'incomingPhoneNumbers'> };
   /** For the scheduled stalled-activations sweep, which queries and signals other workflows. */
   temporal: Client;
+  /**
+   * The workflows activities start, by typed reference. Given, not imported: a workflow's module
+   * imports the activities' types, so an activity importing it would close an import cycle.
+   */
+  workflows: { invitationWorkflow: InvitationWorkflow; invitationBatchWorkflow: InvitationBatchWorkflow };
   settings: {
     mailFrom: string;
     /** Links in messages start with this, e.g. http://localhost:3000 */

@@ -90,7 +90,7 @@ const reason = (err: unknown) => (err instanceof WorkflowUpdateFailedError ? (er
 /** gRPC INVALID_ARGUMENT: the start itself is wrong, retrying cannot help. */
 const isRefusedStart = (err: unknown) => (err as { code?: number }).code === 3;
 
-export function createInvitationBatchActivities({ db, temporal, settings }: Pick<ActivityDependencies, 'db' | 'temporal' | 'settings'>) {
+export function createInvitationBatchActivities({ db, temporal, workflows, settings }: Pick<ActivityDependencies, 'db' | 'temporal' | 'workflows' | 'settings'>) {
   const defaultRate = settings.batchMessagesPerMinute ?? DEFAULT_BATCH_MESSAGES_PER_MINUTE;
 
   async function loadBatch(batchId: string): Promise<BatchToRun> {
@@ -184,7 +184,7 @@ export function createInvitationBatchActivities({ db, temporal, settings }: Pick
     };
     const sendAt = row.send_at ? row.send_at.toISOString() : undefined;
     try {
-      await temporal.workflow.start('invitationWorkflow', clientStartOptions(invitationStart(b, b.inviter_name, b.inviter_role, invitee, sendAt, row.token_generation!), taskQueue));
+      await temporal.workflow.start(workflows.invitationWorkflow, clientStartOptions(invitationStart(b, b.inviter_name, b.inviter_role, invitee, sendAt, row.token_generation!), taskQueue));
       settled.push({ line: row.line, outcome: 'started' });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) settled.push({ line: row.line, outcome: 'started' });

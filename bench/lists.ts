@@ -87,6 +87,11 @@ interface Scenario {
   deep?: number;
 }
 
+/** A page of a list, named by its query string (and a note in parentheses); the users' list says so. */
+function listPage(list: 'invitations' | 'users', query: string, note?: string): Scenario {
+  return { name: `${list === 'users' ? 'users: ' : ''}${query}${note ? ` (${note})` : ''}`, path: `/${list}?${query}` };
+}
+
 async function main() {
   const pgDir = throwawayDir('onboarding-bench-lists-pg-');
   const [pgPort, apiPort] = await Promise.all([freePort(), freePort()]);
@@ -135,28 +140,28 @@ async function main() {
     const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
     const scenarios: Scenario[] = [
       { name: 'first page, no filter', path: '/invitations' },
-      { name: 'stage=awaiting_signup', path: '/invitations?stage=awaiting_signup' },
-      { name: 'stage=license_pending (3%)', path: '/invitations?stage=license_pending' },
-      { name: 'stage=expired,revoked', path: '/invitations?stage=expired,revoked' },
-      { name: 'channel=text', path: '/invitations?channel=text' },
-      { name: 'channel=link&role=admin (0.25%)', path: '/invitations?channel=link&role=admin' },
-      { name: 'license=video_pro&stage=license_pending', path: '/invitations?license=video_pro&stage=license_pending' },
-      { name: 'emailPrefix=ana', path: '/invitations?emailPrefix=ana' },
-      { name: 'emailPrefix=ana1234', path: '/invitations?emailPrefix=ana1234' },
+      listPage('invitations', 'stage=awaiting_signup'),
+      listPage('invitations', 'stage=license_pending', '3%'),
+      listPage('invitations', 'stage=expired,revoked'),
+      listPage('invitations', 'channel=text'),
+      listPage('invitations', 'channel=link&role=admin', '0.25%'),
+      listPage('invitations', 'license=video_pro&stage=license_pending'),
+      listPage('invitations', 'emailPrefix=ana'),
+      listPage('invitations', 'emailPrefix=ana1234'),
       { name: 'email (exact)', path: `/invitations?email=${encodeURIComponent(probe!.email)}` },
-      { name: 'phonePrefix=%2B141500012', path: '/invitations?phonePrefix=%2B141500012' },
+      listPage('invitations', 'phonePrefix=%2B141500012'),
       { name: 'invitedBy (one of 49, 1.2%)', path: `/invitations?invitedBy=${probe!.inviter}` },
       { name: 'createdAfter (last 7 days)', path: `/invitations?createdAfter=${since}` },
-      { name: 'expiringWithin=2d', path: '/invitations?expiringWithin=2d' },
-      { name: 'expiringWithin=1h', path: '/invitations?expiringWithin=1h' },
-      { name: 'channel=link&role=super_admin (none: all walked)', path: '/invitations?channel=link&role=super_admin' },
-      { name: 'stage=awaiting_signup&channel=email&limit=200', path: '/invitations?stage=awaiting_signup&channel=email&limit=200' },
+      listPage('invitations', 'expiringWithin=2d'),
+      listPage('invitations', 'expiringWithin=1h'),
+      listPage('invitations', 'channel=link&role=super_admin', 'none: all walked'),
+      listPage('invitations', 'stage=awaiting_signup&channel=email&limit=200'),
       { name: 'page 50 behind cursors, stage=activated', path: '/invitations?stage=activated', deep: 49 },
       { name: 'summary (counts by stage, all 100k)', path: '/invitations/summary' },
       { name: 'summary with channel=text', path: '/invitations/summary?channel=text' },
       { name: 'users: first page', path: '/users' },
-      { name: 'users: stage=awaiting_activation&license=ringex', path: '/users?stage=awaiting_activation&license=ringex' },
-      { name: 'users: emailPrefix=kim', path: '/users?emailPrefix=kim' },
+      listPage('users', 'stage=awaiting_activation&license=ringex'),
+      listPage('users', 'emailPrefix=kim'),
     ];
 
     // The real API over HTTP; the lists never reach Temporal (a lazy client that is never used).

@@ -63,11 +63,19 @@ const sub = (name: string, type = 'string', extra: Record<string, unknown> = {})
 const multi = (name: string, subAttributes: unknown[], extra: Record<string, unknown> = {}) => attr(name, 'complex', { multiValued: true, subAttributes, ...extra });
 const typed = (canonical: string[]) => [sub('value'), sub('display'), sub('type', 'string', { canonicalValues: canonical }), sub('primary', 'boolean')];
 
-const userSchema = {
-  id: scimSchemas.user,
-  name: 'User',
-  description: 'User Account',
-  attributes: [
+/** A discovery document (RFC 7643 §5 to §7): its core schema, what it says, and where it is served. */
+const discoveryDocument = <T extends object>(schema: string, resourceType: string, location: string, content: T) => ({
+  schemas: [schema],
+  ...content,
+  meta: { resourceType, location },
+});
+
+/** A schema's document, served at /Schemas/<its id>. */
+const schemaDocument = (id: string, name: string, description: string, attributes: unknown[]) =>
+  discoveryDocument(scimSchemas.schema, 'Schema', `/Schemas/${id}`, { id, name, description, attributes });
+
+export const scimSchemaDocuments = [
+  schemaDocument(scimSchemas.user, 'User', 'User Account', [
     attr('userName', 'string', { required: true, uniqueness: 'server' }),
     attr('name', 'complex', {
       subAttributes: [sub('formatted'), sub('familyName'), sub('givenName'), sub('middleName'), sub('honorificPrefix'), sub('honorificSuffix')],
@@ -84,63 +92,31 @@ const userSchema = {
     multi('phoneNumbers', typed(['work', 'mobile', 'home', 'other'])),
     multi('addresses', [sub('formatted'), sub('streetAddress'), sub('locality'), sub('region'), sub('postalCode'), sub('country'), sub('type'), sub('primary', 'boolean')]),
     multi('groups', [sub('value', 'string', { mutability: 'readOnly' }), attr('$ref', 'reference', { referenceTypes: ['Group'], mutability: 'readOnly' }), sub('display', 'string', { mutability: 'readOnly' })], { mutability: 'readOnly' }),
-  ],
-  meta: { resourceType: 'Schema', location: `/Schemas/${scimSchemas.user}` },
-};
-
-const enterpriseUserSchema = {
-  id: scimSchemas.enterpriseUser,
-  name: 'EnterpriseUser',
-  description: 'Enterprise User: department is the user\'s cost center here',
-  attributes: [
+  ]),
+  schemaDocument(scimSchemas.enterpriseUser, 'EnterpriseUser', 'Enterprise User: department is the user\'s cost center here', [
     attr('employeeNumber', 'string'),
     attr('costCenter', 'string'),
     attr('organization', 'string'),
     attr('division', 'string'),
     attr('department', 'string'),
     attr('manager', 'complex', { subAttributes: [sub('value'), attr('$ref', 'reference', { referenceTypes: ['User'] }), sub('displayName', 'string', { mutability: 'readOnly' })] }),
-  ],
-  meta: { resourceType: 'Schema', location: `/Schemas/${scimSchemas.enterpriseUser}` },
-};
-
-const groupSchema = {
-  id: scimSchemas.group,
-  name: 'Group',
-  description: 'Group: its mapping (scim-connection) gives its members a role and a license',
-  attributes: [
+  ]),
+  schemaDocument(scimSchemas.group, 'Group', 'Group: its mapping (scim-connection) gives its members a role and a license', [
     attr('displayName', 'string', { required: true, uniqueness: 'server' }),
     multi('members', [sub('value', 'string', { mutability: 'immutable' }), attr('$ref', 'reference', { referenceTypes: ['User'], mutability: 'immutable' }), sub('display', 'string', { mutability: 'immutable' }), sub('type', 'string', { canonicalValues: ['User'], mutability: 'immutable' })]),
-  ],
-  meta: { resourceType: 'Schema', location: `/Schemas/${scimSchemas.group}` },
-};
-
-export const scimSchemaDocuments = [userSchema, enterpriseUserSchema, groupSchema].map((s) => ({ schemas: [scimSchemas.schema], ...s }));
-
-export const scimResourceTypes = [
-  {
-    schemas: [scimSchemas.resourceType],
-    id: 'User',
-    name: 'User',
-    endpoint: '/Users',
-    description: 'User Account',
-    schema: scimSchemas.user,
-    schemaExtensions: [{ schema: scimSchemas.enterpriseUser, required: false }],
-    meta: { resourceType: 'ResourceType', location: '/ResourceTypes/User' },
-  },
-  {
-    schemas: [scimSchemas.resourceType],
-    id: 'Group',
-    name: 'Group',
-    endpoint: '/Groups',
-    description: 'Group',
-    schema: scimSchemas.group,
-    schemaExtensions: [],
-    meta: { resourceType: 'ResourceType', location: '/ResourceTypes/Group' },
-  },
+  ]),
 ];
 
-export const scimServiceProviderConfig = {
-  schemas: [scimSchemas.serviceProviderConfig],
+/** A resource type's document, named as its id and served at /ResourceTypes/<its id>. */
+const resourceTypeDocument = (id: string, endpoint: string, description: string, schema: string, schemaExtensions: Array<{ schema: string; required: boolean }>) =>
+  discoveryDocument(scimSchemas.resourceType, 'ResourceType', `/ResourceTypes/${id}`, { id, name: id, endpoint, description, schema, schemaExtensions });
+
+export const scimResourceTypes = [
+  resourceTypeDocument('User', '/Users', 'User Account', scimSchemas.user, [{ schema: scimSchemas.enterpriseUser, required: false }]),
+  resourceTypeDocument('Group', '/Groups', 'Group', scimSchemas.group, []),
+];
+
+export const scimServiceProviderConfig = discoveryDocument(scimSchemas.serviceProviderConfig, 'ServiceProviderConfig', '/ServiceProviderConfig', {
   patch: { supported: true },
   bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
   filter: { supported: true, maxResults: SCIM_MAX_RESULTS },
@@ -156,5 +132,4 @@ export const scimServiceProviderConfig = {
       primary: true,
     },
   ],
-  meta: { resourceType: 'ServiceProviderConfig', location: '/ServiceProviderConfig' },
-};
+});

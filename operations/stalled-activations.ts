@@ -13,7 +13,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db';
 import { recordBatch, type RowToRecord } from '../db/invitation-batches';
 import type { BulkAction } from '../domain/invitation-batches';
-import { invitationBatchWorkflowId } from '../workflows/invitation-batch/definitions';
+import { invitationBatchWorkflowId, type InvitationBatchWorkflow } from '../workflows/invitation-batch/definitions';
 import { batchStartOptions } from '../workflows/invitation-batch/start';
 import { AccountId, InviteeEmail, InviteePhone, OnboardingStageSince } from '../workflows/search-attributes';
 import { getInvitationStatus, seatsAdded } from '../workflows/invitation/definitions';
@@ -121,6 +121,8 @@ export interface SweepDependencies {
   temporal: Client;
   db: Db;
   taskQueue: string;
+  /** The batch workflow the sweep starts, by typed reference (given, not imported: see ActivityDependencies). */
+  invitationBatchWorkflow: InvitationBatchWorkflow;
 }
 
 /** One account's batch of the sweep: recorded and started as an admin's bulk action is, then followed to its end. */
@@ -140,10 +142,7 @@ async function inBatch(deps: SweepDependencies, accountId: string, items: Stalle
   const workflowId = invitationBatchWorkflowId(accountId, batchId);
   const rows = items.map((it, i): RowToRecord => ({ line: i + 1, invitationId: it.workflowId, ...(it.invitee.startsWith('+') ? { channel: 'text', phone: it.invitee } : it.invitee ? { channel: 'email', email: it.invitee } : {}) }));
   await recordBatch(deps.db, { id: batchId, account_id: accountId, created_by: null, kind, source: 'sweep', row_count: rows.length, workflow_id: workflowId }, rows);
-  // By name, as activities/invitation-batches.ts starts invitations: the workflow's module imports
-  // the activities' types, and the activities import this module (an import cycle otherwise).
-  // batchStartOptions types its input.
-  const handle = await deps.temporal.workflow.start('invitationBatchWorkflow', batchStartOptions({
+  const handle = await deps.temporal.workflow.start(deps.invitationBatchWorkflow, batchStartOptions({
     batchId, accountId, kind, rowCount: rows.length, source: 'sweep', details: `Recorded by the stalled-activations sweep: ${action} for ${c.stage}`,
   }, deps.taskQueue));
   const deadline = Date.now() + BATCH_WAIT_MS;
@@ -221,11 +220,11 @@ export async function sweep(
 }
 
 /** The sweep as an activity, for the scheduled workflow: its batches run on the worker's own task queue. */
-export function createStalledSweepActivities({ temporal, db }: { temporal: Client; db: Db }) {
+export function createStalledSweepActivities({ temporal, db, workflows }: { temporal: Client; db: Db; workflows: { invitationBatchWorkflow: InvitationBatchWorkflow } }) {
   return {
     async runStalledSweep({ criteria, action }: SweepRequest): Promise<SweepCounts> {
       const ctx = Context.current();
-      const { outcomes: _outcomes, batches: _batches, ...counts } = await sweep({ temporal, db, taskQueue: ctx.info.taskQueue }, criteria, action, () => ctx.heartbeat());
+      const { outcomes: _outcomes, batches: _batches, ...counts } = await sweep({ temporal, db, taskQueue: ctx.info.taskQueue, invitationBatchWorkflow: workflows.invitationBatchWorkflow }, criteria, action, () => ctx.heartbeat());
       return counts;
     },
   };

@@ -8,6 +8,7 @@ import { localDatabaseUrl } from './local-stack/postgres';
 import { connectScriptClient } from '../config/temporal';
 import { findStalled, stalledQuery, sweep, sweepActions, type StalledInvitation } from '../operations/stalled-activations';
 import { sweepFromArgs, sweepOptions } from './stalled-args';
+import { invitationBatchWorkflow } from '../workflows';
 
 const usage = `Usage: npm run stalled -- --stage <stage> [--older-than 3d] [--expiring-within 2d] [--account <id>]
                           [--action ${Object.keys(sweepActions).join('|')}] [--dry-run] [--json]
@@ -52,7 +53,7 @@ async function main() {
     const bar = process.stderr.isTTY && !values.json ? new SingleBar({ format: `${action} [{bar}] {value}/{total}` }) : undefined;
     // Reminders and resends are recorded as batches there, for the worker on this task queue to carry out.
     const db = createDb(config.DATABASE_URL ?? localDatabaseUrl(config.POSTGRES_PORT, 'onboarding'), { max: 2 });
-    const summary = await sweep({ temporal: client, db, taskQueue: config.TEMPORAL_TASK_QUEUE }, criteria, action, (done, total) => {
+    const summary = await sweep({ temporal: client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, invitationBatchWorkflow }, criteria, action, (done, total) => {
       if (!bar) return;
       if (done === 0) bar.start(total, 0);
       else bar.update(done);

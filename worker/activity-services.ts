@@ -7,6 +7,7 @@ import { createTwilioClient } from '../activities/twilio-client';
 import type { Db } from '../db';
 import { TEXT_INTERVAL_SECONDS } from '../domain/phone-numbers';
 import type { WebhookDeliverySettings } from '../domain/webhook-events';
+import { invitationBatchWorkflow, invitationWorkflow } from '../workflows';
 
 export interface ActivityServiceSettings {
   /** e.g. smtp://user:pass@mail.example.com:587 (nodemailer options may ride along, e.g. ?pool=true). */
@@ -29,6 +30,7 @@ export function activitiesWithServices(db: Db, temporal: Client, s: ActivityServ
   return createActivities({
     db,
     temporal,
+    workflows: { invitationWorkflow, invitationBatchWorkflow },
     mailer: nodemailer.createTransport(s.smtpUrl),
     sms: { client: twilio, from: s.twilio.from },
     carrier: { client: twilio },

@@ -1,6 +1,7 @@
 // How every activity that sends a message (an invitation, a shared invite link, an admins'
 // notification) is retried and bounded: one set of options, so the sends cannot drift apart.
 import type { ActivityOptions } from '@temporalio/workflow';
+import { backoff } from './activity-options';
 
 export const sendingActivityOptions = {
   // A worker that dies mid-send is noticed by the heartbeat within seconds; the start-to-close
@@ -11,5 +12,5 @@ export const sendingActivityOptions = {
   // Transient SMTP/SMS trouble is retried with backoff for up to a day; a permanent rejection
   // (DeliveryRejected, non-retryable) fails at once.
   scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  retry: backoff('5 minutes'),
 } as const satisfies ActivityOptions;

@@ -2,9 +2,10 @@
 // OnboardingStage/OnboardingStageSince search attributes support staff filter on, the one-line
 // "where it stands" the Temporal UI shows, a log line, and the read model in PostgreSQL that the
 // API's lists are served from.
-import { log, patched, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { StageRecord } from '../domain/stage-records';
+import { untilItSucceeds } from './activity-options';
 import { OnboardingStage, OnboardingStageSince } from './search-attributes';
 
 /** A workflow's status as far as stages go: where it stands, and (if it keeps them) when each stage was entered. */
@@ -40,10 +41,7 @@ export interface EnterStageOptions {
  */
 export const STAGE_READ_MODEL = 'stage-read-model-v1';
 
-const readModel = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const readModel = proxyLocalActivities<Activities>(untilItSucceeds('30 seconds'));
 
 export async function enterStage<Stage extends string>(status: StagedStatus<Stage>, stage: Stage, summary: string, options: EnterStageOptions = {}): Promise<void> {
   const now = new Date();
@@ -61,10 +59,21 @@ export async function enterStage<Stage extends string>(status: StagedStatus<Stag
   }
 }
 
-/** One function per stage, each returning the stage to run next (undefined once the lifecycle has ended). */
-export type StageFunctions<Name extends string, State> = Record<Name, (state: State) => Promise<Name | undefined>>;
+/** A stage of a lifecycle: one function that does the stage and returns the stage to run next (undefined once the lifecycle has ended). */
+export type StageFunction<State> = (state: State) => Promise<StageFunction<State> | undefined>;
 
-/** Runs a lifecycle: from the first stage, each stage's function decides the next, until one ends it. */
-export async function runStages<Name extends string, State>(stages: StageFunctions<Name, State>, first: Name | undefined, state: State): Promise<void> {
-  for (let next = first; next; ) next = await stages[next](state);
+/** Runs a lifecycle: from the first stage, each stage decides the next, until one ends it. */
+export async function runStages<State>(first: StageFunction<State> | undefined, state: State): Promise<void> {
+  for (let next = first; next; ) next = await next(state);
+}
+
+/**
+ * Runs a lifecycle to its end, then `ending` (what the workflow does once its last stage is over),
+ * then waits until every update and signal handler still running has finished, so each update gets
+ * its answer before the workflow ends.
+ */
+export async function runToEnd<State>(first: StageFunction<State> | undefined, state: State, ending?: (state: State) => unknown): Promise<void> {
+  await runStages(first, state);
+  await ending?.(state);
+  await condition(allHandlersFinished);
 }

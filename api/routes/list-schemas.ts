@@ -60,6 +60,17 @@ export const pageQuery = {
   cursor: z.string().min(1).max(1000).optional().describe('`nextCursor` of the previous page, with the same filters'),
 };
 
+/**
+ * A text filter as the read model's `matches` takes it: `<name>` exactly, and `<name>Prefix` for
+ * values starting with it.
+ */
+export function exactOrPrefix<Name extends string, Text extends z.ZodType>(name: Name, text: Text, descriptions: { exactly: string; prefix: string }) {
+  return {
+    [name]: text.optional().describe(descriptions.exactly),
+    [`${name}Prefix`]: text.optional().describe(descriptions.prefix),
+  } as { [K in Name | `${Name}Prefix`]: z.ZodOptional<Text> };
+}
+
 export const createdRange = {
   createdAfter: instant.optional().describe('Created at or after this instant'),
   createdBefore: instant.optional().describe('Created before this instant'),

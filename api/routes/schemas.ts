@@ -45,3 +45,11 @@ export const problemSchema = z
   })
   .passthrough()
   .describe('RFC 9457 problem details');
+
+/**
+ * The OpenAPI operations of one resource's routes under /v1/accounts/:accountId: each under the
+ * resource's tags and behind the bearer credential (the folder's autohooks check it), so a route
+ * gives only its summary and what it takes and answers.
+ */
+export const accountOperations = (...tags: string[]) =>
+  <Schema extends object>(summary: string, schema: Schema) => ({ tags, summary, security: [{ bearer: [] }], ...schema });

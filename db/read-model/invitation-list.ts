@@ -5,7 +5,7 @@ import type { InvitationChannel, InvitationStage } from '../../domain/stages';
 import type { InviteeType } from '../../domain/invitee-type';
 import type { License } from '../../domain/licenses';
 import type { Role } from '../../domain/roles';
-import { Conditions, tableList } from './sql';
+import { Conditions, tableList, type ListedRow, type StagedRow } from './sql';
 import type { Queryable } from './stage-writes';
 
 export interface InvitationFilter {
@@ -29,8 +29,7 @@ export interface InvitationFilter {
   ids?: string[];
 }
 
-export interface InvitationListRow {
-  id: string;
+export interface InvitationListRow extends ListedRow, StagedRow<InvitationStage> {
   channel: InvitationChannel;
   invitee_email: string | null;
   invitee_phone: string | null;
@@ -39,31 +38,22 @@ export interface InvitationListRow {
   license: License | null;
   invited_by: string;
   invited_by_name: string | null;
-  /** NULL until the workflow records its first stage (or for one started before the read model, until backfilled). */
-  stage: InvitationStage | null;
-  stage_since: Date | null;
   expires_at: Date | null;
   delivery_failure: string | null;
   user_id: string | null;
-  created_at: Date;
-  keyset_created_at: string;
 }
 
-function conditions(accountId: string, f: InvitationFilter): Conditions {
-  const where = new Conditions();
-  where.add(`i.account_id = ${where.param(accountId)}`);
+/** What the filter adds to the account's rows (tableList scopes them to the account). */
+function filtered(where: Conditions, f: InvitationFilter): void {
   where.anyOf('i.stage', f.stages).anyOf('i.channel', f.channels).anyOf('i.role', f.roles).anyOf('i.license', f.licenses).anyOf('i.id', f.ids);
-  if (f.email) where.add(`i.invitee_email = ${where.param(f.email)}`);
-  where.startsWith('i.invitee_email', f.emailPrefix);
-  if (f.phone) where.add(`i.invitee_phone = ${where.param(f.phone)}`);
-  where.startsWith('i.invitee_phone', f.phonePrefix);
-  if (f.invitedBy) where.add(`i.invited_by = ${where.param(f.invitedBy)}`);
+  where.matches('i.invitee_email', f.email, f.emailPrefix);
+  where.matches('i.invitee_phone', f.phone, f.phonePrefix);
+  where.equals('i.invited_by', f.invitedBy);
   where.createdBetween('i.created_at', f.createdAfter, f.createdBefore);
   if (f.expiringWithinMs !== undefined) {
     where.add(`i.stage = 'awaiting_signup'`);
     where.add(`i.expires_at > now() AND i.expires_at <= now() + make_interval(secs => ${where.param(f.expiringWithinMs / 1000)})`);
   }
-  return where;
 }
 
 const COLUMNS = `i.id, i.channel, i.invitee_email, i.invitee_phone, i.invitee_type, i.role, i.license, i.invited_by,
@@ -74,6 +64,6 @@ const INVITER = `(SELECT nullif(trim(u.first_name || ' ' || u.last_name), '') FR
 
 /** `page`: the account's invitations matching the filter, newest first; `countByStage`: how many stand in each stage. */
 export function createInvitationList(db: Queryable) {
-  return tableList<InvitationFilter, InvitationListRow, InvitationStage>(db, { alias: 'i', from: 'invitations i', columns: COLUMNS, extra: INVITER, stageColumn: 'i.stage' }, conditions);
+  return tableList<InvitationFilter, InvitationListRow, InvitationStage>(db, { alias: 'i', from: 'invitations i', columns: COLUMNS, extra: INVITER, stageColumn: 'i.stage' }, filtered);
 }
 export type InvitationList = ReturnType<typeof createInvitationList>;

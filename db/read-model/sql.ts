@@ -24,6 +24,19 @@ export interface PageRequest {
   after?: Keyset;
 }
 
+/** What every listed row has: its id and creation time, and that time as the keyset's exact text (pageOf). */
+export interface ListedRow {
+  id: string;
+  created_at: Date;
+  keyset_created_at: string;
+}
+
+/** A row whose workflow records its stage here: NULL until the first stage is recorded (or, for one started before the read model, until backfilled). */
+export interface StagedRow<Stage extends string> {
+  stage: Stage | null;
+  stage_since: Date | null;
+}
+
 /** Conditions and their parameters, numbered as they are added. */
 export class Conditions {
   readonly params: unknown[] = [];
@@ -52,6 +65,17 @@ export class Conditions {
     return this;
   }
 
+  /** `column = $n` when a value is given. */
+  equals(column: string, value: unknown): this {
+    if (value) this.add(`${column} = ${this.param(value)}`);
+    return this;
+  }
+
+  /** A text filter: the column equal to `exact`, and starting with `prefix`, each when given. */
+  matches(column: string, exact: string | undefined, prefix: string | undefined): this {
+    return this.equals(column, exact).startsWith(column, prefix);
+  }
+
   /** `column >= after` and `column < before`, each when given. */
   createdBetween(column: string, after: Date | undefined, before: Date | undefined): this {
     if (after) this.add(`${column} >= ${this.param(after)}`);
@@ -73,7 +97,7 @@ export const keysetText = (column: string) => `to_char(${column} AT TIME ZONE 'U
  * whether another page follows. `extra` adds columns computed for the page's rows only (e.g. a
  * name looked up by id), over the page aliased `p`.
  */
-export async function pageOf<Row extends { id: string; keyset_created_at: string }>(
+export async function pageOf<Row extends Pick<ListedRow, 'id' | 'keyset_created_at'>>(
   db: Queryable,
   where: Conditions,
   table: { alias: string; from: string; columns: string; extra?: string },
@@ -109,14 +133,21 @@ export async function countsBy(db: Queryable, column: string, from: string, wher
 
 /**
  * A list over one table (see pageOf): a page of the account's rows matching a filter, newest first,
- * and how many of them stand in each stage, both under the same `conditions`.
+ * and how many of them stand in each stage, both under the same conditions: the account's rows
+ * (`<alias>.account_id`), then what `filtered` adds for the filter.
  */
-export function tableList<Filter, Row extends { id: string; keyset_created_at: string }, Stage extends string>(
+export function tableList<Filter, Row extends ListedRow, Stage extends string>(
   db: Queryable,
   table: { alias: string; from: string; columns: string; extra?: string; stageColumn: string },
-  conditions: (accountId: string, filter: Filter) => Conditions,
+  filtered: (where: Conditions, filter: Filter) => void,
 ) {
   const { stageColumn, ...paged } = table;
+  const conditions = (accountId: string, filter: Filter) => {
+    const where = new Conditions();
+    where.add(`${table.alias}.account_id = ${where.param(accountId)}`);
+    filtered(where, filter);
+    return where;
+  };
   return {
     /** One page of the account's rows matching the filter, newest first. */
     page(accountId: string, filter: Filter, page: PageRequest): Promise<Page<Row>> {

@@ -14,6 +14,20 @@ import type { InvitationStageRecord, OffboardingStageRecord, ProvisioningRequest
 export type Queryable = Pick<PoolClient, 'query'>;
 
 /**
+ * The webhook events a stage entry reports, one per type in `types` (a text[] parameter), from the
+ * rows an UPDATE … RETURNING gave back with their `previous_stage`: only where the stage really
+ * changed, so a write repeated with a later time reports nothing twice; and at most one per
+ * workflow (`workflow`, by default $1), type and stage time (`dedupe_key`, see db/webhook-events.ts).
+ */
+function stageEvents(name: string, rows: { from: string; alias: string }, event: { subject: string; types: string; data: string; workflow?: string }): string {
+  const a = rows.alias;
+  return `${name} AS (
+       SELECT ${a}.account_id, t.type, ${event.subject} AS subject, ${event.workflow ?? '$1'} || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
+              ${event.data} AS data
+         FROM ${rows.from} ${a} CROSS JOIN unnest(${event.types}::text[]) AS t(type) WHERE ${a}.previous_stage IS DISTINCT FROM $2)`;
+}
+
+/**
  * The invitation's row; and, for a user who signed up from it (not one an admin added, whose
  * onboarding is their provisioning workflow's), the user's onboarding stage: one statement.
  */
@@ -31,17 +45,20 @@ async function writeInvitationStage(q: Queryable, r: InvitationStageRecord): Pro
         WHERE u.id = coalesce($7, invitation.user_id) AND prev.id = u.id AND u.provisioning_workflow_id IS NULL
           AND (u.onboarding_stage_since IS NULL OR u.onboarding_stage_since <= $3)
         RETURNING u.id, u.account_id, u.email, prev.onboarding_stage AS previous_stage),
-     invitation_events AS (
-       SELECT i.account_id, t.type, i.id AS subject, i.id || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
-              jsonb_build_object('invitationId', i.id, 'stage', $2::text, 'stageSince', $3::timestamptz, 'channel', i.channel,
+     ${stageEvents('invitation_events', { from: 'invitation', alias: 'i' }, {
+       subject: 'i.id',
+       workflow: 'i.id',
+       types: '$8',
+       data: `jsonb_build_object('invitationId', i.id, 'stage', $2::text, 'stageSince', $3::timestamptz, 'channel', i.channel,
                 'invitee', jsonb_build_object('email', i.invitee_email, 'phone', i.invitee_phone), 'inviteeType', i.invitee_type, 'role', i.role,
-                'license', $5::text, 'userId', coalesce($7, i.user_id), 'expiresAt', $4::timestamptz, 'deliveryFailure', $6::text) AS data
-         FROM invitation i CROSS JOIN unnest($8::text[]) AS t(type) WHERE i.previous_stage IS DISTINCT FROM $2),
-     user_events AS (
-       SELECT p.account_id, t.type, $1 AS subject, $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
-              jsonb_build_object('userId', p.id, 'email', p.email, 'onboardingStage', $2::text, 'stageSince', $3::timestamptz,
-                'invitationId', $1, 'license', $5::text) AS data
-         FROM person p CROSS JOIN unnest($9::text[]) AS t(type) WHERE p.previous_stage IS DISTINCT FROM $2),
+                'license', $5::text, 'userId', coalesce($7, i.user_id), 'expiresAt', $4::timestamptz, 'deliveryFailure', $6::text)`,
+     })},
+     ${stageEvents('user_events', { from: 'person', alias: 'p' }, {
+       subject: '$1',
+       types: '$9',
+       data: `jsonb_build_object('userId', p.id, 'email', p.email, 'onboardingStage', $2::text, 'stageSince', $3::timestamptz,
+                'invitationId', $1, 'license', $5::text)`,
+     })},
      ${webhookEventCtes(['invitation_events', 'user_events'])}
      SELECT 1`,
     [r.workflowId, r.stage, r.since, r.expiresAt ?? null, r.license, r.deliveryFailure ?? null, r.userId ?? null,
@@ -57,13 +74,13 @@ async function writeUserProvisioningStage(q: Queryable, r: UserProvisioningStage
          FROM users prev
         WHERE u.provisioning_workflow_id = $1 AND prev.id = u.id AND (u.onboarding_stage_since IS NULL OR u.onboarding_stage_since <= $3)
         RETURNING u.id, u.account_id, u.email, u.license, prev.onboarding_stage AS previous_stage),
-     user_events AS (
-       -- In order with the events of the person's welcome invitation, when there is one.
-       SELECT p.account_id, t.type, coalesce((SELECT i.id FROM invitations i WHERE i.user_id = p.id ORDER BY i.created_at LIMIT 1), $1) AS subject,
-              $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
-              jsonb_build_object('userId', p.id, 'email', p.email, 'onboardingStage', $2::text, 'stageSince', $3::timestamptz,
-                'provisioningWorkflowId', $1, 'license', p.license) AS data
-         FROM person p CROSS JOIN unnest($4::text[]) AS t(type) WHERE p.previous_stage IS DISTINCT FROM $2),
+     ${stageEvents('user_events', { from: 'person', alias: 'p' }, {
+       // In order with the events of the person's welcome invitation, when there is one.
+       subject: 'coalesce((SELECT i.id FROM invitations i WHERE i.user_id = p.id ORDER BY i.created_at LIMIT 1), $1)',
+       types: '$4',
+       data: `jsonb_build_object('userId', p.id, 'email', p.email, 'onboardingStage', $2::text, 'stageSince', $3::timestamptz,
+                'provisioningWorkflowId', $1, 'license', p.license)`,
+     })},
      ${webhookEventCtes(['user_events'])}
      SELECT 1`,
     [r.workflowId, r.stage, r.since, eventsForStage(r)],
@@ -77,11 +94,12 @@ async function writeProvisioningRequestStage(q: Queryable, r: ProvisioningReques
          FROM provisioning_requests prev
         WHERE r.workflow_id = $1 AND prev.id = r.id AND (r.stage_since IS NULL OR r.stage_since <= $3)
         RETURNING r.id, r.account_id, r.user_count, r.users_failed, prev.stage AS previous_stage),
-     request_events AS (
-       SELECT rq.account_id, t.type, $1 AS subject, $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
-              jsonb_build_object('provisioningRequestId', rq.id, 'stage', $2::text, 'stageSince', $3::timestamptz,
-                'users', rq.user_count, 'usersFailed', rq.users_failed) AS data
-         FROM request rq CROSS JOIN unnest($5::text[]) AS t(type) WHERE rq.previous_stage IS DISTINCT FROM $2),
+     ${stageEvents('request_events', { from: 'request', alias: 'rq' }, {
+       subject: '$1',
+       types: '$5',
+       data: `jsonb_build_object('provisioningRequestId', rq.id, 'stage', $2::text, 'stageSince', $3::timestamptz,
+                'users', rq.user_count, 'usersFailed', rq.users_failed)`,
+     })},
      ${webhookEventCtes(['request_events'])}
      SELECT 1`,
     [r.workflowId, r.stage, r.since, r.usersFailed ?? null, eventsForStage(r)],
@@ -96,13 +114,12 @@ async function writeOffboardingStage(q: Queryable, r: OffboardingStageRecord): P
          FROM users prev
         WHERE u.id = $4 AND prev.id = u.id AND (u.offboarding_stage_since IS NULL OR u.offboarding_stage_since <= $3)
         RETURNING u.id, u.account_id, u.email, u.provisioning_workflow_id, prev.offboarding_stage AS previous_stage),
-     user_events AS (
-       -- In order with the person's earlier events: their invitation's, else their provisioning's.
-       SELECT p.account_id, t.type,
-              coalesce((SELECT i.id FROM invitations i WHERE i.user_id = p.id ORDER BY i.created_at LIMIT 1), p.provisioning_workflow_id, $1) AS subject,
-              $1 || '|' || t.type || '|' || $3::timestamptz::text AS dedupe_key,
-              jsonb_build_object('userId', p.id, 'email', p.email, 'offboardingStage', $2::text, 'stageSince', $3::timestamptz, 'offboardingWorkflowId', $1) AS data
-         FROM person p CROSS JOIN unnest($5::text[]) AS t(type) WHERE p.previous_stage IS DISTINCT FROM $2),
+     ${stageEvents('user_events', { from: 'person', alias: 'p' }, {
+       // In order with the person's earlier events: their invitation's, else their provisioning's.
+       subject: 'coalesce((SELECT i.id FROM invitations i WHERE i.user_id = p.id ORDER BY i.created_at LIMIT 1), p.provisioning_workflow_id, $1)',
+       types: '$5',
+       data: `jsonb_build_object('userId', p.id, 'email', p.email, 'offboardingStage', $2::text, 'stageSince', $3::timestamptz, 'offboardingWorkflowId', $1)`,
+     })},
      ${webhookEventCtes(['user_events'])}
      SELECT 1`,
     [r.workflowId, r.stage, r.since, r.userId, eventsForStage(r)],

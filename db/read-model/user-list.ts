@@ -4,7 +4,7 @@ import type { License } from '../../domain/licenses';
 import type { Role } from '../../domain/roles';
 import type { OnboardingStage } from '../../domain/stage-records';
 import type { OffboardingStage, UserStatus } from '../../domain/stages';
-import { Conditions, tableList } from './sql';
+import { Conditions, tableList, type ListedRow } from './sql';
 import type { Queryable } from './stage-writes';
 
 export interface UserFilter {
@@ -23,8 +23,7 @@ export interface UserFilter {
   ids?: string[];
 }
 
-export interface UserListRow {
-  id: string;
+export interface UserListRow extends ListedRow {
   email: string;
   first_name: string;
   last_name: string;
@@ -43,21 +42,15 @@ export interface UserListRow {
   offboarding_stage: OffboardingStage | null;
   offboarding_stage_since: Date | null;
   offboarding_workflow_id: string | null;
-  created_at: Date;
   activated_at: Date | null;
-  keyset_created_at: string;
 }
 
-function conditions(accountId: string, f: UserFilter): Conditions {
-  const where = new Conditions();
-  where.add(`u.account_id = ${where.param(accountId)}`);
+/** What the filter adds to the account's rows (tableList scopes them to the account). */
+function filtered(where: Conditions, f: UserFilter): void {
   where.anyOf('u.onboarding_stage', f.stages).anyOf('u.status', f.statuses).anyOf('u.license', f.licenses).anyOf('u.role', f.roles).anyOf('u.id', f.ids);
-  if (f.email) where.add(`lower(u.email) = ${where.param(f.email.toLowerCase())}`);
-  where.startsWith('lower(u.email)', f.emailPrefix?.toLowerCase());
-  if (f.phoneNumber) where.add(`u.phone_number = ${where.param(f.phoneNumber)}`);
-  where.startsWith('u.phone_number', f.phoneNumberPrefix);
+  where.matches('lower(u.email)', f.email?.toLowerCase(), f.emailPrefix?.toLowerCase());
+  where.matches('u.phone_number', f.phoneNumber, f.phoneNumberPrefix);
   where.createdBetween('u.created_at', f.createdAfter, f.createdBefore);
-  return where;
 }
 
 const COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.role, u.user_type, u.license, u.status, u.extension, u.phone_number,
@@ -70,6 +63,6 @@ const DESKPHONE = `(SELECT d.id FROM deskphone_inventory d WHERE d.user_id = p.i
 
 /** `page`: the account's users matching the filter, newest first; `countByStage`: how many stand in each onboarding stage. */
 export function createUserList(db: Queryable) {
-  return tableList<UserFilter, UserListRow, OnboardingStage>(db, { alias: 'u', from: 'users u', columns: COLUMNS, extra: DESKPHONE, stageColumn: 'u.onboarding_stage' }, conditions);
+  return tableList<UserFilter, UserListRow, OnboardingStage>(db, { alias: 'u', from: 'users u', columns: COLUMNS, extra: DESKPHONE, stageColumn: 'u.onboarding_stage' }, filtered);
 }
 export type UserList = ReturnType<typeof createUserList>;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
+import { inviteByEmail } from '../support/invitee';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
@@ -22,9 +23,7 @@ afterAll(async () => {
 });
 
 test('from the email to an active account, in a real browser', async () => {
-  const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: 'browser@acme.test' } });
-  const id = res.body.invitations[0].id;
-  const mail = await stack.inbox.waitFor((m) => m.to.includes('browser@acme.test'));
+  const { id, mail } = await inviteByEmail(stack, 'browser@acme.test');
 
   const page = await browser.newPage({ viewport: { width: 800, height: 1000 } });
   // The email as the person sees it, and its button clicked.

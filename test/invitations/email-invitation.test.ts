@@ -1,6 +1,7 @@
 // The thin slice through every real part: HTTP API → Temporal workflow → activity → nodemailer →
 // a real SMTP server, and the link in the email opens the signup page.
 import { createHash } from 'node:crypto';
+import { openLink } from '../support/invitee';
 import { startTestStack, eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -28,12 +29,11 @@ test('an admin invites one person by email and the invitation arrives with a wor
 
   // Opening the link shows who invited whom to which company, and opening it again still works:
   // a GET never consumes the invitation (mail scanners open links first).
-  for (let i = 0; i < 2; i++) {
-    const page = await fetch(url);
-    expect(page.status).toBe(200);
-    const body = await page.text();
-    expect(body).toContain('Bea Boss invited you to join <strong>Acme Corp</strong>');
-    expect(body).toContain('name="dateOfBirth"');
+  const pages = await openLink(url, 2);
+  expect(pages.map((p) => p.status)).toEqual([200, 200]);
+  for (const { html } of pages) {
+    expect(html).toContain('Bea Boss invited you to join <strong>Acme Corp</strong>');
+    expect(html).toContain('name="dateOfBirth"');
   }
 
   // The workflow is waiting for the signup, and the API reports the message it sent.

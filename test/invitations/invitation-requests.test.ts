@@ -4,7 +4,7 @@
 // account only, and asking is limited per link, per address and per IP.
 import { addPersonWithCredential } from '../../api/services/accounts';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { linkInMail, linkInNthMailTo, submitSignup, validSignup } from '../support/invitee';
+import { linkInMail, linkInNthMailTo, openLink, submitSignup, validSignup } from '../support/invitee';
 
 let stack: TestStack;
 let globex: { id: string; credential: string };
@@ -66,13 +66,12 @@ async function checkedRequest(invitationId: string, account = 'acme', credential
 
 test('opening an expired link offers the request and records nothing; only pressing the button does', async () => {
   const { id, url } = await expiredInvitation('open-only@acme.test');
-  for (let i = 0; i < 3; i++) {
-    const page = await fetch(url);
-    expect(page.status).toBe(410);
-    const body = await page.text();
-    expect(body).toContain('has expired');
-    expect(body).toContain('<button type="submit">Ask for a new invitation</button>');
-    expect(body).toContain(`action="${new URL(url).pathname}/invitation-request"`);
+  const pages = await openLink(url, 3);
+  expect(pages.map((p) => p.status)).toEqual([410, 410, 410]);
+  for (const { html } of pages) {
+    expect(html).toContain('has expired');
+    expect(html).toContain('<button type="submit">Ask for a new invitation</button>');
+    expect(html).toContain(`action="${new URL(url).pathname}/invitation-request"`);
   }
   expect(await requestRows(id)).toEqual([]);
 

@@ -1,6 +1,7 @@
 // What operators watch: the worker's JSON logs carry workflowId and runId, the worker exposes the
 // SDK's Prometheus metrics, and the API's /metrics has request and business series.
 import { freePort } from '../../scripts/local-stack/ports';
+import { inviteByEmail } from '../support/invitee';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -18,9 +19,7 @@ afterAll(async () => {
 });
 
 test('logs, SDK metrics and business metrics follow an invitation', async () => {
-  const res = await stack.api('POST', '/v1/accounts/observed/invitations', { body: { channel: 'email', emails: 'watched@acme.test' } });
-  const id = res.body.invitations[0].id;
-  await stack.inbox.waitFor((m) => m.to.includes('watched@acme.test'));
+  const { id } = await inviteByEmail(stack, 'watched@acme.test', 'observed');
   await eventually(async () => (await stack.api('GET', `/v1/accounts/observed/invitations/${encodeURIComponent(id)}`)).body.stage === 'awaiting_signup');
 
   // Structured logs: one JSON object a line, with the workflow's identity on what it does.

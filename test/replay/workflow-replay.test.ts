@@ -71,20 +71,24 @@ describe('fresh runs', () => {
     return { id, path: `/v1/accounts/${account.id}/invitations/${encodeURIComponent(id)}` };
   }
 
-  test('email invitation: expires unused, is revived by a resend, then revoked', async () => {
-    const { id, path } = await invite('replay@acme.test');
-    await eventually(async () => (await stack.api('GET', path)).body.stage === 'expired', 60_000, 'expiry');
-    expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('awaiting_signup');
+  // An email invitation that stops (expired, or refused by the mailbox for good), is resent, then revoked.
+  test.each([
+    {
+      title: 'email invitation: expires unused, is revived by a resend, then revoked',
+      email: 'replay@acme.test', stops: 'expired', within: 60_000, what: 'expiry', afterResend: 'awaiting_signup',
+      fixture: 'invitation-email-expired-resent-revoked-encrypted.json',
+    },
+    {
+      title: 'email invitation to a mailbox refused for good: resent, refused again, waits for the next resend; revoked',
+      email: 'nobody-replay@acme.test', stops: 'delivery_failed', within: 20_000, what: 'the refusal', afterResend: 'delivery_failed',
+      fixture: 'invitation-email-undeliverable-resent-revoked-stages.json',
+    },
+  ])('$title', async ({ email, stops, within, what, afterResend, fixture }) => {
+    const { id, path } = await invite(email);
+    await eventually(async () => (await stack.api('GET', path)).body.stage === stops, within, what);
+    expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe(afterResend);
     expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
-    await replaysCleanly(id, 'invitation-email-expired-resent-revoked-encrypted.json');
-  });
-
-  test('email invitation to a mailbox refused for good: resent, refused again, waits for the next resend; revoked', async () => {
-    const { id, path } = await invite('nobody-replay@acme.test');
-    await eventually(async () => (await stack.api('GET', path)).body.stage === 'delivery_failed', 20_000, 'the refusal');
-    expect((await stack.api('POST', `${path}/resend`)).body.stage).toBe('delivery_failed');
-    expect((await stack.api('DELETE', path)).body.stage).toBe('revoked');
-    await replaysCleanly(id, 'invitation-email-undeliverable-resent-revoked-stages.json');
+    await replaysCleanly(id, fixture);
   });
 
   test('a reminder, and a resend, asked during the signup are refused; the invitations close activated', async () => {

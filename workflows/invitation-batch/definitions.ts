@@ -31,6 +31,9 @@ export interface BatchProgress {
   run: number;
 }
 
+/** The batch workflow as a client starts it: given to the activities that start one (see InvitationWorkflow). */
+export type InvitationBatchWorkflow = (input: InvitationBatchInput) => Promise<BatchProgress>;
+
 /** What one chunk did. */
 export interface BatchChunkResult {
   /** Rows that reached their outcome in this chunk. */

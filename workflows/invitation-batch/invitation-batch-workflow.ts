@@ -15,6 +15,7 @@ import type { Activities } from '../../activities';
 import { failureTypes } from '../../domain/failures';
 import { DEFAULT_BATCH_CHUNK_SIZE, type BatchStage } from '../../domain/invitation-batches';
 import { stageWords } from '../../domain/stages';
+import { heartbeating } from '../activity-options';
 import { enterStage } from '../stages';
 import { cancelBatch, getBatchProgress, type BatchProgress, type BatchProgressCounts, type InvitationBatchInput } from './definitions';
 
@@ -23,13 +24,8 @@ export const CHUNKS_PER_RUN = 40;
 /** Waits for the pace shorter than this are not worth a timer. */
 const MIN_PACE_WAIT_MS = 1_000;
 
-const rows = proxyActivities<Activities>({
-  summary: 'Next chunk of rows',
-  // A chunk starts up to a few hundred workflows; a dead worker is noticed by the heartbeat.
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+/** A chunk starts up to a few hundred workflows. */
+const rows = proxyActivities<Activities>(heartbeating('Next chunk of rows', '5 minutes', '10 seconds'));
 
 interface BatchState {
   readonly input: InvitationBatchInput;

@@ -54,6 +54,13 @@ export interface InvitationStatus {
   waitingReason?: string;
 }
 
+/**
+ * The invitation workflow as a client starts it (its type is its name): code that may not import
+ * the workflow's module, such as activities (whose types the workflow imports), is given the
+ * workflow itself under this type and starts it by typed reference.
+ */
+export type InvitationWorkflow = (input: InvitationInput) => Promise<InvitationStatus>;
+
 export interface SignupResult {
   userId: string;
   stage: 'activated' | 'license_pending';

@@ -14,7 +14,6 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  allHandlersFinished,
   condition,
   log,
   patched,
@@ -33,18 +32,18 @@ import type { InvitationInput, InvitationStatus } from './definitions';
 import { handleRequests } from './handlers';
 import { newInvitationState, type InvitationState } from './state';
 import { InviteeEmail } from '../search-attributes';
+import { untilItSucceeds } from '../activity-options';
 import { sendingActivityOptions } from '../sending';
-import { enterStage, runStages, type StageFunctions } from '../stages';
+import { enterStage, runToEnd, type StageFunction } from '../stages';
 
 /** Sending activities, each with a one-line summary shown in the Temporal UI's timeline. */
 const messaging = (summary: string) =>
   // A permanent rejection (DeliveryRejected) ends in `delivery_failed` at once.
   proxyActivities<Activities>({ summary, ...sendingActivityOptions });
 
-const recordRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const records = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordRetry });
+const records = proxyActivities<Activities>(untilItSucceeds('30 seconds'));
 /** The same short database steps as local activities: one history event each instead of three plus a workflow task. */
-const localRecords = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: recordRetry });
+const localRecords = proxyLocalActivities<Activities>(untilItSucceeds('30 seconds'));
 
 /**
  * Leaner histories (about 30 events for a whole lifecycle instead of 49): database steps run as
@@ -73,7 +72,6 @@ const FAILED_RESEND_ANSWERED = 'failed-resend-answered-v1';
  */
 const REQUESTS_ANSWERED_AT_SIGNUP = 'requests-answered-at-signup-v1';
 
-
 /**
  * A deactivated user's invitation ends revoked, even after the signup (waiting for its license, or
  * about to activate), instead of racing the offboarding. Only invitations that received the new
@@ -86,29 +84,17 @@ const DAY_MS = 24 * 3600 * 1000;
 
 type InvitationStageRecordDetails = Omit<InvitationStageRecord, 'workflowId' | 'stage' | 'since'>;
 
-type StageName = 'scheduled' | 'sending' | 'awaitingSignup' | 'expired' | 'deliveryFailed' | 'licensePending' | 'activate';
+type Stage = StageFunction<InvitationState>;
 /** The stage to run next; `closed` once the invitation has ended (activated, revoked, or left as it stands). */
-type Next = StageName | typeof closed;
+type Next = Stage | typeof closed;
 const closed = undefined;
 
 export async function invitationWorkflow(input: InvitationInput): Promise<InvitationStatus> {
   const state = newInvitationState(input);
   handleRequests(state);
-  await runStages(stages, input.sendAt && Date.parse(input.sendAt) > Date.now() ? 'scheduled' : newRound(state), state);
-  // Every update still waiting gets its answer before the workflow ends.
-  await condition(allHandlersFinished);
+  await runToEnd(input.sendAt && Date.parse(input.sendAt) > Date.now() ? scheduled : newRound(state), state);
   return state.status;
 }
-
-const stages: StageFunctions<StageName, InvitationState> = {
-  scheduled,
-  sending,
-  awaitingSignup,
-  expired,
-  deliveryFailed,
-  licensePending,
-  activate,
-};
 
 /** Nothing is sent before the chosen time; the inviter can still cancel. */
 async function scheduled(s: InvitationState): Promise<Next> {
@@ -140,10 +126,10 @@ async function sending(s: InvitationState): Promise<Next> {
     status.deliveryFailure = err.cause?.message ?? err.message;
     progress.sendAttempts += 1;
     if (s.requests.resend && patched(FAILED_RESEND_ANSWERED)) s.requests.resend = false;
-    return 'deliveryFailed';
+    return deliveryFailed;
   }
   status.expiresAt = expiresAt;
-  return 'awaitingSignup';
+  return awaitingSignup;
 }
 
 /** The link is out: wait for the signup, a reminder, a resend, a revocation, or the end of the link's lifetime. */
@@ -163,7 +149,7 @@ async function awaitingSignup(s: InvitationState): Promise<Next> {
       if (await createUser(s)) return signedUp(s);
     } else if (asked.revoke) return revoked(s, `Invitation to ${s.invitee} was revoked`);
     else if (asked.resend) return nextRound(s);
-    else if (!woke) return 'expired';
+    else if (!woke) return expired;
   }
 }
 
@@ -174,7 +160,7 @@ function signedUp(s: InvitationState): Next {
     asked.remind = false;
     asked.resend = false;
   }
-  return licenseToAssign(s) ? 'licensePending' : 'activate';
+  return licenseToAssign(s) ? licensePending : activate;
 }
 
 /** The link no longer works, but a resend can still revive the invitation for a while. */
@@ -208,7 +194,7 @@ async function licensePending(s: InvitationState): Promise<Next> {
     showSummary(`${s.invitee} signed up; license assigned but no seat available: waiting for seats to be added`);
   }
   status.waitingReason = undefined;
-  return 'activate';
+  return activate;
 }
 
 /** The user is made active and, in the same transaction, the read model says so (the stage's time is given to it). */
@@ -252,12 +238,12 @@ async function revoked(s: InvitationState, summary: string): Promise<Next> {
 }
 
 /** A round sends a new link; an invitation by invite link has the one link it was started with. */
-function newRound(s: InvitationState): StageName {
-  return s.input.channel === 'link' ? 'awaitingSignup' : 'sending';
+function newRound(s: InvitationState): Stage {
+  return s.input.channel === 'link' ? awaitingSignup : sending;
 }
 
 /** A resend: the next round's link has the next token generation, so older links die. */
-function nextRound(s: InvitationState): StageName {
+function nextRound(s: InvitationState): Stage {
   s.link.generation += 1;
   return newRound(s);
 }

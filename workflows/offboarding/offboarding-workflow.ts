@@ -15,14 +15,15 @@
 // (license pending, in line like an invitation) → reactivated. After it: reonboarding, a new
 // invitation for the same user. Every step is idempotent; the handlers (handlers.ts) only record
 // requests in the state (state.ts).
-import { ParentClosePolicy, allHandlersFinished, condition, proxyLocalActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, proxyLocalActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { licenseNames, needsPaidSeat, type License } from '../../domain/licenses';
 import type { OffboardingStage } from '../../domain/stages';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
-import { enterStage, runStages, type StageFunctions } from '../stages';
+import { untilItSucceeds } from '../activity-options';
+import { enterStage, runToEnd, type StageFunction } from '../stages';
 import type { OffboardingInput, OffboardingStatus } from './definitions';
 import { handleRequests } from './handlers';
 import { newOffboardingState, type OffboardingState } from './state';
@@ -33,47 +34,29 @@ import { newOffboardingState, type OffboardingState } from './state';
  * three events and a workflow task (an offboarding to its end writes about half the history), and a
  * dead worker's step runs again when the workflow task is retried elsewhere.
  */
-const step = (summary: string) =>
-  proxyLocalActivities<Activities>({
-    summary,
-    startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+const step = (summary: string) => proxyLocalActivities<Activities>(untilItSucceeds('10 seconds', summary));
 
-type StageName =
-  | 'endingOnboarding' | 'disablingSignIn' | 'releasingLicense' | 'numberQuarantine' | 'awaitingDeskphoneReturn' | 'offboarded'
-  | 'reactivating' | 'awaitingSeat' | 'reactivated' | 'reonboarding';
 /** The stage to run next; `closed` once the user is offboarded, reactivated, or onboarding again. */
-type Next = StageName | typeof closed;
+type Next = StageFunction<OffboardingState> | typeof closed;
 const closed = undefined;
+
+/** The last stage is over: requests that arrive now are refused while the last answers go out. */
+const closing = (s: OffboardingState) => {
+  s.closing = true;
+};
 
 export async function offboardingWorkflow(input: OffboardingInput): Promise<OffboardingStatus> {
   const state = newOffboardingState(input);
   handleRequests(state);
-  let first: Next = input.startedFor === 'reactivation' ? 'reonboarding' : 'endingOnboarding';
+  let first: Next = input.startedFor === 'reactivation' ? reonboarding : endingOnboarding;
   // A deactivation asked as a reactivation ends (even while the last requests are answered) offboards the user again.
   while (first) {
     state.closing = false;
-    await runStages(stages, first, state);
-    state.closing = true;
-    await condition(allHandlersFinished);
-    first = state.requests.deactivate ? 'endingOnboarding' : closed;
+    await runToEnd(first, state, closing);
+    first = state.requests.deactivate ? endingOnboarding : closed;
   }
   return state.status;
 }
-
-const stages: StageFunctions<StageName, OffboardingState> = {
-  endingOnboarding,
-  disablingSignIn,
-  releasingLicense,
-  numberQuarantine,
-  awaitingDeskphoneReturn,
-  offboarded,
-  reactivating,
-  awaitingSeat,
-  reactivated,
-  reonboarding,
-};
 
 /** Nothing of the onboarding goes on: open invitations and the shared invite link end, onboarding workflows stop. */
 async function endingOnboarding(s: OffboardingState): Promise<Next> {
@@ -82,20 +65,20 @@ async function endingOnboarding(s: OffboardingState): Promise<Next> {
   await enter(s, 'ending_onboarding', `Deactivating user ${userId}: ending open invitations, invite links and onboarding`);
   const ended = await step('End open invitations, invite links and onboarding').endOnboarding({ accountId, userId });
   s.status.onboardingEnded = [...new Set([...s.status.onboardingEnded, ...ended.workflowsEnded])];
-  return 'disablingSignIn';
+  return disablingSignIn;
 }
 
 async function disablingSignIn(s: OffboardingState): Promise<Next> {
   await enter(s, 'disabling_sign_in', `Disabling sign-in and API credentials of user ${s.input.userId}`);
   s.user = await step('Disable sign-in and revoke API credentials').disableUser({ accountId: s.input.accountId, userId: s.input.userId });
-  return 'releasingLicense';
+  return releasingLicense;
 }
 
 async function releasingLicense(s: OffboardingState): Promise<Next> {
   await enter(s, 'releasing_license', `${who(s)}: releasing the license seat`);
   const { released } = await step('Release the license seat to the longest waiter').releaseUserSeat({ offboardingKey: s.key, accountId: s.input.accountId, userId: s.input.userId });
   s.status.seatsReleased = [...new Set([...s.status.seatsReleased, ...released])];
-  return 'numberQuarantine';
+  return numberQuarantine;
 }
 
 /**
@@ -120,14 +103,14 @@ async function numberQuarantine(s: OffboardingState): Promise<Next> {
       summary: `Quarantine until ${status.quarantinedUntil}`,
     });
     await receiveDeskphones(s);
-    if (s.requests.reactivate) return 'reactivating';
+    if (s.requests.reactivate) return reactivating;
     if (!woke) break;
   }
   if (status.phoneNumber) {
     const back = await step(`Return ${status.phoneNumber} to the number inventory`).returnPhoneNumber({ offboardingKey: s.key, accountId: input.accountId, userId: input.userId, phoneNumber: status.phoneNumber });
     status.numberReturned = back.returned || status.numberReturned === true;
   }
-  return status.deskphonesOut.length ? 'awaitingDeskphoneReturn' : 'offboarded';
+  return status.deskphonesOut.length ? awaitingDeskphoneReturn : offboarded;
 }
 
 async function awaitingDeskphoneReturn(s: OffboardingState): Promise<Next> {
@@ -135,15 +118,15 @@ async function awaitingDeskphoneReturn(s: OffboardingState): Promise<Next> {
   while (s.status.deskphonesOut.length > 0) {
     await condition(() => s.requests.reactivate !== undefined || s.requests.received.length > 0);
     await receiveDeskphones(s);
-    if (s.requests.reactivate) return 'reonboarding';
+    if (s.requests.reactivate) return reonboarding;
   }
-  return 'offboarded';
+  return offboarded;
 }
 
 /** The record and the history stay; a reactivation that arrived meanwhile onboards the user again. */
 async function offboarded(s: OffboardingState): Promise<Next> {
   await enter(s, 'offboarded', `${who(s)} is offboarded; the record and history are kept`);
-  return s.requests.reactivate ? 'reonboarding' : closed;
+  return s.requests.reactivate ? reonboarding : closed;
 }
 
 /** Within the quarantine: the same number back, the deskphone kept, sign-in back on; a paid license needs a seat again. */
@@ -158,7 +141,7 @@ async function reactivating(s: OffboardingState): Promise<Next> {
   status.quarantinedUntil = undefined;
   const license = seatLicense(s);
   await step('Turn sign-in back on').reenableUser({ userId: input.userId, waitsForSeat: license !== undefined });
-  return license ? 'awaitingSeat' : 'reactivated';
+  return license ? awaitingSeat : reactivated;
 }
 
 /** License pending: in line for a seat like an invitation (the longest waiter first), woken by seatsAdded. A new deactivation ends the wait. */
@@ -174,12 +157,12 @@ async function awaitingSeat(s: OffboardingState): Promise<Next> {
     asked.seatsAdded = false;
     if (asked.deactivate) {
       status.waitingReason = undefined;
-      return 'endingOnboarding';
+      return endingOnboarding;
     }
   }
   status.waitingReason = undefined;
   await step('Activate the user').activateUser({ userId: input.userId, license });
-  return 'reactivated';
+  return reactivated;
 }
 
 async function reactivated(s: OffboardingState): Promise<Next> {

@@ -16,13 +16,11 @@ import type { Activities } from '../../activities';
 import { licenseNames } from '../../domain/licenses';
 import { getProvisioningStatus, userProvisioned, userProvisioningWorkflowId, type ProvisioningRequestInput, type ProvisioningStatus, type UserProvisioningResult, type UserToProvision } from './definitions';
 import { AccountId, InviteeEmail, OnboardingChannel, OnboardingStage } from '../search-attributes';
+import { untilItSucceeds } from '../activity-options';
 import { enterStage } from '../stages';
 import { userProvisioningWorkflow } from './user-provisioning-workflow';
 
-const purchases = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const purchases = proxyActivities<Activities>(untilItSucceeds('30 seconds'));
 
 /** What the read model records of the request besides its stage. */
 const requestRecord = { kind: 'provisioning_request' } as const;

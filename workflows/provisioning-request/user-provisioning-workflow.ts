@@ -14,7 +14,6 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  allHandlersFinished,
   ChildWorkflowFailure,
   condition,
   getExternalWorkflowHandle,
@@ -25,6 +24,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { hasPhoneService, needsPaidSeat, licenseNames, type PaidLicense } from '../../domain/licenses';
@@ -33,7 +33,8 @@ import { stageWords, type UserProvisioningStage } from '../../domain/stages';
 import type { InvitationStatus } from '../invitation/definitions';
 import { invitationWorkflow } from '../invitation/invitation-workflow';
 import { invitationStart } from '../invitation/start';
-import { enterStage, runStages, type StageFunctions } from '../stages';
+import { backoff, untilItSucceeds } from '../activity-options';
+import { enterStage, runToEnd, type StageFunction } from '../stages';
 import {
   activateUserAccount,
   getUserProvisioningStatus,
@@ -55,12 +56,13 @@ import {
  * once, and while reserving that fails the user. The timeout is short: a worker that dies mid-step is
  * replaced within seconds (every step is idempotent).
  */
-const step = (summary: string) =>
-  proxyActivities<Activities>({
-    summary,
-    startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
-  });
+/** The same options whether a step runs as an activity or (dbStep) as a local activity. */
+const stepOptions = (summary: string): ActivityOptions & LocalActivityOptions => ({
+  summary,
+  startToCloseTimeout: '10 seconds',
+  retry: { ...backoff('30 seconds'), maximumAttempts: 8 },
+});
+const step = (summary: string) => proxyActivities<Activities>(stepOptions(summary));
 
 /**
  * A step that only writes to the database (reserving from inventory, recording an order, creating or
@@ -72,20 +74,11 @@ const step = (summary: string) =>
  */
 const dbStep = (summary: string) =>
   patched('provisioning-local-steps-v1')
-    ? proxyLocalActivities<Activities>({
-      summary,
-      startToCloseTimeout: '10 seconds',
-      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
-    })
+    ? proxyLocalActivities<Activities>(stepOptions(summary))
     : step(summary);
 
 /** Giving back must eventually succeed: retried until it does. */
-const giveBackStep = (summary: string) =>
-  proxyActivities<Activities>({
-    summary,
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+const giveBackStep = (summary: string) => proxyActivities<Activities>(untilItSucceeds('30 seconds', summary));
 
 /** Gives back one thing this user took; a no-op when nothing was taken. */
 interface Compensation {
@@ -125,35 +118,25 @@ const ENDS_AT_DEACTIVATION = 'ends-at-deactivation-v1';
 /** The welcome email's invitation is started before the user is reported invited, not after. */
 const INVITED_ONCE_STARTED = 'invited-once-started-v1';
 
-type StageName = 'reserving' | 'failed' | 'withCredentials' | 'invited' | 'awaitingActivation';
+type Stage = StageFunction<UserProvisioningState>;
 /** The stage to run next; `settled` once the user is active or has failed. */
-type Next = StageName | typeof settled;
+type Next = Stage | typeof settled;
 const settled = undefined;
 
 export async function userProvisioningWorkflow(input: UserProvisioningInput): Promise<UserProvisioningStatus> {
   const state = newUserProvisioningState(input);
   handleRequests(state);
-  await runStages(stages, 'reserving', state);
-  await report(state);
-  await condition(allHandlersFinished);
+  await runToEnd(reserving, state, report);
   return state.status;
 }
 
-const stages: StageFunctions<StageName, UserProvisioningState> = {
-  reserving,
-  failed,
-  withCredentials,
-  invited,
-  awaitingActivation,
-};
-
 /** The stage that activates the user the given way. */
 const activationStages = {
-  assign_credentials: 'withCredentials',
-  send_invite: 'invited',
-  schedule_invite: 'invited',
-  activate_later: 'awaitingActivation',
-} as const satisfies Record<Activation['option'], StageName>;
+  assign_credentials: withCredentials,
+  send_invite: invited,
+  schedule_invite: invited,
+  activate_later: awaitingActivation,
+} as const satisfies Record<Activation['option'], Stage>;
 
 /**
  * Reserve what the user is given, then create the user. Each give-back is registered before its
@@ -172,7 +155,7 @@ async function reserving(s: UserProvisioningState): Promise<Next> {
   } catch (err) {
     if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure)) throw err;
     s.failure = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : err.message;
-    return 'failed';
+    return failed;
   }
   return activationStages[s.activation.option];
 }
@@ -231,7 +214,7 @@ async function invited(s: UserProvisioningState): Promise<Next> {
     return settled;
   }
   status.waitingReason = waitingReason;
-  return 'awaitingActivation';
+  return awaitingActivation;
 }
 
 /** "Activate later", or an invitation that ended unused: an admin activates the user, by invitation or with credentials. */

@@ -12,14 +12,15 @@
 import { ActivityFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { licenseNames, needsPaidSeat, type PaidLicense } from '../../domain/licenses';
-import { enterStage, runStages, type StageFunctions } from '../stages';
+import { backoff } from '../activity-options';
+import { enterStage, runStages, type StageFunction } from '../stages';
 import { getScimAssignmentStatus, scimAssignmentChanged, seatsAdded, type ScimAssignment, type ScimAssignmentInput, type ScimAssignmentStatus } from './definitions';
 
 const step = (summary: string) =>
   proxyActivities<Activities>({
     summary,
     startToCloseTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+    retry: backoff('30 seconds'),
   });
 
 /**
@@ -31,7 +32,7 @@ const userRow = proxyActivities<Activities>({
   summary: 'Find the user row the provisioning made',
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+  retry: backoff('5 seconds', '500 milliseconds'),
 });
 
 interface ScimAssignmentState {
@@ -42,8 +43,7 @@ interface ScimAssignmentState {
   seatsAdded: boolean;
 }
 
-type StageName = 'awaitingUser' | 'assigning' | 'licensePending' | 'assigned';
-type Next = StageName | undefined;
+type Next = StageFunction<ScimAssignmentState> | undefined;
 
 export async function scimAssignmentWorkflow(input: ScimAssignmentInput): Promise<ScimAssignmentStatus> {
   const s: ScimAssignmentState = {
@@ -60,11 +60,9 @@ export async function scimAssignmentWorkflow(input: ScimAssignmentInput): Promis
   setHandler(seatsAdded, () => {
     s.seatsAdded = true;
   });
-  await runStages(stages, 'awaitingUser', s);
+  await runStages(awaitingUser, s);
   return s.status;
 }
-
-const stages: StageFunctions<StageName, ScimAssignmentState> = { awaitingUser, assigning, licensePending, assigned };
 
 const what = (a: ScimAssignment) => `${a.role.replace('_', ' ')} with ${licenseNames[a.license]}`;
 
@@ -80,7 +78,7 @@ async function awaitingUser(s: ScimAssignmentState): Promise<Next> {
     await enterStage(s.status, 'no_user', `SCIM user ${s.input.scimUserId} was never created: nothing assigned`);
     return undefined;
   }
-  return 'assigning';
+  return assigning;
 }
 
 /** The role at once; the license when its seat is had (a free license needs none). */
@@ -97,12 +95,12 @@ async function assigning(s: ScimAssignmentState): Promise<Next> {
       await enterStage(status, 'user_disabled', `User ${status.userId} is deactivated: the role is set, no ${licenseNames[wanted.license]} seat taken`);
       return undefined;
     }
-    if (!seat.reserved) return 'licensePending';
+    if (!seat.reserved) return licensePending;
   }
   await step(`Give the user ${licenseNames[wanted.license]}`).applyAssignedLicense({ workflowId: status.workflowId, accountId: input.accountId, userId: status.userId!, license: wanted.license });
   status.applied = wanted;
   status.waitingReason = undefined;
-  return 'assigned';
+  return assigned;
 }
 
 /** No seat free: the user is license pending until seats are bought or freed, or their groups change. SCIM never buys. */
@@ -114,12 +112,12 @@ async function licensePending(s: ScimAssignmentState): Promise<Next> {
   await enterStage(status, 'license_pending', `User ${status.userId} waits for a ${licenseNames[license]} seat (license pending)`);
   await condition(() => s.seatsAdded || s.changed);
   s.seatsAdded = false;
-  return 'assigning';
+  return assigning;
 }
 
 /** Done, unless the groups changed while this assignment was applied. */
 async function assigned(s: ScimAssignmentState): Promise<Next> {
-  if (s.changed) return 'assigning';
+  if (s.changed) return assigning;
   await enterStage(s.status, 'assigned', `User ${s.status.userId} is ${what(s.status.applied!)}`);
-  return s.changed ? 'assigning' : undefined;
+  return s.changed ? assigning : undefined;
 }

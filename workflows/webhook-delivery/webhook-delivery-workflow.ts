@@ -12,28 +12,18 @@
 // a payload: only their ids, read from the database by the activities.
 import { continueAsNew, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { heartbeating } from '../activity-options';
 import { sendingActivityOptions } from '../sending';
-import { runStages, type StageFunctions } from '../stages';
+import { runStages, type StageFunction } from '../stages';
 import { endpointChanged, getWebhookDeliveryStatus, MESSAGES_PER_ROUND, ROUNDS_PER_RUN, WAIT_MS, type WebhookDeliveryInput, type WebhookDeliveryStatus } from './definitions';
 
-const waits = proxyActivities<Activities>({
-  summary: 'Wait for due webhook messages',
-  startToCloseTimeout: '2 minutes',
-  // A dead worker is noticed within seconds; the wait itself heartbeats every poll.
-  heartbeatTimeout: '5 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const posts = proxyActivities<Activities>({
-  summary: 'Deliver due webhook messages',
-  // The POST has its own time limit (10 s by default); this only bounds a stuck attempt.
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '5 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+// The wait heartbeats every poll; the POST has its own time limit (10 s by default).
+const waits = proxyActivities<Activities>(heartbeating('Wait for due webhook messages', '2 minutes', '5 seconds'));
+const posts = proxyActivities<Activities>(heartbeating('Deliver due webhook messages', '1 minute', '5 seconds'));
 // The admins' email is a message like any other the workflows send: the one set of sending options.
 const notices = proxyActivities<Activities>({ summary: 'Email the admins: endpoint disabled', ...sendingActivityOptions });
 
-type Stage = 'waiting' | 'delivering' | 'disabled' | 'continuing';
+type Stage = StageFunction<DeliveryState>;
 
 interface DeliveryState {
   readonly input: WebhookDeliveryInput;
@@ -43,8 +33,6 @@ interface DeliveryState {
   /** Signalled since the last wait: look again before ending. */
   changed: boolean;
 }
-
-const stages: StageFunctions<Stage, DeliveryState> = { waiting, delivering, disabled, continuing };
 
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<WebhookDeliveryStatus> {
   const state: DeliveryState = {
@@ -56,7 +44,7 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   };
   setHandler(getWebhookDeliveryStatus, () => state.status);
   setHandler(endpointChanged, () => void (state.changed = true));
-  await runStages(stages, 'waiting', state);
+  await runStages(waiting, state);
   return state.status;
 }
 
@@ -64,10 +52,10 @@ async function waiting(s: DeliveryState): Promise<Stage | undefined> {
   show(s, 'waiting');
   s.changed = false;
   const next = await waits.nextWebhookMessages({ endpointId: s.input.endpointId, limit: MESSAGES_PER_ROUND, maxWaitMs: WAIT_MS });
-  if (next.gone) return s.changed ? 'waiting' : undefined;
+  if (next.gone) return s.changed ? waiting : undefined;
   s.due = next.messageIds;
-  if (s.due.length > 0) return 'delivering';
-  return ++s.rounds >= ROUNDS_PER_RUN ? 'continuing' : 'waiting';
+  if (s.due.length > 0) return delivering;
+  return ++s.rounds >= ROUNDS_PER_RUN ? continuing : waiting;
 }
 
 async function delivering(s: DeliveryState): Promise<Stage | undefined> {
@@ -76,15 +64,15 @@ async function delivering(s: DeliveryState): Promise<Stage | undefined> {
   const outcomes = await posts.deliverWebhookMessages({ messageIds: s.due });
   s.status.delivered += outcomes.filter((o) => o === 'delivered').length;
   s.status.retried += outcomes.filter((o) => o === 'retry_later').length;
-  if (outcomes.includes('endpoint_disabled')) return 'disabled';
-  return ++s.rounds >= ROUNDS_PER_RUN ? 'continuing' : 'waiting';
+  if (outcomes.includes('endpoint_disabled')) return disabled;
+  return ++s.rounds >= ROUNDS_PER_RUN ? continuing : waiting;
 }
 
 async function disabled(s: DeliveryState): Promise<Stage | undefined> {
   show(s, 'disabled');
   await notices.notifyWebhookEndpointDisabled({ endpointId: s.input.endpointId });
   // Enabled again meanwhile? The wait says; otherwise it ends there.
-  return 'waiting';
+  return waiting;
 }
 
 async function continuing(s: DeliveryState): Promise<Stage | undefined> {

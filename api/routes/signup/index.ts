@@ -49,29 +49,65 @@ function submitted(reply: FastifyReply, page: SignupPageContext, action: string,
 
 type Limits = { views: ReturnType<typeof signupRateLimit>; submits: ReturnType<typeof signupRateLimit> };
 
-/** /signup/:token: an invitation's link. */
-function invitationPages(app: Parameters<FastifyPluginAsyncZod>[0], signup: SignupService, { views, submits }: Limits) {
-  app.get('/signup/:token', {
+/** A link's two pages: what each says in the document, and how each answers. */
+interface LinkPages {
+  pageSummary: string;
+  formSummary: string;
+  page(token: string, action: string, reply: FastifyReply): Promise<FastifyReply>;
+  submit(token: string, action: string, body: SignupForm, reply: FastifyReply): Promise<FastifyReply>;
+}
+
+/**
+ * A link's signup page (GET: reads only) and its form's post (POST), at `/<link>/:token`: an
+ * invitation's link or the invite link. Each answer gets the token and the form's own address.
+ */
+function linkPages(app: Parameters<FastifyPluginAsyncZod>[0], link: 'signup' | 'join', { views, submits }: Limits, pages: LinkPages) {
+  const action = (token: string) => `/${link}/${encodeURIComponent(token)}`;
+  app.get(`/${link}/:token`, {
     config: views,
-    schema: pageSchema('The signup page an invitation link opens (HTML); opening it changes nothing'),
-  }, async (request, reply) => {
-    const invitation = await signup.findByToken(request.params.token);
-    const ask = askAction(request.params.token);
+    schema: pageSchema(pages.pageSummary),
+  }, async (request, reply) => pages.page(request.params.token, action(request.params.token), reply));
+
+  app.post(`/${link}/:token`, {
+    config: { ...submits, waitsForWorkflow: true },
+    schema: formSchema(pages.formSummary),
+  }, async (request, reply) => pages.submit(request.params.token, action(request.params.token), request.body, reply));
+}
+
+/** /signup/:token: an invitation's link. */
+const invitationLinkPages = (signup: SignupService): LinkPages => ({
+  pageSummary: 'The signup page an invitation link opens (HTML); opening it changes nothing',
+  formSummary: 'Submit the signup form (application/x-www-form-urlencoded); answers an HTML page',
+  async page(token, action, reply) {
+    const invitation = await signup.findByToken(token);
+    const ask = askAction(token);
     if (!invitation) return reply.code(404).send(linkNotUsablePage('unknown', undefined, ask));
     // `sending`: the message can arrive a moment before the workflow records it; its token is current.
     if (invitation.stage !== 'awaiting_signup' && invitation.stage !== 'sending') return reply.code(410).send(linkNotUsablePage(notUsableReason(invitation.stage), invitation.companyName, ask));
-    return reply.send(signupFormPage(invitation, `/signup/${encodeURIComponent(request.params.token)}`));
-  });
+    return reply.send(signupFormPage(invitation, action));
+  },
+  async submit(token, action, body, reply) {
+    const outcome = await signup.submit(token, body);
+    if (outcome.kind !== 'link-not-usable') return submitted(reply, outcome.invitation, action, body, outcome);
+    return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName, askAction(token)));
+  },
+});
 
-  app.post('/signup/:token', {
-    config: { ...submits, waitsForWorkflow: true },
-    schema: formSchema('Submit the signup form (application/x-www-form-urlencoded); answers an HTML page'),
-  }, async (request, reply) => {
-    const outcome = await signup.submit(request.params.token, request.body);
-    if (outcome.kind !== 'link-not-usable') return submitted(reply, outcome.invitation, `/signup/${encodeURIComponent(request.params.token)}`, request.body, outcome);
-    return reply.code(outcome.invitation ? 410 : 404).send(linkNotUsablePage(notUsableReason(outcome.invitation?.stage), outcome.invitation?.companyName, askAction(request.params.token)));
-  });
-}
+/** /join/:token: the account's invite link. */
+const inviteLinkPages = (joins: JoinService): LinkPages => ({
+  pageSummary: 'The invite link\'s signup page (HTML); opening it changes nothing',
+  formSummary: 'Sign up through the invite link (form post); answers an HTML page',
+  async page(token, action, reply) {
+    const page = await joins.joinPage(token);
+    if (!page) return reply.code(404).send(joinNotUsable());
+    return reply.send(signupFormPage(page, action));
+  },
+  async submit(token, action, body, reply) {
+    const outcome = await joins.join(token, body);
+    if (outcome.kind !== 'link-not-usable') return submitted(reply, outcome.page, action, body, outcome);
+    return reply.code(410).send(joinNotUsable());
+  },
+});
 
 /**
  * /signup/:token/invitation-request: "Ask for a new invitation" from a link that does not work.
@@ -100,27 +136,6 @@ function invitationRequestPage(app: Parameters<FastifyPluginAsyncZod>[0], invita
   });
 }
 
-/** /join/:token: the account's invite link. */
-function joinPages(app: Parameters<FastifyPluginAsyncZod>[0], joins: JoinService, { views, submits }: Limits) {
-  app.get('/join/:token', {
-    config: views,
-    schema: pageSchema('The invite link\'s signup page (HTML); opening it changes nothing'),
-  }, async (request, reply) => {
-    const page = await joins.joinPage(request.params.token);
-    if (!page) return reply.code(404).send(joinNotUsable());
-    return reply.send(signupFormPage(page, `/join/${encodeURIComponent(request.params.token)}`));
-  });
-
-  app.post('/join/:token', {
-    config: { ...submits, waitsForWorkflow: true },
-    schema: formSchema('Sign up through the invite link (form post); answers an HTML page'),
-  }, async (request, reply) => {
-    const outcome = await joins.join(request.params.token, request.body);
-    if (outcome.kind !== 'link-not-usable') return submitted(reply, outcome.page, `/join/${encodeURIComponent(request.params.token)}`, request.body, outcome);
-    return reply.code(410).send(joinNotUsable());
-  });
-}
-
 const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; joins: JoinService; invitationRequests: InvitationRequestService; limits: RateLimitSettings }> = async (
   app,
   { signup, joins, invitationRequests, limits },
@@ -134,8 +149,8 @@ const signupPageRoutes: FastifyPluginAsyncZod<{ signup: SignupService; joins: Jo
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   });
   const pageLimits = { views: signupRateLimit(limits.signupViewsPerMinute), submits: signupRateLimit(limits.signupSubmitsPerMinute) };
-  invitationPages(app, signup, pageLimits);
-  joinPages(app, joins, pageLimits);
+  linkPages(app, 'signup', pageLimits, invitationLinkPages(signup));
+  linkPages(app, 'join', pageLimits, inviteLinkPages(joins));
   invitationRequestPage(app, invitationRequests, limits.invitationRequestsPerHour);
 };
 

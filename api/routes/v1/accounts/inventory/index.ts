@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { InventoryService } from '../../../../services/inventory';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperations, accountParams, problemSchema } from '../../../schemas';
 
 const inventoryView = z.object({
   seats: z.array(z.object({ license: z.string(), seatsTotal: z.number(), seatsUsed: z.number(), seatsFree: z.number() })),
@@ -13,15 +13,14 @@ const inventoryView = z.object({
   sites: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 
+const operation = accountOperations('adding users');
+
 const inventoryRoutes: FastifyPluginAsyncZod<{ inventory: InventoryService }> = async (app, { inventory }) => {
   app.get('/inventory', {
-    schema: {
-      tags: ['adding users'],
-      summary: 'Free seats, deskphones and numbers to assign, the deskphone catalogue, emergency response locations and sites',
-      security: [{ bearer: [] }],
+    schema: operation('Free seats, deskphones and numbers to assign, the deskphone catalogue, emergency response locations and sites', {
       params: accountParams,
       response: { 200: inventoryView, 401: problemSchema, 403: problemSchema, 404: problemSchema },
-    },
+    }),
   }, async (request) => inventory.forProvisioningRequests(request.caller));
 };
 

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { InvitationService } from '../../../../services/invitations';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperations, accountParams, problemSchema } from '../../../schemas';
 import { createInvitationBody, invitationParams, invitationView } from './schemas';
 
 /**
@@ -11,18 +11,39 @@ import { createInvitationBody, invitationParams, invitationView } from './schema
  */
 const oneInvitation = '/invitations/:invitationId(^(?!summary$).+$)';
 
+const operation = accountOperations('invitations');
+
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
+
+/** What may be done to one invitation: each answers with the invitation as it then stands. */
+const oneInvitationActions: ReadonlyArray<{
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  summary: string;
+  act: 'get' | 'resend' | 'revoke' | 'assignLicense';
+  tags?: string[];
+  /** May answer 429: a text invitation is resent at most once a minute per number. */
+  limited?: boolean;
+}> = [
+  { method: 'GET', url: oneInvitation, act: 'get', summary: 'An invitation with its current stage and the messages sent' },
+  {
+    method: 'POST', url: '/invitations/:invitationId/resend', act: 'resend', limited: true,
+    summary: 'Send a new link (the old one stops working) and restart its lifetime; revives an expired invitation',
+  },
+  { method: 'DELETE', url: oneInvitation, act: 'revoke', summary: 'Revoke an invitation: its link stops working' },
+  {
+    method: 'POST', url: '/invitations/:invitationId/license', act: 'assignLicense', tags: ['invitations', 'licenses'],
+    summary: 'Assign the Video Pro+ license to a person who signed up (Super Admin only)',
+  },
+];
 
 const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }> = async (app, { invitations }) => {
   app.post('/invitations', {
-    schema: {
-      tags: ['invitations'],
-      summary: 'Invite people by email (1 to 20 addresses) or one person by text',
-      security: [{ bearer: [] }],
+    schema: operation('Invite people by email (1 to 20 addresses) or one person by text', {
       params: accountParams,
       body: createInvitationBody,
       response: { 201: z.object({ invitations: z.array(invitationView) }), ...errors, 429: problemSchema },
-    },
+    }),
   }, async (request, reply) => {
     const caller = request.caller;
     const body = request.body;
@@ -30,45 +51,20 @@ const invitationRoutes: FastifyPluginAsyncZod<{ invitations: InvitationService }
     return reply.code(201).send({ invitations: created });
   });
 
-  app.get(oneInvitation, {
-    schema: {
-      tags: ['invitations'],
-      summary: 'An invitation with its current stage and the messages sent',
-      security: [{ bearer: [] }],
-      params: invitationParams,
-      response: { 200: invitationView, ...errors },
-    },
-  }, async (request) => invitations.get(request.caller, request.params.invitationId));
-
-  app.post('/invitations/:invitationId/resend', {
-    schema: {
-      tags: ['invitations'],
-      summary: 'Send a new link (the old one stops working) and restart its lifetime; revives an expired invitation',
-      security: [{ bearer: [] }],
-      params: invitationParams,
-      response: { 200: invitationView, ...errors, 429: problemSchema },
-    },
-  }, async (request) => invitations.resend(request.caller, request.params.invitationId));
-
-  app.delete(oneInvitation, {
-    schema: {
-      tags: ['invitations'],
-      summary: 'Revoke an invitation: its link stops working',
-      security: [{ bearer: [] }],
-      params: invitationParams,
-      response: { 200: invitationView, ...errors },
-    },
-  }, async (request) => invitations.revoke(request.caller, request.params.invitationId));
-
-  app.post('/invitations/:invitationId/license', {
-    schema: {
-      tags: ['invitations', 'licenses'],
-      summary: 'Assign the Video Pro+ license to a person who signed up (Super Admin only)',
-      security: [{ bearer: [] }],
-      params: invitationParams,
-      response: { 200: invitationView, ...errors },
-    },
-  }, async (request) => invitations.assignLicense(request.caller, request.params.invitationId));
+  for (const action of oneInvitationActions) {
+    app.route({
+      method: action.method,
+      url: action.url,
+      schema: {
+        tags: action.tags ?? ['invitations'],
+        summary: action.summary,
+        security: [{ bearer: [] }],
+        params: invitationParams,
+        response: { 200: invitationView, ...errors, ...(action.limited ? { 429: problemSchema } : {}) },
+      },
+      handler: async (request) => invitations[action.act](request.caller, request.params.invitationId),
+    });
+  }
 };
 
 export default invitationRoutes;

@@ -4,16 +4,14 @@ import { z } from 'zod';
 import { licenses } from '../../../../../domain/licenses';
 import { roles } from '../../../../../domain/roles';
 import { invitationChannels, invitationStages } from '../../../../../domain/stages';
-import { createdRange, duration, emailText, oneOrMore, phoneText, workflowLink } from '../../../list-schemas';
+import { createdRange, duration, emailText, exactOrPrefix, oneOrMore, phoneText, workflowLink } from '../../../list-schemas';
 import { listRoutes } from '../../../list-routes';
 
 export const invitationFilters = {
   stage: oneOrMore(invitationStages).optional(),
   channel: oneOrMore(invitationChannels).optional(),
-  email: emailText.optional().describe('The invitee\'s address, exactly (case does not matter)'),
-  emailPrefix: emailText.optional().describe('Addresses starting with this, e.g. `ana` or `ana@acme.`'),
-  phone: phoneText.optional().describe('The invitee\'s number, exactly (E.164)'),
-  phonePrefix: phoneText.optional().describe('Numbers starting with this, e.g. +1415'),
+  ...exactOrPrefix('email', emailText, { exactly: 'The invitee\'s address, exactly (case does not matter)', prefix: 'Addresses starting with this, e.g. `ana` or `ana@acme.`' }),
+  ...exactOrPrefix('phone', phoneText, { exactly: 'The invitee\'s number, exactly (E.164)', prefix: 'Numbers starting with this, e.g. +1415' }),
   role: oneOrMore(roles).optional(),
   license: oneOrMore(licenses, 'The license the invitee gets on activation').optional(),
   invitedBy: z.uuid().optional().describe('The inviter\'s user id'),

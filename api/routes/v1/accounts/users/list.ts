@@ -5,7 +5,7 @@ import { licenses } from '../../../../../domain/licenses';
 import { roles } from '../../../../../domain/roles';
 import type { OnboardingStage } from '../../../../../domain/stage-records';
 import { invitationStages, offboardingStages, userProvisioningStages, userStatuses } from '../../../../../domain/stages';
-import { createdRange, emailText, oneOrMore, phoneText } from '../../../list-schemas';
+import { createdRange, emailText, exactOrPrefix, oneOrMore, phoneText } from '../../../list-schemas';
 import { listRoutes } from '../../../list-routes';
 
 const onboardingStages = [...new Set([...userProvisioningStages, ...invitationStages])] as [OnboardingStage, ...OnboardingStage[]];
@@ -15,10 +15,8 @@ const userFilters = {
   status: oneOrMore(userStatuses).optional(),
   license: oneOrMore(licenses).optional(),
   role: oneOrMore(roles).optional(),
-  email: emailText.optional().describe('The address, exactly (case does not matter)'),
-  emailPrefix: emailText.optional().describe('Addresses starting with this'),
-  phoneNumber: phoneText.optional().describe('The user\'s number, exactly (E.164)'),
-  phoneNumberPrefix: phoneText.optional().describe('Numbers starting with this, e.g. +1415'),
+  ...exactOrPrefix('email', emailText, { exactly: 'The address, exactly (case does not matter)', prefix: 'Addresses starting with this' }),
+  ...exactOrPrefix('phoneNumber', phoneText, { exactly: 'The user\'s number, exactly (E.164)', prefix: 'Numbers starting with this, e.g. +1415' }),
   ...createdRange,
 };
 
