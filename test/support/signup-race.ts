@@ -31,9 +31,10 @@ export function ownWorker(stack: TestStack): OwnWorker {
  * Has a signup (`token`'s, with validSignup) and `ask` reach the workflow in one workflow task: with
  * the worker stopped, both wait at the server, and the worker started again takes them together.
  * Both pass their validators (the invitation is still awaiting signup); the signup wins. The signup
- * is the update the signup page sends (the page itself first asks the workflow where it stands,
- * which needs a worker). `asked` is the caller's to await: a refusal does not count as unhandled
- * meanwhile.
+ * is the update the signup page sent before `passwordId` (the hash itself in the update), which the
+ * workflow and its activity still take: so the races also cover signups sent before that change (the
+ * page itself first asks the workflow where it stands, which needs a worker). `asked` is the caller's
+ * to await: a refusal does not count as unhandled meanwhile.
  */
 export async function signupRacing<T>(worker: OwnWorker, handle: WorkflowHandle, token: string, ask: () => Promise<T>): Promise<{ signup: Promise<SignupResult>; asked: Promise<T> }> {
   const submission = await toSubmission(validSignup, { kind: 'invitation-token', tokenHash: hashToken(token) }, false);
