@@ -19,7 +19,7 @@ import type { Locale } from '../domain/locales';
 import type { BatchChunkResult, BatchProgressCounts } from '../workflows/invitation-batch/definitions';
 import { getInvitationStatus, remindInvitee, resendInvitation, revokeInvitation, type InvitationStatus } from '../workflows/invitation/definitions';
 import { clientStartOptions, invitationStart, type InvitingAccount } from '../workflows/invitation/start';
-import { webhookEventCtes } from '../db/webhook-events';
+import { withWebhookEvents } from '../db/webhook-events';
 import type { ActivityDependencies } from './dependencies';
 
 interface BatchToRun extends InvitingAccount {
@@ -246,15 +246,15 @@ export function createInvitationBatchActivities({ db, temporal, workflows, setti
       // Completed, and reported to webhooks, in one statement.
       if (finished) {
         await db.query(
-          `WITH batch AS (
+          withWebhookEvents([
+            `batch AS (
              UPDATE invitation_batches SET status = 'completed', ended_at = now() WHERE id = $1 AND status = 'running'
-             RETURNING id, account_id, kind, row_count, ended_at),
-           batch_events AS (
+             RETURNING id, account_id, kind, row_count, ended_at)`,
+            `batch_events AS (
              SELECT account_id, 'invitation_batch.completed' AS type, 'invitation-batch:' || id AS subject, id || '|invitation_batch.completed' AS dedupe_key,
                     jsonb_build_object('invitationBatchId', id, 'kind', kind, 'rows', row_count, 'completedAt', ended_at) AS data
-               FROM batch),
-           ${webhookEventCtes(['batch_events'])}
-           SELECT 1`,
+               FROM batch)`,
+          ], ['batch_events']),
           [batchId],
         );
       }

@@ -4,11 +4,11 @@
 // endpoint's delivery workflow (workflows/webhook-delivery/) sends them.
 
 /**
- * CTEs to append to a `WITH` whose `sources` (CTE names) each return rows of
+ * The CTEs withWebhookEvents appends to a `WITH` whose `sources` (CTE names) each return rows of
  * (account_id, type, subject, dedupe_key, data). An event already recorded (same dedupe_key: a
  * retried write) is recorded and sent nothing again.
  */
-export function webhookEventCtes(sources: string[]): string {
+function webhookEventCtes(sources: string[]): string {
   const union = sources.map((s) => `SELECT account_id, type, subject, dedupe_key, data FROM ${s}`).join(' UNION ALL ');
   return `
   new_webhook_events AS (
@@ -24,6 +24,11 @@ export function webhookEventCtes(sources: string[]): string {
     RETURNING 1)`;
 }
 
+/** A whole statement: the change's CTEs (`ctes`), then the events recorded from the `sources` among them. */
+export function withWebhookEvents(ctes: string[], sources: string[]): string {
+  return `WITH ${[...ctes, webhookEventCtes(sources)].join(',\n     ')}\n     SELECT 1`;
+}
+
 export interface WebhookEventRecord {
   accountId: string;
   type: string;
@@ -36,10 +41,8 @@ export interface WebhookEventRecord {
 export async function recordWebhookEvents(q: { query: (sql: string, params: unknown[]) => Promise<unknown> }, events: WebhookEventRecord[]): Promise<void> {
   if (events.length === 0) return;
   await q.query(
-    `WITH given AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(account_id text, type text, subject text, dedupe_key text, data jsonb)),
-     ${webhookEventCtes(['given'])}
-     SELECT 1`,
+    withWebhookEvents([`given AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(account_id text, type text, subject text, dedupe_key text, data jsonb))`], ['given']),
     [JSON.stringify(events.map((e) => ({ account_id: e.accountId, type: e.type, subject: e.subject, dedupe_key: e.dedupeKey, data: e.data })))],
   );
 }
