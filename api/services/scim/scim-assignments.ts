@@ -8,23 +8,20 @@ import { scimAssignmentWorkflow } from '../../../workflows';
 import { scimAssignmentChanged, scimAssignmentWorkflowId, type ScimAssignment } from '../../../workflows/scim-assignment/definitions';
 import { reservationKey } from '../../../workflows/provisioning-request/definitions';
 import { AccountId } from '../../../workflows/search-attributes';
-import { temporalCall } from '../../deadlines';
 
 export function createScimAssignments({ temporal, taskQueue }: { temporal: Client; taskQueue: string }) {
   return {
     async assign(accountId: string, user: { id: string; requestId: string }, assignment: ScimAssignment): Promise<void> {
       const workflowId = scimAssignmentWorkflowId(accountId, user.id);
-      await temporalCall(temporal, () =>
-        temporal.workflow.signalWithStart(scimAssignmentWorkflow, {
-          workflowId,
-          taskQueue,
-          args: [{ accountId, scimUserId: user.id, provisioningKey: reservationKey(user.requestId, 0), assignment }],
-          signal: scimAssignmentChanged,
-          signalArgs: [assignment],
-          typedSearchAttributes: [{ key: AccountId, value: accountId }],
-          staticSummary: `SCIM groups' role and license for SCIM user ${user.id}`,
-        }),
-      );
+      await temporal.workflow.signalWithStart(scimAssignmentWorkflow, {
+        workflowId,
+        taskQueue,
+        args: [{ accountId, scimUserId: user.id, provisioningKey: reservationKey(user.requestId, 0), assignment }],
+        signal: scimAssignmentChanged,
+        signalArgs: [assignment],
+        typedSearchAttributes: [{ key: AccountId, value: accountId }],
+        staticSummary: `SCIM groups' role and license for SCIM user ${user.id}`,
+      });
     },
   };
 }

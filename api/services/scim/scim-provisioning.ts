@@ -3,7 +3,6 @@
 // invitation), with the setup option the SCIM connection chose. The request id is chosen before
 // anything is written, so a create interrupted after its row was recorded is finished by its replay.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { temporalCall } from '../../deadlines';
 import { DatabaseError } from 'pg';
 import { needsPaidSeat } from '../../../domain/licenses';
 import { provisioningRequestFindings, type NewProvisioningRequest } from '../../../domain/provisioning-requests';
@@ -43,7 +42,7 @@ export function createScimProvisioning({ scimUsersData, usersData, provisioningC
   /** Whether the request's workflow exists (started by an earlier attempt whose answer was lost), running or not. */
   async function exists(workflowId: string): Promise<boolean> {
     try {
-      await temporalCall(temporal, () => temporal.workflow.getHandle(workflowId).describe());
+      await temporal.workflow.getHandle(workflowId).describe();
       return true;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;

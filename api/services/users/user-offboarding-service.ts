@@ -3,7 +3,7 @@
 // finds the running workflow instead of racing it, and a reactivation after the offboarding ended
 // starts a run that onboards the user again. Called by the admin routes (after the policy) and by
 // the SCIM endpoint (the identity provider's `active=false`, `DELETE`, `active=true`).
-import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../../db';
 import type { OffboardingStage } from '../../../domain/stages';
 import { offboardingWorkflow } from '../../../workflows';
@@ -17,7 +17,7 @@ import {
   type OffboardingStatus,
 } from '../../../workflows/offboarding/definitions';
 import { offboardingStart } from '../../../workflows/offboarding/start';
-import { askWorkflow, temporalCall } from '../../deadlines';
+import { askWorkflow } from '../../deadlines';
 import { updateProblem } from '../../failures';
 import { problems } from '../../problems';
 import { createUserOffboardingData, type OffboardingUserRow } from './user-offboarding-data';
@@ -34,16 +34,6 @@ export interface OffboardingOutcome {
   stage: OffboardingStage;
   /** The workflow's own account, when it answered (absent when the read model answered for an ended offboarding). */
   status?: OffboardingStatus;
-}
-
-/**
- * A start cut short by the request's deadline (gRPC CANCELLED or DEADLINE_EXCEEDED) or a Temporal
- * server that cannot be reached is a 503 with Retry-After, not a 500: the signal-with-start may or
- * may not have landed, and asking again is safe (a second deactivation changes nothing).
- */
-function unavailableIfCutShort(err: unknown): unknown {
-  const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return err instanceof ServiceError && (code === 1 || code === 4 || code === 14) ? problems.unavailable('Temporal did not answer in time; try again shortly.') : err;
 }
 
 /** Where a reactivated user's offboarding ends: asked again, the same answer. */
@@ -82,11 +72,9 @@ export function createUserOffboardingService({ db, temporal, taskQueue }: { db: 
       // needs no worker to answer, so deactivations are taken as fast as Temporal records them.
       const input: OffboardingInput = { accountId: r.accountId, userId: r.userId, requestedBy: r.requestedBy, startedFor: 'deactivation' };
       const start = offboardingStart(input, u.email);
-      try {
-        await temporalCall(temporal, () => temporal.workflow.signalWithStart(offboardingWorkflow, { ...start, taskQueue, signal: deactivationRequested, signalArgs: [{ requestedBy: r.requestedBy }] }));
-      } catch (err) {
-        throw unavailableIfCutShort(err);
-      }
+      // Past the request's deadline, or with Temporal out of reach, the client's deadline makes it a 503
+      // (api/deadlines.ts): it may or may not have landed, and asking again is safe.
+      await temporal.workflow.signalWithStart(offboardingWorkflow, { ...start, taskQueue, signal: deactivationRequested, signalArgs: [{ requestedBy: r.requestedBy }] });
       const under = u.status === 'disabled' && u.offboarding_stage && !REACTIVATED.includes(u.offboarding_stage) && u.offboarding_stage !== 'reactivating';
       return { workflowId: start.workflowId, stage: under ? u.offboarding_stage! : 'ending_onboarding' };
     },
@@ -122,7 +110,7 @@ export function createUserOffboardingService({ db, temporal, taskQueue }: { db: 
     async status(r: { accountId: string; userId: string }): Promise<OffboardingOutcome> {
       await userOf(r.accountId, r.userId);
       try {
-        const status = await temporalCall(temporal, () => temporal.workflow.getHandle(offboardingWorkflowId(r.accountId, r.userId)).query(getOffboardingStatus));
+        const status = await temporal.workflow.getHandle(offboardingWorkflowId(r.accountId, r.userId)).query(getOffboardingStatus);
         return { workflowId: status.workflowId, stage: status.stage, status };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw problems.notFound(`An offboarding of user ${r.userId}`);
