@@ -22,18 +22,22 @@ function send(reply: FastifyReply, p: Problem) {
 }
 
 /** gRPC status codes for a Temporal server that cannot be reached, did not answer in time, or has no worker to ask. */
-const GRPC_UNAVAILABLE = 14, GRPC_DEADLINE_EXCEEDED = 4, GRPC_FAILED_PRECONDITION = 9;
+const GRPC_UNAVAILABLE = 14, GRPC_DEADLINE_EXCEEDED = 4;
 
-/** Postgres or Temporal out of reach (the SDK wraps the gRPC error as the cause): the caller should retry, it is not a bug. */
-function isBackendUnavailable(err: unknown, depth = 0): boolean {
+/**
+ * Postgres or Temporal out of reach or too slow (the SDK wraps the gRPC error as the cause): the
+ * caller should retry, it is not a bug. The admin API and SCIM (api/routes/scim/) both answer it 503.
+ */
+export function isBackendUnavailable(err: unknown, depth = 0): boolean {
   const e = err as { code?: string | number; message?: string; details?: string; cause?: unknown } | undefined;
   if (!e || depth > 5) return false;
+  const text = `${e.message ?? ''} ${e.details ?? ''}`;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '57014', '53300'].includes(String(e.code)) ||
     e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED ||
     // A workflow query or update with no worker polling its task queue: nothing is wrong with the request.
-    (e.code === GRPC_FAILED_PRECONDITION && /no poller/i.test(`${e.message ?? ''} ${e.details ?? ''}`)) ||
-    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|UNAVAILABLE|DEADLINE_EXCEEDED|update call timeout/.test(e.message ?? '') ||
+    /no poller/i.test(text) ||
+    /ECONNREFUSED|Connection terminated|timeout exceeded|Query read timeout|UNAVAILABLE|DEADLINE_EXCEEDED|deadline exceeded|update call timeout/i.test(text) ||
     isBackendUnavailable(e.cause, depth + 1)
   );
 }

@@ -5,6 +5,7 @@
 // admin API's problem+json.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SCIM_CONTENT_TYPE, scimResourceTypes, scimSchemaDocuments, scimSchemas, scimServiceProviderConfig } from '../../../domain/scim';
+import { isBackendUnavailable } from '../../plugins/problem-details';
 import { Problem } from '../../problems';
 import { etagOf, ifMatchVersion } from '../../services/scim/scim-resources';
 import { ScimError, scimErrors, type ScimConnectionService, type ScimGroupsService, type ScimUsersService } from '../../services/scim';
@@ -42,15 +43,6 @@ function sendError(reply: FastifyReply, e: ScimError) {
   return sendScim(reply, e.status, e.body());
 }
 
-/** PostgreSQL or Temporal out of reach or too slow, here or in a cause (the SDK wraps gRPC errors): retry, not a bug. */
-function backendUnavailable(err: unknown, depth = 0): boolean {
-  const e = err as { code?: string | number; message?: string; details?: string; cause?: unknown } | undefined;
-  if (!e || depth > 5) return false;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '57014', '53300', 14, 4].includes(e.code as never) ||
-    /ECONNREFUSED|Connection terminated|UNAVAILABLE|DEADLINE_EXCEEDED|deadline exceeded|timeout exceeded|Query read timeout|no poller/i.test(`${e.message ?? ''} ${e.details ?? ''}`) ||
-    backendUnavailable(e.cause, depth + 1);
-}
-
 /** Whatever else was thrown, as a SCIM error: problems and framework refusals keep their status. */
 function asScimError(error: unknown, request: FastifyRequest): ScimError {
   if (error instanceof ScimError) return error;
@@ -59,7 +51,7 @@ function asScimError(error: unknown, request: FastifyRequest): ScimError {
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new ScimError(e.statusCode, e.message, e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.statusCode === 400 ? 'invalidSyntax' : undefined);
   }
-  if (backendUnavailable(error)) {
+  if (isBackendUnavailable(error)) {
     request.log.warn({ err: error }, 'scim backend unavailable');
     return scimErrors.unavailable();
   }
