@@ -56,17 +56,6 @@ export const ACCOUNT_FINGERPRINT = (alias: string) =>
 
 export function createAccountsData(db: Db) {
   return {
-    /** The account, and which of `emails` already belong to its active users: one round trip (invitations are the API's hot path). */
-    async forInvitations(accountId: string, emails: string[]): Promise<(AccountRow & { activeUsers: string[] }) | undefined> {
-      const { rows } = await db.query<AccountRow & { activeUsers: string[] }>(
-        `SELECT a.id, a.name, a.company_domains, a.plan, a.country, a.locale, a.users_may_invite, a.invitation_lifetime_seconds,
-                ARRAY(SELECT lower(u.email) FROM users u WHERE u.account_id = a.id AND lower(u.email) = ANY($2) AND u.status = 'active') AS "activeUsers"
-           FROM accounts a WHERE a.id = $1`,
-        [accountId, emails],
-      );
-      return rows[0];
-    },
-
     /** The account's settings for inviting, alone (kept in memory by the service), with their fingerprint. */
     async inviting(accountId: string): Promise<(AccountRow & { fingerprint: string }) | undefined> {
       const { rows } = await db.query<AccountRow & { fingerprint: string }>(

@@ -15,9 +15,8 @@ export function createAccountService({ accountsData, cache }: { accountsData: Ac
     found(await (cache ? cache.account(accountId, () => accountsData.inviting(accountId)) : accountsData.inviting(accountId)), accountId);
 
   return {
-    /** Inviting: the account, and which of `emails` are already its active users. */
-    forInvitations: async (accountId: string, emails: string[] = []): Promise<AccountRow & { activeUsers: string[] }> =>
-      found(await accountsData.forInvitations(accountId, emails), accountId),
+    /** Inviting by text or link, and the invite-link pages: the account's settings, read afresh. */
+    forInvitations: async (accountId: string): Promise<AccountRow> => found(await accountsData.inviting(accountId), accountId),
 
     /**
      * The email invitations' hot path: the account's settings, from memory when kept. Whoever uses

@@ -1,7 +1,8 @@
 // The admin's side of SCIM: the connection's settings (how users are onboarded, which group gives
 // which role and license) and its bearer token: shown once, rotated with an overlap so the identity
 // provider can be updated without a gap, revoked at once. Good for /scim/v2 only.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '../../../domain/invitation-tokens';
 import { needsPaidSeat } from '../../../domain/licenses';
 import { problems } from '../../problems';
 import type { Caller } from '../credentials';
@@ -11,7 +12,6 @@ const PREFIX = 'scim_';
 /** How long a replaced token keeps working unless the admin says otherwise: a day to update the identity provider. */
 export const DEFAULT_TOKEN_OVERLAP_MINUTES = 24 * 60;
 
-export const scimTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 const mayBeScimToken = (token: string) => token.startsWith(PREFIX) && token.length <= 200;
 
 function assertAdmin(caller: Caller): void {
@@ -49,7 +49,7 @@ export function createScimConnectionService({ data, publicBaseUrl }: { data: Sci
       assertAdmin(caller);
       await data.ensure(caller.accountId, caller.userId);
       const token = PREFIX + randomBytes(32).toString('base64url');
-      const { id, previousExpireAt } = await data.rotate(caller.accountId, scimTokenHash(token), overlapMinutes);
+      const { id, previousExpireAt } = await data.rotate(caller.accountId, hashToken(token), overlapMinutes);
       return { id, token, baseUrl, previousTokensExpireAt: previousExpireAt };
     },
 
@@ -60,7 +60,7 @@ export function createScimConnectionService({ data, publicBaseUrl }: { data: Sci
 
     /** The account whose SCIM connection the token opens, or undefined. */
     async accountFor(token: string): Promise<string | undefined> {
-      return mayBeScimToken(token) ? data.accountByTokenHash(scimTokenHash(token)) : undefined;
+      return mayBeScimToken(token) ? data.accountByTokenHash(hashToken(token)) : undefined;
     },
   };
 }
