@@ -15,7 +15,7 @@ import type { RenderedEmail } from '../messages/html';
 export class PermanentRejection extends Error {}
 
 /** Keeps telling Temporal this attempt is alive, so a dead worker is noticed within the heartbeat timeout. */
-async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
+export async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
   const ctx = Context.current();
   ctx.heartbeat();
   const timer = setInterval(() => ctx.heartbeat(), 1_000);

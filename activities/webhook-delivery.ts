@@ -9,7 +9,8 @@ import { Webhook } from 'standardwebhooks';
 import type { ActivityDependencies } from './dependencies';
 import { DEFAULT_WEBHOOK_DELIVERY, retryDelayMs, WEBHOOK_PAYLOAD_VERSION, WEBHOOK_RESPONSE_LOG_CHARS, type WebhookDeliverySettings } from '../domain/webhook-events';
 import { renderWebhookDisabledEmail } from '../messages/webhook-disabled-email';
-import { deliverOnce, emailSender } from './outbox';
+import { emailAccountAdmins, type NotifyAdminsResult } from './account-admins';
+import { emailSender, withHeartbeat } from './outbox';
 import { postWebhook } from './webhook-http';
 
 
@@ -131,36 +132,23 @@ export function createWebhookDeliveryActivities({ db, mailer, settings }: Pick<A
      * is posted again with its same webhook-id (at least once).
      */
     async deliverWebhookMessages({ messageIds }: { messageIds: string[] }): Promise<DeliveryOutcome[]> {
-      const ctx = Context.current();
-      const beat = setInterval(() => ctx.heartbeat(), 1_000);
-      try {
-        return await Promise.all(messageIds.map((messageId) => deliverOne(messageId)));
-      } finally {
-        clearInterval(beat);
-      }
+      return withHeartbeat(Promise.all(messageIds.map((messageId) => deliverOne(messageId))));
     },
 
     /** The endpoint was disabled: each admin and Super Admin of the account is emailed once (outbox, keyed by the endpoint and when it was disabled). */
-    async notifyWebhookEndpointDisabled({ endpointId }: { endpointId: string }): Promise<{ sent: number }> {
+    async notifyWebhookEndpointDisabled({ endpointId }: { endpointId: string }): Promise<NotifyAdminsResult> {
       const { rows } = await db.query<{ account_id: string; url: string; disabled_reason: string | null; disabled_at: Date | null; enabled: boolean; locale: 'en' | 'fr'; company_name: string }>(
         `SELECT e.account_id, e.url, e.disabled_reason, e.disabled_at, e.enabled, a.locale, a.name AS company_name
            FROM webhook_endpoints e JOIN accounts a ON a.id = e.account_id WHERE e.id = $1`,
         [endpointId],
       );
       const e = rows[0];
-      if (!e || e.enabled || !e.disabled_at) return { sent: 0 };
-      const { rows: admins } = await db.query<{ id: string; email: string; name: string }>(
-        `SELECT id, email, trim(first_name || ' ' || last_name) AS name FROM users
-          WHERE account_id = $1 AND role IN ('admin', 'super_admin') AND status = 'active' ORDER BY email`,
-        [e.account_id],
-      );
+      if (!e || e.enabled || !e.disabled_at) return { sent: [], failed: [] };
       const endpointUrl = `${settings.publicBaseUrl}/v1/accounts/${encodeURIComponent(e.account_id)}/webhook-endpoints/${endpointId}`;
-      for (const admin of admins) {
-        const key = `webhook-endpoint-disabled:${endpointId}:${e.disabled_at.getTime()}/admin/${admin.id}`;
-        const email = renderWebhookDisabledEmail({ locale: e.locale, adminName: admin.name, companyName: e.company_name, url: e.url, reason: e.disabled_reason ?? '', endpointUrl });
-        await deliverOnce(db, { key, channel: 'email', recipient: admin.email, deliver: () => sendEmail(key, admin.email, email) });
-      }
-      return { sent: admins.length };
+      return emailAccountAdmins({ db, sendEmail }, e.account_id, (admin) => ({
+        key: `webhook-endpoint-disabled:${endpointId}:${e.disabled_at!.getTime()}/admin/${admin.id}`,
+        email: renderWebhookDisabledEmail({ locale: e.locale, adminName: admin.name, companyName: e.company_name, url: e.url, reason: e.disabled_reason ?? '', endpointUrl }),
+      }));
     },
   };
 }

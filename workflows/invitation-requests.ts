@@ -3,7 +3,7 @@
 // page's answer does not wait on it; the decision is the admins', through the API.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { NotifyAdminsResult } from '../activities/invitation-requests';
+import type { NotifyAdminsResult } from '../activities/account-admins';
 import { sendingActivityOptions } from './sending';
 
 const { notifyAdminsOfInvitationRequest } = proxyActivities<Activities>(sendingActivityOptions);
