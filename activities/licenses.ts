@@ -8,6 +8,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PoolClient } from 'pg';
 import type { ActivityDependencies } from './dependencies';
+import { recordRelease } from '../db/offboarding-releases';
 import { inTransaction } from '../db';
 import { paidLicenses, type License, type PaidLicense } from '../domain/licenses';
 
@@ -140,10 +141,7 @@ export function createLicenseActivities({ db, temporal }: Pick<ActivityDependenc
           [userId, accountId],
         );
         for (const r of rows) {
-          await tx.query(
-            `INSERT INTO offboarding_releases (offboarding_key, kind, ref, user_id, account_id) VALUES ($1, 'seat', $2, $3, $4)`,
-            [offboardingKey, r.reservation_key, userId, accountId],
-          );
+          await recordRelease(tx, { offboardingKey, kind: 'seat', ref: r.reservation_key, userId, accountId });
         }
         const { rows: all } = await tx.query<{ license: License }>(
           `SELECT DISTINCT a.license FROM offboarding_releases r JOIN license_assignments a ON a.reservation_key = r.ref

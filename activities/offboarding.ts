@@ -7,6 +7,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDependencies } from './dependencies';
+import { recordRelease } from '../db/offboarding-releases';
 import { inTransaction } from '../db';
 import { failureTypes } from '../domain/failures';
 import type { License } from '../domain/licenses';
@@ -120,10 +121,7 @@ export function createOffboardingActivities({ db, temporal }: Pick<ActivityDepen
         );
         if (!rowCount) return { returned: false };
         await tx.query(`UPDATE users SET phone_number = NULL WHERE id = $1 AND phone_number = $2`, [userId, phoneNumber]);
-        await tx.query(
-          `INSERT INTO offboarding_releases (offboarding_key, kind, ref, user_id, account_id) VALUES ($1, 'number', $2, $3, $4)`,
-          [offboardingKey, phoneNumber, userId, accountId],
-        );
+        await recordRelease(tx, { offboardingKey, kind: 'number', ref: phoneNumber, userId, accountId });
         return { returned: true };
       });
     },
@@ -149,10 +147,7 @@ export function createOffboardingActivities({ db, temporal }: Pick<ActivityDepen
           [userId],
         );
         for (const o of orders) {
-          await tx.query(
-            `INSERT INTO offboarding_releases (offboarding_key, kind, ref, user_id, account_id) VALUES ($1, 'deskphone_order', $2, $3, $4)`,
-            [offboardingKey, o.id, userId, accountId],
-          );
+          await recordRelease(tx, { offboardingKey, kind: 'deskphone_order', ref: o.id, userId, accountId });
         }
         return { deviceIds: phones.map((p) => p.id).sort(), ordersCancelled: orders.map((o) => o.id) };
       });
@@ -167,10 +162,7 @@ export function createOffboardingActivities({ db, temporal }: Pick<ActivityDepen
           [deviceId, userId],
         );
         if (!rowCount) return { received: false };
-        await tx.query(
-          `INSERT INTO offboarding_releases (offboarding_key, kind, ref, user_id, account_id) VALUES ($1, 'deskphone', $2, $3, $4)`,
-          [offboardingKey, deviceId, userId, accountId],
-        );
+        await recordRelease(tx, { offboardingKey, kind: 'deskphone', ref: deviceId, userId, accountId });
         return { received: true };
       });
     },

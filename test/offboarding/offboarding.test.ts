@@ -3,6 +3,7 @@
 // back when received; a second deactivation changes nothing; a reactivation within the quarantine
 // gets the same number back; deactivating a user still onboarding ends that onboarding.
 import { addPersonWithCredential } from '../../api/services/accounts';
+import { createLicenseActivities } from '../../activities/licenses';
 import { buySeats } from '../support/licenses';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { completedRequest, credentials, newUser, seedInventory } from '../support/provisioning-requests';
@@ -193,4 +194,22 @@ describe('deactivating during onboarding', () => {
     expect(await stack.client.workflow.getHandle(user.invitationId).result()).toMatchObject({ stage: 'revoked' });
     expect(await userRow(user.userId)).toMatchObject({ status: 'disabled' });
   });
+});
+
+test('a seat held again under the same reservation (onboarded again after an offboarding) is released by the next offboarding too', async () => {
+  await stack.createAccount({ id: 'again', companyDomains: ['again.test'] });
+  await seedInventory(stack, 'again', { ringexSeats: 1 });
+  const person = await addPersonWithCredential(stack.db, 'again', { email: 'back@again.test', firstName: 'Bea', lastName: 'Back', role: 'user' });
+  const licenses = createLicenseActivities({ db: stack.db, temporal: stack.client });
+  // The invitation id is the seat's reservation key, the same each time the person is invited again.
+  const seat = { invitationId: 'invitation:again:back@again.test', accountId: 'again', userId: person.userId, license: 'ringex' as const };
+  const held = async () => (await stack.db.query(`SELECT count(*)::int AS n FROM license_assignments WHERE user_id = $1 AND released_at IS NULL`, [person.userId])).rows[0].n;
+  for (const run of ['first', 'second']) {
+    expect(await licenses.reserveLicenseSeat(seat)).toEqual({ reserved: true });
+    expect(await held()).toBe(1);
+    expect(await licenses.releaseUserSeat({ offboardingKey: `offboarding:again:${person.userId}/${run}`, accountId: 'again', userId: person.userId })).toEqual({ released: ['ringex'] });
+    expect(await held()).toBe(0);
+  }
+  const { rows } = await stack.db.query(`SELECT offboarding_key FROM offboarding_releases WHERE user_id = $1 AND kind = 'seat' ORDER BY offboarding_key`, [person.userId]);
+  expect(rows.map((r) => r.offboarding_key)).toEqual([`offboarding:again:${person.userId}/first`, `offboarding:again:${person.userId}/second`]);
 });
