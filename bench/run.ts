@@ -1,4 +1,4 @@
-// `npm run bench [-- --n 200 --concurrency 8 --reps 3 --waiting 1000 --bulk 4 --batch 10000 --offboard 500 --scim 10000 --webhooks 2000 --only 1,6]`
+// `npm run bench [-- --n 200 --concurrency 8 --reps 3 --waiting 1000 --bulk 8 --bulk-concurrency 4 --batch 10000 --offboard 500 --scim 10000 --webhooks 2000 --only 1,6]`
 // (scenarios: 1 engine floor, 2 invitations end to end, 3 API starts, 4 invitations waiting and worker
 // memory, 5 adding users, 6 a CSV batch, 7 offboarding, 8 SCIM creates, 9 webhooks, 10 worker memory levers,
 // 11 one vs two worker processes): figures against the real
@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectClient, FAILURE_CONVERTER_PATH, localTemporal } from '../config/temporal';
+import { connectClient, localTemporal } from '../config/temporal';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { deriveInvitationToken, hashToken } from '../domain/invitation-tokens';
 import { buildApp } from '../api/app';
@@ -30,7 +30,7 @@ import { freePort } from '../scripts/local-stack/ports';
 import { startLocalPostgres, throwawayDir } from '../scripts/local-stack/postgres';
 import { startTemporalDevServer } from '../scripts/local-stack/temporal-server';
 import { startTwilioEndpoint, startTwilioMock } from '../scripts/local-stack/twilio-endpoint';
-import { defaultWorkerTuning, WORKER_NODE_FLAGS } from '../worker';
+import { defaultWorkerTuning, WORKER_NODE_FLAGS, WORKFLOW_BUNDLE_SOURCES } from '../worker';
 import { assignLicense, getInvitationStatus, signUp } from '../workflows/invitation/definitions';
 import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
@@ -45,9 +45,9 @@ const { values: flags } = parseArgs({
     n: { type: 'string', default: '200' },
     /** Repetitions of the engine floor with invitations end to end, and of the API starts: medians and spread. */
     reps: { type: 'string', default: '3' },
-    /** Invitations each worker-memory lever (scenario 8) runs with; 10,000 is scenario 4 with the chosen settings. */
+    /** Invitations each worker-memory lever (scenario 10) runs with; 10,000 is scenario 4 with the chosen settings. */
     'lever-waiting': { type: 'string', default: '2000' },
-    /** Invitations of the one-vs-two worker processes scenario (9). */
+    /** Invitations of the one-vs-two worker processes scenario (11). */
     'multi-n': { type: 'string', default: '600' },
     concurrency: { type: 'string', default: '8' },
     waiting: { type: 'string', default: '1000' },
@@ -57,7 +57,7 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '10000' },
     /** The batch account's pace in messages a minute (scenario 6); unthrottled unless given, so the engine is what is measured. */
     'batch-pace': { type: 'string', default: '1000000' },
-    /** Webhook events of scenario 8, recorded at once and delivered to a local receiver. */
+    /** Webhook events of scenario 9, recorded at once and delivered to a local receiver. */
     webhooks: { type: 'string', default: '2000' },
     /** Users deactivated in the offboarding scenario (7). */
     offboard: { type: 'string', default: '500' },
@@ -165,7 +165,7 @@ async function main() {
   const connection = client.connection;
   const secret = randomBytes(32).toString('hex');
   const baseUrl = `http://127.0.0.1:${apiPort}`;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_SOURCES, workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
   const bundlePath = path.join(tmp, 'bundle.js');
   fs.writeFileSync(bundlePath, code);
 

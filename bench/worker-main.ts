@@ -45,7 +45,7 @@ async function main() {
         twilio: { ...LOCAL_TWILIO, apiBaseUrl: s.twilioUrl },
         publicBaseUrl: s.publicBaseUrl,
         invitationTokenSecret: s.invitationTokenSecret,
-        // Scenario 7 delivers to a receiver on this machine.
+        // Scenario 9 delivers to a receiver on this machine.
         webhooks: { allowPrivateAddresses: true, pollIntervalMs: 50 },
       }),
       benchNoop: async () => undefined,

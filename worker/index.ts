@@ -14,7 +14,7 @@ export interface OnboardingWorkerOptions {
   /** Overrides of the measured defaults below (the benchmark tries others). */
   tuning?: Partial<WorkerTuning>;
   /** The payload codec (config/temporal.ts `dataConverter`): every client and worker of a namespace uses the same keys. */
-  dataConverter?: DataConverter;
+  dataConverter: DataConverter;
   /** The deployment version this worker reports (config/temporal.ts `workerDeployment`). */
   workerDeploymentOptions?: WorkerOptions['workerDeploymentOptions'];
 }
@@ -58,7 +58,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: opts.activities,
-    dataConverter: opts.dataConverter ?? { failureConverterPath: FAILURE_CONVERTER_PATH },
+    dataConverter: opts.dataConverter,
     ...(opts.workerDeploymentOptions ? { workerDeploymentOptions: opts.workerDeploymentOptions } : {}),
     ...defaultWorkerTuning,
     ...opts.tuning,

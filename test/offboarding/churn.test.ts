@@ -11,7 +11,7 @@ import { deactivate, inventoryLedger, seedActiveUser, usersPath } from './offboa
 /**
  * 100 in the suite (about a minute on a quiet 2-core machine, most of it the kill's timeouts and the
  * batch's emails); `CHURN_USERS=500 npx jest test/offboarding/churn.test.ts` runs the issue's 500,
- * and `npm run bench -- --only offboarding` measures deactivations per second.
+ * and `npm run bench -- --only 7` measures deactivations per second.
  */
 const CHURN_USERS = Number(process.env.CHURN_USERS ?? 100);
 /** Of the users: RingEX with a number (a deskphone for every other one); the rest hold Video Pro+ seats. */

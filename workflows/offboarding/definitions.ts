@@ -17,6 +17,10 @@ export interface OffboardingInput {
   startedFor: 'deactivation' | 'reactivation';
 }
 
+/** The stage a run starts in: ending the user's onboarding, or onboarding them again. */
+export const firstOffboardingStage = (input: Pick<OffboardingInput, 'startedFor'>): OffboardingStage =>
+  input.startedFor === 'reactivation' ? 'reonboarding' : 'ending_onboarding';
+
 export interface OffboardingStatus {
   workflowId: string;
   userId: string;

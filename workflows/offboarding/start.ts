@@ -1,7 +1,7 @@
 // How an offboarding workflow is started: its input, id (one per user), search attributes and
 // summary. Workflow-safe, so the API and the tests start it the same way.
 import { AccountId, InviteeEmail, OnboardingStage } from '../search-attributes';
-import { offboardingWorkflowId, type OffboardingInput } from './definitions';
+import { firstOffboardingStage, offboardingWorkflowId, type OffboardingInput } from './definitions';
 
 export function offboardingStart(input: OffboardingInput, email: string) {
   return {
@@ -11,7 +11,7 @@ export function offboardingStart(input: OffboardingInput, email: string) {
     // `OnboardingStage = "number_quarantine"` finds every user whose number is in quarantine.
     typedSearchAttributes: [
       { key: AccountId, value: input.accountId },
-      { key: OnboardingStage, value: input.startedFor === 'reactivation' ? 'reonboarding' : 'ending_onboarding' },
+      { key: OnboardingStage, value: firstOffboardingStage(input) },
       { key: InviteeEmail, value: email },
     ],
     staticSummary: `${input.startedFor === 'reactivation' ? 'Reactivation' : 'Offboarding'} of ${email} (${input.accountId})`,

@@ -3,7 +3,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { DisabledUser } from '../../activities/offboarding';
 import type { OffboardingStage } from '../../domain/stages';
-import type { OffboardingInput, OffboardingStatus } from './definitions';
+import { firstOffboardingStage, type OffboardingInput, type OffboardingStatus } from './definitions';
 
 export interface OffboardingRequests {
   /** Deactivate again (asked during a reactivation). */
@@ -48,7 +48,7 @@ export function newOffboardingState(input: OffboardingInput): OffboardingState {
     status: {
       workflowId,
       userId: input.userId,
-      stage: input.startedFor === 'reactivation' ? 'reonboarding' : 'ending_onboarding',
+      stage: firstOffboardingStage(input),
       stageTimes: {},
       onboardingEnded: [],
       seatsReleased: [],
