@@ -12,6 +12,7 @@ import { lazyClient, localTemporal } from '../config/temporal';
 import { buildApp } from '../api/app';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import { createDb, type Db } from '../db';
+import { pct } from './measure';
 import { ensureDatabase } from '../db/databases';
 import { migrateToLatest } from '../db/migrate';
 import { freePort } from '../scripts/local-stack/ports';
@@ -27,10 +28,6 @@ const { values: flags } = parseArgs({
 const ROWS = Number(flags.rows);
 const REQUESTS = Number(flags.requests);
 const log = (m: string) => process.stderr.write(`[bench:lists] ${m}\n`);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
 const NAMES = ['ana', 'ben', 'chloe', 'dev', 'elif', 'farah', 'gus', 'hana', 'ivan', 'jo', 'kim', 'lee', 'mia', 'noor', 'omar', 'pia', 'quinn', 'raj', 'sara', 'tom', 'uma', 'vic', 'wen', 'xia', 'yusuf', 'zoe'];
 

@@ -5,6 +5,7 @@
 // as an identity provider does. Reported per second, beside the engine floor of the same run.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db';
+import { pool, sleep } from './measure';
 
 export interface OffboardingBenchResult {
   users: number;
@@ -54,22 +55,21 @@ async function everythingBack(db: Db): Promise<boolean> {
 
 export async function offboardingScenario(o: {
   db: Db; client: Client; baseUrl: string; credential: string; n: number; concurrency: number; floor: number;
-  pool: <T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) => Promise<void>;
 }): Promise<OffboardingBenchResult> {
   const users = await seed(o.db, o.n);
   let retried = 0;
   const t = performance.now();
-  await o.pool(users, o.concurrency, async (id) => {
+  await pool(users, o.concurrency, async (id) => {
     for (;;) {
       const res = await fetch(`${o.baseUrl}/v1/accounts/${ACCOUNT}/users/${id}/deactivation`, { method: 'POST', headers: { authorization: `Bearer ${o.credential}` } });
       if (res.status === 202) return;
       if (res.status !== 503) throw new Error(`deactivation: ${res.status} ${await res.text()}`);
       retried += 1;
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   });
   const acceptedSeconds = (performance.now() - t) / 1000;
-  while (!(await everythingBack(o.db))) await new Promise((r) => setTimeout(r, 100));
+  while (!(await everythingBack(o.db))) await sleep(100);
   const seconds = (performance.now() - t) / 1000;
   const history = await o.client.workflow.getHandle(`offboarding:${ACCOUNT}:${users[0]}`).fetchHistory();
   const perSecond = o.n / seconds;

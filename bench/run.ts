@@ -35,7 +35,7 @@ import { assignLicense, getInvitationStatus, signUp } from '../workflows/invitat
 import { invitationStart } from '../workflows/invitation/start';
 import type { BenchWorkerSettings } from './worker-main';
 import { request } from './http-client';
-import { cpuSeconds, cpuSpent, machineBusy, median, postgresPid, spread, treeCpuSeconds } from './measure';
+import { cpuSeconds, cpuSpent, machineBusy, median, pct, pool, postgresPid, sleep, spread, treeCpuSeconds } from './measure';
 import { invitationWorkflow } from '../workflows';
 import { OFFBOARDING_BENCH_ACCOUNT, offboardingScenario, type OffboardingBenchResult } from './offboarding';
 import { benchScimCreates, type ScimBenchResult } from './scim';
@@ -91,18 +91,7 @@ const tuning = {
   ...(flags['wft-slots'] ? { maxConcurrentWorkflowTaskExecutions: Number(flags['wft-slots']) } : {}),
 };
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resident and peak memory of a process, from /proc (Linux). */
 function memoryOf(pid: number): { rssMb: number; peakMb: number } {
@@ -239,11 +228,11 @@ async function main() {
   const floors: number[] = [];
   const e2e: Array<{ perSecond: number; ratio: number; latencies: number[] }> = [];
   // CPU seconds by process, for the floor's workflows and for the invitations: what one costs more than the other.
-  const processCpu = {
-    worker: () => cpuSeconds(worker.pid),
+  const serverCpu = {
     temporal: temporal.pid === undefined ? undefined : () => cpuSeconds(temporal.pid!),
     postgres: pgPid === undefined ? undefined : () => treeCpuSeconds(pgPid),
   };
+  const processCpu = { worker: () => cpuSeconds(worker.pid), ...serverCpu };
   const cpuOf = { floor: [] as Array<Record<string, number>>, invitations: [] as Array<Record<string, number>> };
   for (let rep = 0; rep < (runs(2) ? REPS : 1); rep++) {
     log(`1. engine floor: ${N} workflows (repetition ${rep + 1})`);
@@ -263,7 +252,8 @@ async function main() {
     e2e.push({ perSecond, ratio: perSecond / floorRep, latencies });
   }
   /** Milliseconds of CPU per workflow (floor) or invitation, by process, over the repetitions. */
-  const cpuMsPer = (runs: Array<Record<string, number>>) => Object.fromEntries(Object.keys(runs[0] ?? {}).map((k) => [k, (runs.reduce((a, r) => a + r[k]!, 0) * 1000) / (N * runs.length)]));
+  /** Milliseconds of CPU per unit, by process, over the repetitions (`units` a repetition). */
+  const cpuMsPer = (runs: Array<Record<string, number>>, units = N) => Object.fromEntries(Object.keys(runs[0] ?? {}).map((k) => [k, (runs.reduce((a, r) => a + r[k]!, 0) * 1000) / (units * runs.length)]));
   const floor = median(floors);
   results.engineFloorPerSecond = floor;
   results.engineFloorRepetitions = floors;
@@ -283,11 +273,10 @@ async function main() {
     const apiReps: Array<{ direct: number; api: number }> = [];
     // CPU seconds per start, by process: with every core busy, the ratio is what the API adds to each start's CPU.
     const cpu = { direct: [] as Array<Record<string, number>>, api: [] as Array<Record<string, number>> };
-    const processes = { temporal: temporal.pid === undefined ? undefined : () => cpuSeconds(temporal.pid!), postgres: pgPid === undefined ? undefined : () => treeCpuSeconds(pgPid) };
     for (let rep = 0; rep < REPS; rep++) {
       log(`3. API overhead: ${N} starts each way (repetition ${rep + 1} of ${REPS})`);
       t = performance.now();
-      let spent = cpuSpent(processes);
+      let spent = cpuSpent(serverCpu);
       await pool(Array.from({ length: N }, (_, i) => i), C, async (i) => {
         const email = `direct${rep}-${i}@bench.test`;
         await client.workflow.start(invitationWorkflow, clientStartOptions(invitationStart(
@@ -298,7 +287,7 @@ async function main() {
       cpu.direct.push(spent());
       const direct = N / ((performance.now() - t) / 1000);
       t = performance.now();
-      spent = cpuSpent(processes);
+      spent = cpuSpent(serverCpu);
       await pool(Array.from({ length: N }, (_, i) => i), C, async (i) => {
         const res = await invite([`api${rep}-${i}@bench.test`], `http://127.0.0.1:${idleApiPort}`);
         if (res.status !== 201) throw new Error(`invite: ${res.status}`);
@@ -309,8 +298,7 @@ async function main() {
     const ratios = apiReps.map((r) => r.api / r.direct);
     /** Milliseconds of CPU per start, over the repetitions: machine, this process (bench client, and the API), Temporal, PostgreSQL, the rest (other work on the machine). */
     const perStart = (runs: Array<Record<string, number>>) => {
-      const sum = (k: string) => runs.reduce((a, r) => a + (r[k] ?? 0), 0) * 1000 / (N * runs.length);
-      const [machine, self, temporalMs, postgres] = [sum('machine'), sum('self'), sum('temporal'), sum('postgres')];
+      const { machine = 0, self = 0, temporal: temporalMs = 0, postgres = 0 } = cpuMsPer(runs);
       return { machine, benchAndApiProcess: self, temporal: temporalMs, postgres, rest: machine - self - temporalMs - postgres };
     };
     results.apiStarts = {
@@ -369,8 +357,7 @@ async function main() {
     const bulkLatencies: number[] = [];
     const bulkStarted = performance.now();
     let created = 0;
-    const workerProcess = worker.pid;
-    const spent = cpuSpent({ worker: () => cpuSeconds(workerProcess), temporal: temporal.pid === undefined ? undefined : () => cpuSeconds(temporal.pid!), postgres: pgPid === undefined ? undefined : () => treeCpuSeconds(pgPid), twilioMock: prism.pid === undefined ? undefined : () => cpuSeconds(prism.pid!) });
+    const spent = cpuSpent({ ...processCpu, twilioMock: prism.pid === undefined ? undefined : () => cpuSeconds(prism.pid!) });
     const busy = machineBusy();
     // Companies add people many requests at once (several admins, a script): requests overlap, as the floor's workflows do.
     await pool(Array.from({ length: BULK }, (_, r) => r), BULK_CONCURRENCY, async (r) => {
@@ -399,7 +386,7 @@ async function main() {
     results.bulkAdd = {
       requests: BULK, usersPerRequest: 25, requestLatencyMs: { first: bulkLatencies[0], p50: pct(bulkLatencies, 50), max: Math.max(...bulkLatencies) },
       usersPerSecond, ratioToFloor: usersPerSecond / floor, historyEventsPerUserWorkflow: oneUser.events?.length,
-      machineBusy: machineBusyShare, cpuMsPerUser: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, (v * 1000) / (BULK * 25)])),
+      machineBusy: machineBusyShare, cpuMsPerUser: cpuMsPer([cpu], BULK * 25),
     };
   }
 
@@ -468,7 +455,7 @@ async function main() {
     // 7. Offboarding: deactivations through the API until every seat and number is back.
     log(`7. offboarding: ${flags.offboard} deactivations`);
     const offAccount = await createAccountWithSuperAdmin(db, { id: OFFBOARDING_BENCH_ACCOUNT, name: 'Offboard Co', companyDomains: ['offboard.test'], superAdmin: { email: 'boss@offboard.test', firstName: 'Of', lastName: 'Fb' } });
-    results.offboarding = await offboardingScenario({ db, client, baseUrl, credential: offAccount.credential, n: Number(flags.offboard), concurrency: C * 2, floor, pool });
+    results.offboarding = await offboardingScenario({ db, client, baseUrl, credential: offAccount.credential, n: Number(flags.offboard), concurrency: C * 2, floor });
   }
 
   if (runs(8)) {

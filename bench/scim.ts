@@ -7,6 +7,7 @@
 import type { Db } from '../db';
 import { createAccountWithSuperAdmin } from '../api/services/accounts';
 import type { MailInbox } from '../scripts/local-stack/mail-inbox';
+import { pct, pool, sleep } from './measure';
 
 export interface ScimBenchResult {
   users: number;
@@ -23,10 +24,6 @@ export interface ScimBenchResult {
   retries: number;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 
 export async function benchScimCreates(o: { db: Db; baseUrl: string; inbox: MailInbox; users: number; concurrency: number; log: (m: string) => void }): Promise<ScimBenchResult> {
   const { db, baseUrl, inbox, users, concurrency } = o;
@@ -48,36 +45,31 @@ export async function benchScimCreates(o: { db: Db; baseUrl: string; inbox: Mail
   let failures = 0;
   let retries = 0;
   const t = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < users) {
-      const i = next++;
-      const email = emails[i]!;
-      const at = performance.now();
-      const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`);
-      await found.arrayBuffer();
-      const body = {
-        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], externalId: `ext-${i}`, userName: email, active: true,
-        name: { givenName: `Person${i}`, familyName: 'Bench' }, emails: [{ primary: true, type: 'work', value: email }],
-      };
-      // As identity providers do: a 429 or 5xx is retried after Retry-After (a replay finds the first create).
-      let created = await scim('POST', '/Users', body);
-      for (let attempt = 0; attempt < 5 && (created.status === 429 || created.status >= 500); attempt++) {
-        retries++;
-        if (created.status === 500) o.log(`SCIM create ${email}: 500 ${await created.text()}`);
-        else await created.arrayBuffer();
-        await new Promise((r) => setTimeout(r, 1000 * Number(created.headers.get('retry-after') ?? 1)));
-        created = await scim('POST', '/Users', body);
-      }
-      if (created.status !== 201 && created.status !== 200) {
-        failures++;
-        if (failures <= 5) o.log(`SCIM create ${email}: ${created.status} ${await created.text()}`);
-        else await created.arrayBuffer();
-      } else await created.arrayBuffer();
-      latencies.push(performance.now() - at);
-      if (i % 1000 === 999) o.log(`  ${i + 1} SCIM users created`);
+  await pool(emails.map((email, i) => ({ email, i })), concurrency, async ({ email, i }) => {
+    const at = performance.now();
+    const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`);
+    await found.arrayBuffer();
+    const body = {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], externalId: `ext-${i}`, userName: email, active: true,
+      name: { givenName: `Person${i}`, familyName: 'Bench' }, emails: [{ primary: true, type: 'work', value: email }],
+    };
+    // As identity providers do: a 429 or 5xx is retried after Retry-After (a replay finds the first create).
+    let created = await scim('POST', '/Users', body);
+    for (let attempt = 0; attempt < 5 && (created.status === 429 || created.status >= 500); attempt++) {
+      retries++;
+      if (created.status === 500) o.log(`SCIM create ${email}: 500 ${await created.text()}`);
+      else await created.arrayBuffer();
+      await sleep(1000 * Number(created.headers.get('retry-after') ?? 1));
+      created = await scim('POST', '/Users', body);
     }
-  }));
+    if (created.status !== 201 && created.status !== 200) {
+      failures++;
+      if (failures <= 5) o.log(`SCIM create ${email}: ${created.status} ${await created.text()}`);
+      else await created.arrayBuffer();
+    } else await created.arrayBuffer();
+    latencies.push(performance.now() - at);
+    if (i % 1000 === 999) o.log(`  ${i + 1} SCIM users created`);
+  });
   const requestsSeconds = (performance.now() - t) / 1000;
   const counted = new Set<string>();
   let scanned = before;
@@ -86,7 +78,7 @@ export async function benchScimCreates(o: { db: Db; baseUrl: string; inbox: Mail
       const to = inbox.messages[scanned]!.to[0]!;
       if (wanted.has(to)) counted.add(to);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   const seconds = (performance.now() - t) / 1000;
   const duplicates = inbox.messages.slice(before).filter((m) => wanted.has(m.to[0]!)).length - counted.size;

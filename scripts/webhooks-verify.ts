@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { ensurePythonVenv } from './local-stack/throwaway-stack';
 
 const ROOT = path.resolve(__dirname, '..');
 const VENV = path.join(ROOT, '.data', 'webhooks-verify-venv');
@@ -25,16 +26,6 @@ const TOKEN = process.env.TOKEN;
 const log = (m: string) => console.log(`[webhooks:verify] ${m}`);
 
 interface Captured { headers: Record<string, string>; body: string; at: number }
-
-function ensureVerifier(): void {
-  const installed = fs.existsSync(PYTHON)
-    ? execFileSync(PYTHON, ['-c', 'import importlib.metadata as m; print(m.version("standardwebhooks"))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    : '';
-  if (installed === STANDARDWEBHOOKS) return;
-  log(`installing standardwebhooks==${STANDARDWEBHOOKS} from PyPI into ${path.relative(ROOT, VENV)} (once)`);
-  execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-  execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', `standardwebhooks==${STANDARDWEBHOOKS}`], { stdio: 'inherit' });
-}
 
 /** The fields of the answers this script reads. */
 interface Answer { endpoint: { id: string }; secret: string; messageId: string; invitations: Array<{ id: string }> }
@@ -58,7 +49,7 @@ async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void
 
 async function main(): Promise<number> {
   if (!TOKEN) throw new Error('TOKEN is not set: start `npm run dev` and export the TOKEN it prints');
-  ensureVerifier();
+  ensurePythonVenv({ venv: VENV, packages: [`standardwebhooks==${STANDARDWEBHOOKS}`], log });
   const captured: Captured[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
