@@ -2,19 +2,12 @@
 // workflows it ends (behind the `ends-at-deactivation-v1` patch), replay on the current code; with
 // `RECORD_HISTORIES=1` they are kept as fixtures (test/fixtures/histories/), which the replay suite
 // (test/replay/workflow-replay.test.ts) replays with every other recorded history.
-import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { completedRequest, newUser } from '../support/provisioning-requests';
 import { startTestStack, type TestStack } from '../support/stack';
-import { testStackEnv } from '../support/stack-env';
-import { testDataConverter } from '../support/payload-keys';
+import { replayWorkflow } from '../support/replay';
 import { deactivate, offboardingAt, offboardingResult, reactivate, seedActiveUser, usersPath } from './offboarding-support';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
-const record = process.env.RECORD_HISTORIES === '1';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -25,13 +18,8 @@ afterAll(() => stack?.stop());
 
 /** Replays a closed workflow's history on the current code; keeps it as a fixture when recording. Returns its markers. */
 async function replaysCleanly(workflowId: string, fixture: string): Promise<string[]> {
-  const handle = stack.client.workflow.getHandle(workflowId);
-  await handle.result();
-  const history = await handle.fetchHistory();
-  const results = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath }, dataConverter: testDataConverter() }, [{ workflowId, history }])) results.push(r);
-  expect(results.map((r) => r.error?.message)).toEqual([undefined]);
-  if (record) fs.writeFileSync(path.join(FIXTURES, fixture), historyToJSON(history) + '\n');
+  const { errors, history } = await replayWorkflow(stack.client, workflowId, fixture);
+  expect(errors).toEqual([undefined]);
   // Every marker's details as text (a patch marker names its patch under `patch_data`).
   return (history.events ?? []).flatMap((e) =>
     Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) => (d.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString())));

@@ -2,21 +2,14 @@
 // chunks and continues as new (its first run), a batch that completes, and one cancelled while it
 // waits for its pace. `RECORD_HISTORIES=1 npx jest test/replay` re-records them (only right for
 // changes never released); test/replay/workflow-replay.test.ts replays every fixture.
-import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker, type ReplayResult } from '@temporalio/worker';
 import { createBatchesData } from '../../api/services/invitation-batches';
 import { invitationBatchWorkflow } from '../../workflows';
 import { invitationBatchWorkflowId } from '../../workflows/invitation-batch/definitions';
-import { testDataConverter } from '../support/payload-keys';
-import { testStackEnv } from '../support/stack-env';
+import { replayWorkflow } from '../support/replay';
 import { startTestStack, eventually, type TestStack } from '../support/stack';
 import { batchesPath, csv, setBatchPace, uploadCsv } from '../support/batches';
 import { recordCounts } from '../support/test-logs';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
-const record = process.env.RECORD_HISTORIES === '1';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -25,11 +18,8 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 async function replaysCleanly(workflowId: string, runId: string | undefined, fixture: string) {
-  const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath }, dataConverter: testDataConverter() }, [{ workflowId, history }])) results.push(r);
-  expect(results.map((r) => r.error?.message)).toEqual([undefined]);
-  if (record) fs.writeFileSync(path.join(FIXTURES, fixture), historyToJSON(history) + '\n');
+  const { errors, history } = await replayWorkflow(stack.client, workflowId, fixture, { runId, closed: false });
+  expect(errors).toEqual([undefined]);
   return history;
 }
 

@@ -10,11 +10,11 @@
 // through the test key's codec: encrypted ones decode with it, older plain ones pass through.
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Worker, type ReplayResult } from '@temporalio/worker';
 import { remindInvitee } from '../../workflows/invitation/definitions';
-import { testDataConverter } from '../support/payload-keys';
+import { FIXTURES, replay, replayWorkflow } from '../support/replay';
 import { testStackEnv } from '../support/stack-env';
 import { ownWorker, signupRacing, type OwnWorker } from '../support/signup-race';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
@@ -22,15 +22,6 @@ import { linkInMail, signupLinkIn, submitSignup, validSignup } from '../support/
 import { buySeats } from '../support/licenses';
 import { address, completedRequest, credentials, newUser, seedInventory } from '../support/provisioning-requests';
 import { stalledSweepWorkflow } from '../../workflows';
-
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
-const record = process.env.RECORD_HISTORIES === '1';
-
-async function replay(codePath: string, histories: Array<{ workflowId: string; history: unknown }>): Promise<ReplayResult[]> {
-  const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath }, dataConverter: testDataConverter() }, histories)) results.push(r);
-  return results;
-}
 
 function loadFixtures() {
   return fs
@@ -55,12 +46,8 @@ describe('fresh runs', () => {
 
   /** Replays a closed workflow's history on the current code, and keeps it as a fixture when recording. */
   async function replaysCleanly(workflowId: string, fixture: string) {
-    const handle = stack.client.workflow.getHandle(workflowId);
-    await handle.result();
-    const history = await handle.fetchHistory();
-    const results = await replay(testStackEnv().workflowBundlePath, [{ workflowId, history }]);
-    expect(results.map((r) => r.error?.message)).toEqual([undefined]);
-    if (record) fs.writeFileSync(path.join(FIXTURES, fixture), historyToJSON(history) + '\n');
+    const { errors } = await replayWorkflow(stack.client, workflowId, fixture);
+    expect(errors).toEqual([undefined]);
   }
 
   /** Invites `email` by email into `account` (acme by default): the invitation's id and its path. */
@@ -194,7 +181,7 @@ describe('recorded histories', () => {
   test('every recorded history replays without a determinism error', async () => {
     const fixtures = loadFixtures();
     expect(fixtures.length).toBeGreaterThan(0);
-    const results = await replay(testStackEnv().workflowBundlePath, fixtures);
+    const results = await replay(fixtures);
     expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(fixtures.map((f) => ({ id: f.workflowId, error: undefined })));
   });
 
@@ -214,7 +201,7 @@ describe('recorded histories', () => {
     });
     const codePath = path.join(testStackEnv().tmpDir, 'nondeterministic-bundle.js');
     fs.writeFileSync(codePath, code);
-    const results = await replay(codePath, loadFixtures().filter((f) => f.workflowId.startsWith('invitation-email')));
+    const results = await replay(loadFixtures().filter((f) => f.workflowId.startsWith('invitation-email')), codePath);
     expect(results.length).toBeGreaterThan(0);
     for (const r of results) expect(r.error?.name).toBe('DeterminismViolationError');
   });

@@ -4,16 +4,11 @@
 // to it; moving between groups moves role, license and seat; a membership pushed before the user
 // row exists is applied once it does. The assignment workflows' histories replay on the current
 // code; with `RECORD_HISTORIES=1` they are kept as fixtures for the replay suite (test/replay/).
-import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
-import { testStackEnv } from '../support/stack-env';
+import { replayWorkflow } from '../support/replay';
 import { getScimAssignmentStatus, scimAssignmentWorkflowId } from '../../workflows/scim-assignment/definitions';
 import { buySeats } from '../support/licenses';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { connectScim, groupSchema, patchSchema, scimCaller, userSchema, type ScimCall } from './scim-client';
-import { testDataConverter } from '../support/payload-keys';
 
 let stack: TestStack;
 let scim: ScimCall;
@@ -39,11 +34,8 @@ const person = (n: string, extra: Record<string, unknown> = {}) => ({
 });
 /** Replays a closed workflow's history on the current code; keeps it as a fixture when recording. */
 async function replaysCleanly(workflowId: string, fixture: string): Promise<void> {
-  const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-  const results = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath }, dataConverter: testDataConverter() }, [{ workflowId, history }])) results.push(r);
-  expect(results.map((r) => r.error?.message)).toEqual([undefined]);
-  if (process.env.RECORD_HISTORIES === '1') fs.writeFileSync(path.join(__dirname, '..', 'fixtures', 'histories', fixture), historyToJSON(history) + '\n');
+  const { errors } = await replayWorkflow(stack.client, workflowId, fixture, { closed: false });
+  expect(errors).toEqual([undefined]);
 }
 
 const patch = (...Operations: unknown[]) => ({ schemas: [patchSchema], Operations });

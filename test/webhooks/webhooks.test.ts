@@ -3,14 +3,9 @@
 // Webhooks library; the delivery log, replay, test events, secret rotation (both signatures),
 // redirects not followed, 410 Gone disabling the endpoint and emailing the admins, and an endpoint
 // failing for the whole retry window disabled too.
-import fs from 'node:fs';
-import nodePath from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { webhookDeliveryWorkflowId } from '../../workflows/webhook-delivery/definitions';
-import { testDataConverter } from '../support/payload-keys';
-import { testStackEnv } from '../support/stack-env';
+import { replayWorkflow } from '../support/replay';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { startReceiver, type Delivery, type Receiver } from './receiver';
@@ -257,11 +252,6 @@ test('a delivery workflow that delivered and ended (endpoint deleted) replays on
   expect((await stack.api('POST', `${path}/${endpoint.id}/test`)).status).toBe(202);
   await eventually(async () => receiver.deliveries.some(at('/replayed')), 20_000, 'the test event');
   expect((await stack.api('DELETE', `${path}/${endpoint.id}`)).status).toBe(204);
-  const handle = stack.client.workflow.getHandle(webhookDeliveryWorkflowId(endpoint.id));
-  await handle.result();
-  const history = await handle.fetchHistory();
-  const results = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testStackEnv().workflowBundlePath }, dataConverter: testDataConverter() }, [{ workflowId: handle.workflowId, history }])) results.push(r.error?.message);
-  expect(results).toEqual([undefined]);
-  if (process.env.RECORD_HISTORIES === '1') fs.writeFileSync(nodePath.join(__dirname, '..', 'fixtures', 'histories', 'webhook-delivery-delivered-deleted.json'), historyToJSON(history) + '\n');
+  const { errors } = await replayWorkflow(stack.client, webhookDeliveryWorkflowId(endpoint.id), 'webhook-delivery-delivered-deleted.json');
+  expect(errors).toEqual([undefined]);
 });
