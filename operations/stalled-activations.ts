@@ -145,15 +145,17 @@ async function inBatch(deps: SweepDependencies, accountId: string, items: Stalle
   const handle = await deps.temporal.workflow.start(deps.invitationBatchWorkflow, batchStartOptions({
     batchId, accountId, kind, rowCount: rows.length, source: 'sweep', details: `Recorded by the stalled-activations sweep: ${action} for ${c.stage}`,
   }, deps.taskQueue));
+  // A batch workflow that ended without settling its rows (failed, terminated) leaves them pending:
+  // its end, heard once, stops the waiting (instead of asking Temporal on every poll).
+  let ended = false;
+  handle.result().then(() => (ended = true), () => (ended = true));
   const deadline = Date.now() + BATCH_WAIT_MS;
   for (;;) {
     const { rows: [state] } = await deps.db.query<{ status: string; settled: number }>(
       `SELECT b.status, (SELECT count(*)::int FROM invitation_batch_rows r WHERE r.batch_id = b.id AND r.outcome NOT IN ('pending', 'starting')) AS settled
          FROM invitation_batches b WHERE b.id = $1`, [batchId]);
     onSettled(state!.settled);
-    if (state!.status !== 'running' || Date.now() > deadline) break;
-    // A batch workflow that ended without settling its rows (failed, terminated) leaves them pending: stop waiting.
-    if ((await handle.describe()).status.name !== 'RUNNING') break;
+    if (state!.status !== 'running' || ended || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const { rows: settled } = await deps.db.query<{ line: number; outcome: string; detail: string | null }>(`SELECT line, outcome, detail FROM invitation_batch_rows WHERE batch_id = $1 ORDER BY line`, [batchId]);
@@ -205,11 +207,15 @@ export async function sweep(
     }
   } else {
     // One reminder per link: one already sent is skipped here, not asked for again.
-    const toAsk = action === 'remind' ? items.filter((i) => !i.reminded) : items;
-    for (const item of items) if (!toAsk.includes(item)) outcomes.push({ ...item, result: 'skipped', detail: 'already reminded for this link' });
-    for (const accountId of [...new Set(toAsk.map((i) => i.accountId))]) {
+    const byAccount = new Map<string, StalledInvitation[]>();
+    for (const item of items) {
+      if (action === 'remind' && item.reminded) outcomes.push({ ...item, result: 'skipped', detail: 'already reminded for this link' });
+      else if (byAccount.has(item.accountId)) byAccount.get(item.accountId)!.push(item);
+      else byAccount.set(item.accountId, [item]);
+    }
+    for (const [accountId, toAsk] of byAccount) {
       const before = outcomes.length;
-      const done = await inBatch(deps, accountId, toAsk.filter((i) => i.accountId === accountId), action, c, (n) => onProgress(before + n, items.length));
+      const done = await inBatch(deps, accountId, toAsk, action, c, (n) => onProgress(before + n, items.length));
       outcomes.push(...done.outcomes);
       batches.push(done.batch);
     }
