@@ -13,7 +13,7 @@ import type { InvitationService, InvitationView, InvitationWorkflows } from '../
 import { mayBeToken } from '../signup/signup-submission';
 import type { InvitationRequestOutcome, InvitationRequestRow, InvitationRequestsData, InvitationRequestStatus, RequestQuota } from './invitation-requests-data';
 import { assertMayDecide, DEFAULT_REQUEST_QUOTA } from './invitation-requests-policy';
-import { decodeCursor, encodeCursor, type PageQuery } from '../lists';
+import { paged, type PageQuery } from '../lists';
 
 /** A request younger than this is left to the API that recorded it (it starts the follow-up right after answering). */
 export const FOLLOW_UP_GRACE_MS = 10_000;
@@ -127,9 +127,8 @@ export function createInvitationRequestService(deps: InvitationRequestServiceDep
     /** A page of the account's requests, newest first, with the opaque cursor every list has (api/services/lists). */
     async list(caller: Caller, filter: { status?: InvitationRequestStatus }, page: PageQuery): Promise<{ invitationRequests: InvitationRequestView[]; nextCursor: string | null }> {
       assertMayDecide(caller);
-      const after = page.cursor ? decodeCursor('invitation-requests', filter, page.cursor) : undefined;
-      const { rows, next } = await data.list(caller.accountId, filter, { limit: page.limit, after });
-      return { invitationRequests: rows.map(view), nextCursor: next ? encodeCursor('invitation-requests', filter, next) : null };
+      const { items, nextCursor } = await paged('invitation-requests', filter, page, (after) => data.list(caller.accountId, filter, { limit: page.limit, after }), view);
+      return { invitationRequests: items, nextCursor };
     },
 
     /**

@@ -1,7 +1,7 @@
 // Opaque cursors: a page's keyset, for one list and one set of filters. A cursor that was altered,
 // belongs to another list, or was made under other filters is refused (400), never half-applied.
 import { createHash } from 'node:crypto';
-import type { Keyset } from '../../../db/read-model';
+import type { Keyset, Page } from '../../../db/read-model';
 import { problems } from '../../problems';
 
 export type ListKind = 'invitations' | 'users' | 'provisioning-requests' | 'invitation-requests';
@@ -40,4 +40,17 @@ export function decodeCursor(kind: ListKind, filter: object, cursor: string): Ke
   if (c.k !== kind || !idShape[kind](c.i)) throw invalid(`this cursor belongs to another list, not to ${kind}`);
   if (c.f !== fingerprint(filter)) throw invalid('this cursor was made with other filters: use the same filters, or start again without a cursor');
   return { createdAt: c.t, id: c.i };
+}
+
+/** The page a request asked for: how many, and from which cursor. */
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+
+/** One page of a list: the cursor checked against the list and its filters, the next one made the same way. */
+export async function paged<Row, Item>(kind: ListKind, filter: object, page: PageQuery, read: (after: Keyset | undefined) => Promise<Page<Row>>, view: (row: Row) => Item): Promise<{ items: Item[]; nextCursor: string | null }> {
+  const after = page.cursor ? decodeCursor(kind, filter, page.cursor) : undefined;
+  const { rows, next } = await read(after);
+  return { items: rows.map(view), nextCursor: next ? encodeCursor(kind, filter, next) : null };
 }

@@ -3,4 +3,4 @@
 // (lists-policy.ts), opaque cursors (cursors.ts) and the rows as shown (list-views.ts).
 export { createListService, type ListService, type PageQuery } from './lists-service';
 export { workflowUrls, type WorkflowUrl } from './list-views';
-export { decodeCursor, encodeCursor } from './cursors';
+export { paged } from './cursors';

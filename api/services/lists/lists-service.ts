@@ -5,21 +5,17 @@ import {
   createProvisioningRequestList,
   createUserList,
   type InvitationFilter,
-  type Page,
   type ProvisioningRequestFilter,
   type Queryable,
   type UserFilter,
 } from '../../../db/read-model';
 import { invitationStages, provisioningRequestStages, userProvisioningStages } from '../../../domain/stages';
 import type { Caller } from '../credentials';
-import { decodeCursor, encodeCursor, type ListKind } from './cursors';
+import { paged, type PageQuery } from './cursors';
+
+export type { PageQuery } from './cursors';
 import { invitationListItem, provisioningRequestListItem, userListItem, workflowUrls } from './list-views';
 import { assertMaySeeProvisioningRequests, invitationsVisibleTo, usersVisibleTo } from './lists-policy';
-
-export interface PageQuery {
-  limit: number;
-  cursor?: string;
-}
 
 export interface ListServiceDependencies {
   db: Queryable;
@@ -39,13 +35,6 @@ export function createListService({ db, temporalUi }: ListServiceDependencies) {
   const invitations = createInvitationList(db);
   const users = createUserList(db);
   const requests = createProvisioningRequestList(db);
-
-  /** One page of a list: the cursor checked against the list and its filters, the next one made the same way. */
-  async function paged<F extends object, Row, Item>(kind: ListKind, filter: F, page: PageQuery, read: (after: Page<Row>['next']) => Promise<Page<Row>>, view: (row: Row) => Item) {
-    const after = page.cursor ? decodeCursor(kind, filter, page.cursor) : undefined;
-    const { rows, next } = await read(after);
-    return { items: rows.map(view), nextCursor: next ? encodeCursor(kind, filter, next) : null };
-  }
 
   return {
     listInvitations(caller: Caller, filter: InvitationFilter, page: PageQuery) {
