@@ -51,5 +51,11 @@ export const problemSchema = z
  * resource's tags and behind the bearer credential (the folder's autohooks check it), so a route
  * gives only its summary and what it takes and answers.
  */
+/** The bearer credential every operation on an account's resources asks for. */
+const bearer = () => [{ bearer: [] as string[] }];
+
+/** What every operation on an account's resources shares in the OpenAPI document: its tags, and the bearer credential. */
+export const accountOperationFrame = (...tags: string[]) => ({ tags, security: bearer() });
+
 export const accountOperations = (...tags: string[]) =>
-  <Schema extends object>(summary: string, schema: Schema) => ({ tags, summary, security: [{ bearer: [] }], ...schema });
+  <Schema extends object>(summary: string, schema: Schema) => ({ tags, summary, security: bearer(), ...schema });

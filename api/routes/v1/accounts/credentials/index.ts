@@ -4,13 +4,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CredentialService } from '../../../../services/credentials';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperationFrame, accountParams, problemSchema } from '../../../schemas';
 
 const credentialView = z.object({ id: z.string(), userId: z.string(), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
 const credentialRoutes: FastifyPluginAsyncZod<{ credentials: CredentialService }> = async (app, { credentials }) => {
-  const base = { tags: ['credentials'], security: [{ bearer: [] }] };
+  const base = accountOperationFrame('credentials');
 
   app.get('/credentials', {
     schema: { ...base, summary: 'Credentials: all of the account\'s for admins, one\'s own for users (never the secrets)', params: accountParams, response: { 200: z.object({ credentials: z.array(credentialView) }), ...errors } },

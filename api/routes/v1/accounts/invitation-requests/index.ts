@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { invitationStages } from '../../../../../domain/stages';
 import { invitationRequestStatuses, type InvitationRequestService } from '../../../../services/invitation-requests';
 import { pageQuery } from '../../../list-schemas';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperationFrame, accountParams, problemSchema } from '../../../schemas';
 import { invitationView } from '../invitations/schemas';
 
 const requestParams = accountParams.extend({ requestId: z.uuid() });
@@ -37,7 +37,7 @@ const invitationRequestRoutes: FastifyPluginAsyncZod<{ invitationRequests: Invit
     }, RELAY_INTERVAL_MS).unref();
   });
   app.addHook('onClose', async () => clearInterval(relay));
-  const base = { tags: ['invitation requests'], security: [{ bearer: [] }] };
+  const base = accountOperationFrame('invitation requests');
 
   app.get('/invitation-requests', {
     schema: {

@@ -7,7 +7,7 @@ import { licenses } from '../../../../../domain/licenses';
 import { roles } from '../../../../../domain/roles';
 import { scimSetupOptions } from '../../../../../domain/scim';
 import { DEFAULT_TOKEN_OVERLAP_MINUTES, type ScimConnectionService } from '../../../../services/scim';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperationFrame, accountParams, problemSchema } from '../../../schemas';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
@@ -28,7 +28,7 @@ const connectionView = z.object({
 });
 
 const scimConnectionRoutes: FastifyPluginAsyncZod<{ scimConnections: ScimConnectionService }> = async (app, { scimConnections }) => {
-  const base = { tags: ['scim-connection'], security: [{ bearer: [] }] };
+  const base = accountOperationFrame('scim-connection');
 
   app.get('/scim-connection', {
     schema: { ...base, summary: 'The SCIM connection: base URL, settings and tokens (never a token itself)', params: accountParams, response: { 200: connectionView, ...errors } },

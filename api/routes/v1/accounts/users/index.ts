@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { licenses } from '../../../../../domain/licenses';
 import type { UserService } from '../../../../services/users';
 import { credentials } from '../provisioning-requests/schemas';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperationFrame, accountParams, problemSchema } from '../../../schemas';
 import { userProvisioningStages } from '../../../../../domain/stages';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -35,7 +35,7 @@ const activationBody = z.discriminatedUnion('option', [
 ]);
 
 const userRoutes: FastifyPluginAsyncZod<{ users: UserService }> = async (app, { users }) => {
-  const base = { tags: ['users'], security: [{ bearer: [] }], params: userParams };
+  const base = { ...accountOperationFrame('users'), params: userParams };
 
   app.get('/users/:userId', {
     schema: { ...base, summary: 'A user: extension, number, deskphone, and where activation stands', response: { 200: userView, ...errors } },

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { licenses } from '../../../../../domain/licenses';
 import { offboardingStages } from '../../../../../domain/stages';
 import { assertMayOffboard, requestedByCaller, type UserOffboardingService } from '../../../../services/users';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperationFrame, accountParams, problemSchema } from '../../../schemas';
 
 const userParams = accountParams.extend({ userId: z.uuid() });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -40,7 +40,7 @@ const quarantine = z.strictObject({
 });
 
 const offboardingRoutes: FastifyPluginAsyncZod<{ offboarding: UserOffboardingService }> = async (app, { offboarding }) => {
-  const base = { tags: ['users'], security: [{ bearer: [] }], params: userParams };
+  const base = { ...accountOperationFrame('users'), params: userParams };
 
   app.post('/users/:userId/deactivation', {
     schema: {
@@ -94,7 +94,7 @@ const offboardingRoutes: FastifyPluginAsyncZod<{ offboarding: UserOffboardingSer
     return offboarding.deskphoneReturned({ accountId: request.caller.accountId, userId: request.params.userId, deviceId: request.body.deviceId });
   });
 
-  const settings = { tags: ['users'], security: [{ bearer: [] }], params: accountParams };
+  const settings = { ...accountOperationFrame('users'), params: accountParams };
   app.get('/number-quarantine', {
     schema: { ...settings, summary: 'How long a deactivated user\'s number stays out of the inventory', response: { 200: quarantine, 401: problemSchema, 404: problemSchema } },
   }, async (request) => offboarding.quarantine(request.caller.accountId));

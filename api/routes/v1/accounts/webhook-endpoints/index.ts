@@ -4,14 +4,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { WebhookEndpointService } from '../../../../services/webhook-endpoints';
-import { accountParams, problemSchema } from '../../../schemas';
+import { accountOperationFrame, accountParams, problemSchema } from '../../../schemas';
 import { attemptView, endpointBody, endpointPatch, endpointView, endpointWithSecret, messageView } from './schemas';
 
 const endpointParams = accountParams.extend({ endpointId: z.string().regex(/^ep_[0-9a-f]{24}$/, 'is not an endpoint id') });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
 
 const webhookEndpointRoutes: FastifyPluginAsyncZod<{ webhookEndpoints: WebhookEndpointService }> = async (app, { webhookEndpoints: service }) => {
-  const base = { tags: ['webhooks'], security: [{ bearer: [] }] };
+  const base = accountOperationFrame('webhooks');
 
   app.post('/webhook-endpoints', {
     schema: { ...base, summary: 'Register an endpoint; its signing secret is in this answer only', params: accountParams, body: endpointBody, response: { 201: endpointWithSecret, ...errors, 422: problemSchema } },
