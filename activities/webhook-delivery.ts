@@ -33,12 +33,12 @@ interface MessageToSend {
 }
 
 /** The body every attempt of a message sends, the same bytes each time. */
-export function webhookBody(m: { type: string; occurred_at: Date; data: unknown }): string {
+function webhookBody(m: { type: string; occurred_at: Date; data: unknown }): string {
   return JSON.stringify({ type: m.type, version: WEBHOOK_PAYLOAD_VERSION, timestamp: m.occurred_at.toISOString(), data: m.data });
 }
 
 /** Standard Webhooks signatures, space-separated: the current secret's, and the previous one's while it is still valid. */
-export function webhookSignature(secrets: string[], messageId: string, at: Date, body: string): string {
+function webhookSignature(secrets: string[], messageId: string, at: Date, body: string): string {
   return secrets.map((s) => new Webhook(s).sign(messageId, at, body)).join(' ');
 }
 

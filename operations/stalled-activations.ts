@@ -134,7 +134,7 @@ export interface SweepBatch {
 
 const POLL_MS = 200;
 /** A batch still running after this is reported as such (it goes on; its rows say how it ended). */
-export const BATCH_WAIT_MS = 9 * 60_000;
+const BATCH_WAIT_MS = 9 * 60_000;
 
 async function inBatch(deps: SweepDependencies, accountId: string, items: StalledInvitation[], action: Exclude<SweepAction, 'recheck-seats'>, c: SweepCriteria, onSettled: (n: number) => void): Promise<{ batch: SweepBatch; outcomes: SweepOutcome[] }> {
   const kind = bulkActionOf[action];

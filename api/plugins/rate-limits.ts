@@ -64,7 +64,7 @@ const MAX_COUNTERS = 10_000;
  * are timed by the database's clock, like the plugin's own in-memory store's. If PostgreSQL does
  * not answer (within 250 ms for a waiting request), each process counts alone for 5 s, then asks again.
  */
-export class SharedRateLimitCounts {
+class SharedRateLimitCounts {
   private readonly counters = new Map<string, Counter>();
   private timer?: NodeJS.Timeout;
   private offlineUntil = 0;

@@ -25,8 +25,6 @@ export interface ScimRouteOptions {
   scimGroups: ScimGroupsService;
   /** Start of the public URLs (meta.location). */
   publicBaseUrl: string;
-  /** Requests a minute per SCIM token. */
-  perMinute?: number;
 }
 
 /** Identity providers provision in bursts (see README, SCIM): a higher ceiling than the admin API's. */
@@ -70,7 +68,7 @@ const listResponse = (total: number, startIndex: number, resources: unknown[]) =
 export default async function scimRoutes(app: FastifyInstance, opts: ScimRouteOptions) {
   const { scimConnections, scimUsers, scimGroups } = opts;
   const base = `${opts.publicBaseUrl.replace(/\/$/, '')}/scim/v2`;
-  const rateLimit = { max: opts.perMinute ?? DEFAULT_SCIM_REQUESTS_PER_MINUTE, timeWindow: '1 minute' };
+  const rateLimit = { max: DEFAULT_SCIM_REQUESTS_PER_MINUTE, timeWindow: '1 minute' };
 
   // Identity providers send application/scim+json (RFC 7644 §3.1); plain JSON is accepted too.
   app.addContentTypeParser(SCIM_CONTENT_TYPE, { parseAs: 'string' }, (_req, body, done) => {
