@@ -1,12 +1,11 @@
 // Churn: CHURN_USERS users are deactivated while a batch of as many invitations onboards, and the
 // worker is killed (SIGKILL) in the middle. Every seat, number and deskphone ends in exactly one
 // place, nothing is released twice, and the seats freed go to the users waiting for one.
-import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { csv, endedBatch, setBatchPace, uploadCsv } from '../support/batches';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { recordCounts } from '../support/test-logs';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
-import { deactivate, inventoryLedger, seedActiveUser, usersPath } from './offboarding-support';
+import { deactivate, inventoryLedger, seatWaiter, seedActiveUser, usersPath } from './offboarding-support';
 
 /**
  * 100 in the suite (about a minute on a quiet 2-core machine, most of it the kill's timeouts and the
@@ -59,14 +58,7 @@ async function seedUsers(): Promise<{ users: string[]; deskphoneOwners: Map<stri
 /** Invitees who signed up and were assigned Video Pro+, waiting for a seat, longest first. */
 async function seatWaiters(): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < WAITERS; i++) {
-    const email = `waiter${i}@acme.test`;
-    const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: email } });
-    ids.push(res.body.invitations[0].id);
-    const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(email), 30_000));
-    expect((await submitSignup(url, validSignup)).status).toBe(200);
-    expect((await stack.api('POST', `/v1/accounts/acme/invitations/${encodeURIComponent(ids.at(-1)!)}/license`)).body).toMatchObject({ waitingReason: 'no seat available' });
-  }
+  for (let i = 0; i < WAITERS; i++) ids.push(await seatWaiter(stack, `waiter${i}@acme.test`));
   return ids;
 }
 

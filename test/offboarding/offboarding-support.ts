@@ -1,6 +1,7 @@
 // Offboarding through the API, as an admin (or the identity provider's SCIM endpoint) does, and
 // where everything a user held ends up.
 import { offboardingWorkflowId } from '../../workflows/offboarding/definitions';
+import { inviteByEmail, linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { eventually, type TestStack } from '../support/stack';
 
 export const usersPath = (accountId: string) => `/v1/accounts/${accountId}/users`;
@@ -65,4 +66,13 @@ export async function inventoryLedger(stack: TestStack, accountId: string) {
   const releasedTwice = await q(`SELECT offboarding_key, kind, count(*)::int AS n FROM offboarding_releases WHERE account_id = $1 AND kind IN ('number', 'seat')
       GROUP BY offboarding_key, kind HAVING count(*) > 1`);
   return { seats, numbers, numberMismatches, numbersOnTwoUsers, deskphones, releasedTwice };
+}
+
+/** An invitee of a Video Pro+ account who signed up and was assigned the license: waiting in line for a seat. Their invitation's id. */
+export async function seatWaiter(stack: TestStack, email: string): Promise<string> {
+  const { id, mail } = await inviteByEmail(stack, email);
+  expect((await submitSignup(linkInMail(mail).url, validSignup)).status).toBe(200);
+  const pending = await stack.api('POST', `/v1/accounts/acme/invitations/${encodeURIComponent(id)}/license`);
+  expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
+  return id;
 }

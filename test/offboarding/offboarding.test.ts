@@ -8,7 +8,7 @@ import { buySeats } from '../support/licenses';
 import { linkInMail, submitSignup, validSignup } from '../support/invitee';
 import { completedRequest, credentials, newUser, seedInventory } from '../support/provisioning-requests';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { deactivate, inventoryLedger, offboardingAt, offboardingResult, reactivate, seedActiveUser, usersPath } from './offboarding-support';
+import { deactivate, inventoryLedger, seatWaiter, offboardingAt, offboardingResult, reactivate, seedActiveUser, usersPath } from './offboarding-support';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -20,17 +20,6 @@ afterAll(() => stack?.stop());
 const inventory = async (accountId = 'acme', credential?: string) => (await stack.api('GET', `/v1/accounts/${accountId}/inventory`, { credential })).body;
 const userRow = async (id: string) => (await stack.db.query(`SELECT status, phone_number, license FROM users WHERE id = $1`, [id])).rows[0];
 const invitationStage = async (id: string) => (await stack.api('GET', `/v1/accounts/acme/invitations/${encodeURIComponent(id)}`)).body.stage;
-
-/** An invitee of the Video Pro+ account who signed up and was assigned the license, waiting for a seat. */
-async function seatWaiter(email: string): Promise<string> {
-  const res = await stack.api('POST', '/v1/accounts/acme/invitations', { body: { channel: 'email', emails: email } });
-  const id = res.body.invitations[0].id;
-  const { url } = linkInMail(await stack.inbox.waitFor((m) => m.to.includes(email)));
-  expect((await submitSignup(url, validSignup)).status).toBe(200);
-  const pending = await stack.api('POST', `/v1/accounts/acme/invitations/${encodeURIComponent(id)}/license`);
-  expect(pending.body).toMatchObject({ stage: 'license_pending', waitingReason: 'no seat available' });
-  return id;
-}
 
 describe('deactivating an active user', () => {
   test('the seat goes to the longest waiter, the number rests in quarantine then returns, the deskphone returns when received; twice is once', async () => {
@@ -47,7 +36,7 @@ describe('deactivating an active user', () => {
     expect(leaver).toMatchObject({ outcome: 'created', stage: 'activated', phoneNumber: '+16505550101' });
     // The Video Pro+ seat's holder, and two invitees who wait for one, A before B.
     const holder = await seedActiveUser(stack, 'acme', { email: 'holder@acme.test', license: 'video_pro_plus', extension: 900 });
-    const [a, b] = [await seatWaiter('wait-a@acme.test'), await seatWaiter('wait-b@acme.test')];
+    const [a, b] = [await seatWaiter(stack, 'wait-a@acme.test'), await seatWaiter(stack, 'wait-b@acme.test')];
 
     const first = await deactivate(stack, 'acme', holder, { idempotencyKey: 'off-holder-1' });
     expect(first.status).toBe(202);
